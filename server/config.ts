@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from the environment and is validated once at start-up.
+ * Development defaults let `npm start` work on a fresh machine; in production every secret
+ * must be set explicitly and must not equal its development default.
+ */
+const DEV_SECRETS = {
+  SESSION_SECRET: 'dev-session-secret-change-me-please-0123456789',
+  MASTER_KEY: '0000000000000000000000000000000000000000000000000000000000000000',
+  JWT_SECRET: 'dev-jwt-secret-change-me-please-0123456789',
+  BACKUP_KEY: '1111111111111111111111111111111111111111111111111111111111111111',
+} as const;
+
+const hexKey = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 32-byte key); generate one with `openssl rand -hex 32`');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/seahorse'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default('seahorse'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.SESSION_SECRET),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  MASTER_KEY: hexKey.default(DEV_SECRETS.MASTER_KEY),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.JWT_SECRET),
+  BACKUP_KEY: hexKey.default(DEV_SECRETS.BACKUP_KEY),
+  BACKUP_DIR: z.string().default('./backups'),
+  EXPORT_DIR: z.string().default('./exports'),
+  BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().default('Seahorse <no-reply@seahorse.local>'),
+  ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9_]{3,32}$/, '3-32 letters, digits or _').default('superadmin'),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  RUN_WORKER: bool.default(true),
+  TRUST_PROXY: bool.default(false),
+  ADMIN_ASSETS: z.enum(['bundled', 'dev']).optional(),
+});
+
+export type Config = z.infer<typeof schema> & { isProduction: boolean; isTest: boolean };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const cfg = parsed.data;
+  if (cfg.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    for (const [name, devValue] of Object.entries(DEV_SECRETS)) {
+      if (!raw[name] || raw[name] === devValue) problems.push(`${name}: must be set to a real secret in production`);
+    }
+    if (!cfg.SMTP_URL) problems.push('SMTP_URL: must be set in production (mail is never dropped silently)');
+    if (problems.length) throw new ConfigError(problems);
+  }
+  return { ...cfg, isProduction: cfg.NODE_ENV === 'production', isTest: cfg.NODE_ENV === 'test' };
+}
+
+let current: Config | undefined;
+
+/** The process-wide configuration, loaded on first use. */
+export function config(): Config {
+  current ??= loadConfig();
+  return current;
+}
+
+/** Tests and the CLI replace the configuration before anything else reads it. */
+export function setConfig(next: Config): void {
+  current = next;
+}

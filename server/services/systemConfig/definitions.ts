@@ -1,0 +1,48 @@
+import { z, type ZodType } from 'zod';
+
+export type ConfigGroup = 'basic' | 'security' | 'quota' | 'notification' | 'card_key' | 'points';
+
+interface Definition<T> {
+  group: ConfigGroup;
+  schema: ZodType<T>;
+  default: T;
+  description: string;
+}
+
+const def = <T>(group: ConfigGroup, schema: ZodType<T>, value: T, description: string): Definition<T> => ({
+  group,
+  schema,
+  default: value,
+  description,
+});
+
+const money = z.number().positive().max(1_000_000_000).multipleOf(0.01);
+const count = (max: number) => z.number().int().min(1).max(max);
+
+/** Every runtime setting a super admin may change, with its validation and default. */
+export const systemConfigDefinitions = {
+  'basic.site_name': def('basic', z.string().min(1).max(50), 'Seahorse', '站点名称'),
+  'basic.registration_enabled': def('basic', z.boolean(), true, '是否开放代理自助注册'),
+  'security.password_min_length': def('security', z.number().int().min(8).max(128), 8, '密码最小长度'),
+  'security.password_require_letters': def('security', z.boolean(), true, '密码必须包含字母'),
+  'security.password_require_digits': def('security', z.boolean(), true, '密码必须包含数字'),
+  'security.login_captcha_after': def('security', count(20), 3, '连续失败多少次后需要验证码'),
+  'security.login_lock_after': def('security', count(50), 5, '连续失败多少次后锁定账号'),
+  'security.login_lock_minutes': def('security', count(24 * 60), 15, '锁定时长（分钟）'),
+  'security.verify_link_hours': def('security', count(24 * 7), 24, '注册验证链接有效期（小时）'),
+  'security.reset_link_minutes': def('security', count(24 * 60), 60, '重置密码链接有效期（分钟）'),
+  'quota.transfer_min': def('quota', money, 1, '单笔转账最小额度'),
+  'quota.transfer_review_threshold': def('quota', money, 10_000, '超过此额度的转账需超级管理员审核'),
+  'quota.transfer_burst_count': def('quota', count(1000), 10, '短时间内转账次数上限（超出需审核）'),
+  'quota.transfer_burst_minutes': def('quota', count(24 * 60), 10, '转账频率统计窗口（分钟）'),
+  'quota.withdrawal_min': def('quota', money, 100, '单笔提现最小额度'),
+  'quota.amount_max': def('quota', money, 10_000_000, '单笔额度操作上限'),
+  'card_key.max_batch_count': def('card_key', count(1_000_000), 100_000, '单批生成卡密数量上限'),
+  'card_key.async_batch_threshold': def('card_key', count(1_000_000), 5_000, '超过此数量时由后台任务生成'),
+  'points.order_timeout_minutes': def('points', count(24 * 60), 15, '待支付订单自动关闭时间（分钟）'),
+  'points.redeem_attempts_per_hour': def('points', count(1000), 10, '每用户每小时兑换尝试次数'),
+  'notification.email_enabled': def('notification', z.boolean(), true, '业务通知是否同时发送邮件'),
+} as const;
+
+export type SystemConfigKey = keyof typeof systemConfigDefinitions;
+export type SystemConfigValue<K extends SystemConfigKey> = (typeof systemConfigDefinitions)[K]['default'];
