@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, setConfig } from '../../server/config.js';
-import { closeDb } from '../../server/db/index.js';
+import { closeDb, db } from '../../server/db/index.js';
 import { dropDatabase, ensureDatabase, migrate } from '../../server/db/preflight.js';
 import { closeRedis, redis } from '../../server/redis.js';
 import { closeQueues } from '../../worker/queues.js';
@@ -28,6 +28,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   setConfig(loadConfig());
   await ensureDatabase(TEST_DATABASE_URL);
   await migrate(TEST_DATABASE_URL);
+  db(); // initialises the models
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
