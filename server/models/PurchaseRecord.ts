@@ -19,6 +19,8 @@ export class PurchaseRecord extends Model {
   declare memo: string | null;
   declare expireTime: Date;
   declare createdAt: Date;
+  /** Write order of a user's ledger (identity column; rows in one transaction share a timestamp). */
+  declare seq: number;
 
   static initModel(sequelize: Sequelize): typeof PurchaseRecord {
     return PurchaseRecord.init(
@@ -40,6 +42,7 @@ export class PurchaseRecord extends Model {
         memo: { type: DataTypes.TEXT },
         expireTime: { type: DataTypes.DATE, allowNull: false, field: 'expire_time' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
+        seq: { type: DataTypes.BIGINT, field: 'seq' },
       },
       { sequelize, tableName: 'purchase_record', modelName: 'purchase_record', timestamps: true, createdAt: 'createdAt', updatedAt: false, underscored: true },
     );

@@ -1,0 +1,15 @@
+export { creditPoints, type CreditPointsInput, type CreditPointsResult } from './creditPoints.js';
+export { consumePoints, type ConsumePointsInput, type ConsumePointsResult, type LotDraw } from './consumePoints.js';
+export { expireLots, expireUserLots } from './expireLots.js';
+export { revokeOrderPoints } from './revokeOrderPoints.js';
+export { adjustPoints } from './adjustPoints.js';
+export { getPointsSummary, listPointsRecords, type PointsSummary, type PointsRecordView } from './pointsSummary.js';
+export { lockUserForPoints } from './lockUser.js';
+export {
+  InsufficientPointsError,
+  PointsOperation,
+  POINTS_OPERATION_NAMES,
+  type LotSource,
+  type PointsOperationType,
+} from './operations.js';
+export { findPointsDrift } from './invariant.js';
