@@ -1,0 +1,95 @@
+import { Op, type Transaction } from 'sequelize';
+import { inTransaction } from '../../db/index.js';
+import { AdminUser, EmailMessage, Notification, NotificationRecipient, SystemConfig } from '../../models/index.js';
+import { systemConfigDefinitions } from '../systemConfig/definitions.js';
+import { queue } from '../../../worker/queues.js';
+
+export interface NotifyUsersInput {
+  userIds: number[];
+  title: string;
+  body: string;
+  /** What happened, e.g. `quota.transfer_received`; lets the UI and later filters group notifications. */
+  event: string;
+  /** Also email the recipients who have an address (only when `notification.email_enabled`). Default true. */
+  sendEmail?: boolean;
+  kind?: 'business' | 'system';
+  createdBy?: number | null;
+}
+
+export interface NotifyUsersResult {
+  notificationId: number | null;
+  recipients: number;
+  emails: number;
+}
+
+/**
+ * One in-site notification for the given admin users, plus one queued email per recipient with an
+ * address. Written in the caller's transaction so a notification exists exactly when the business
+ * change it reports does; the email jobs are enqueued only after that transaction commits.
+ */
+export async function notifyUsers(input: NotifyUsersInput, transaction?: Transaction): Promise<NotifyUsersResult> {
+  const userIds = [...new Set(input.userIds.filter((id) => Number.isSafeInteger(id)))];
+  if (userIds.length === 0) return { notificationId: null, recipients: 0, emails: 0 };
+  const work = async (t: Transaction): Promise<NotifyUsersResult> => {
+    const emailOn = input.sendEmail !== false && (await emailEnabled(t));
+    const notification = await Notification.create(
+      {
+        kind: input.kind ?? 'business',
+        event: input.event,
+        title: input.title,
+        body: input.body,
+        audience: 'users',
+        sendEmail: emailOn,
+        sentAt: new Date(),
+        createdBy: input.createdBy ?? null,
+      },
+      { transaction: t },
+    );
+    await NotificationRecipient.bulkCreate(
+      userIds.map((userId) => ({ notificationId: notification.id, userId })),
+      { transaction: t },
+    );
+    let emails = 0;
+    if (emailOn) {
+      const users = await AdminUser.findAll({
+        attributes: ['id', 'email'],
+        where: { id: { [Op.in]: userIds }, email: { [Op.ne]: null } },
+        transaction: t,
+      });
+      const messages = await EmailMessage.bulkCreate(
+        users.map((u) => ({
+          toAddress: u.email!,
+          userId: u.id,
+          template: input.event,
+          subject: input.title,
+          textBody: input.body,
+          status: 'queued',
+        })),
+        { transaction: t, returning: true },
+      );
+      emails = messages.length;
+      if (messages.length > 0) {
+        const ids = messages.map((m) => m.id);
+        t.afterCommit(() => enqueueEmails(ids));
+      }
+    }
+    return { notificationId: notification.id, recipients: userIds.length, emails };
+  };
+  return transaction ? work(transaction) : inTransaction(work);
+}
+
+/**
+ * Read through the caller's transaction rather than the settings cache: a lookup on another pooled
+ * connection while this one is held can exhaust the pool when many commands run at once.
+ */
+async function emailEnabled(t: Transaction): Promise<boolean> {
+  const definition = systemConfigDefinitions['notification.email_enabled'];
+  const row = await SystemConfig.findByPk('notification.email_enabled', { attributes: ['value'], transaction: t });
+  const parsed = definition.schema.safeParse(row?.value);
+  return row && parsed.success ? parsed.data : definition.default;
+}
+
+async function enqueueEmails(emailMessageIds: number[]): Promise<void> {
+  const q = queue('email');
+  await Promise.all(emailMessageIds.map((emailMessageId) => q.add({ emailMessageId }, { jobId: `email-message-${emailMessageId}` })));
+}

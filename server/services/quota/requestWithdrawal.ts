@@ -1,0 +1,98 @@
+import type { Transaction } from 'sequelize';
+import { Withdrawal } from '../../models/index.js';
+import { isSuperAdmin } from '../../policies/actor.js';
+import { recordOperation } from '../audit/operationLog.js';
+import { notifyUsers } from '../notifications/notifyUsers.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { negate, normalize } from './amount.js';
+import { applyQuotaChanges } from './ledger.js';
+import {
+  type AccountUser,
+  type CommandMeta,
+  currentActor,
+  lockAccounts,
+  requiredText,
+  runCommand,
+  scopedIdempotencyKey,
+  validAmount,
+} from './command.js';
+import { notAllowed, withdrawalNotFound } from './refusals.js';
+import { superAdminIds } from './transferQuota.js';
+
+export interface RequestWithdrawalInput extends CommandMeta {
+  amount: unknown;
+  /** Where to pay it (bank / Alipay account and name), as the applicant typed it. */
+  accountInfo: unknown;
+}
+
+export interface WithdrawalResult {
+  withdrawalId: number;
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  amount: string;
+  userId: number;
+  replayed: boolean;
+}
+
+export const withdrawalReference = (id: number) => ({ type: 'withdrawal', id });
+
+/** Who reviews `applicant`'s withdrawals: their agent admin when they have one, else the super admins. */
+export async function withdrawalReviewerIds(applicant: Pick<AccountUser, 'parentId'>, t: Transaction): Promise<number[]> {
+  return applicant.parentId ? [applicant.parentId] : superAdminIds(t);
+}
+
+/** 申请提现: the amount is frozen until the reviewer approves (paid offline) or rejects, or the applicant cancels. */
+export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<WithdrawalResult> {
+  const amount = await validAmount(input.amount, '提现额度', await getSetting('quota.withdrawal_min'));
+  const accountInfo = requiredText(input.accountInfo, '收款账户信息', 500);
+  const key = scopedIdempotencyKey(input, 'withdrawal');
+
+  return runCommand(
+    key,
+    async (t) => {
+      const { actor, user } = await currentActor(input, t);
+      if (isSuperAdmin(actor)) throw notAllowed('超级管理员无需申请提现');
+      await lockAccounts([user.id], t);
+      const withdrawal = await Withdrawal.create({ userId: user.id, amount, status: 'pending', accountInfo }, { transaction: t });
+      await applyQuotaChanges(
+        [
+          {
+            userId: user.id,
+            type: 'withdrawal_freeze',
+            balanceDelta: negate(amount),
+            frozenDelta: amount,
+            reference: withdrawalReference(withdrawal.id),
+            actorId: actor.id,
+            idempotencyKey: key,
+          },
+        ],
+        t,
+      );
+      await recordOperation(
+        { actor, ownerId: user.id, action: 'request', resource: 'withdrawals', recordId: withdrawal.id, after: { amount, status: 'pending' }, ip: input.ip },
+        t,
+      );
+      await notifyUsers(
+        { userIds: [user.id], event: 'quota.withdrawal_requested', title: '提现申请已提交', body: `您申请提现 ${amount} 额度，该额度已冻结，等待审核。` },
+        t,
+      );
+      await notifyUsers(
+        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_review_required', title: '提现申请待审核', body: `${user.username} 申请提现 ${amount} 额度，请审核。` },
+        t,
+      );
+      return withdrawalResult(withdrawal, false);
+    },
+    async (prior) => {
+      const withdrawal = await Withdrawal.findByPk(Number(prior.referenceId));
+      if (!withdrawal) throw withdrawalNotFound();
+      return withdrawalResult(withdrawal, true);
+    },
+  );
+}
+
+export const withdrawalResult = (w: Withdrawal, replayed: boolean): WithdrawalResult => ({
+  withdrawalId: w.id,
+  status: w.status as WithdrawalResult['status'],
+  amount: normalize(w.amount),
+  userId: w.userId,
+  replayed,
+});

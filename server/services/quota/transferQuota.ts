@@ -1,0 +1,175 @@
+import { Op, type Transaction } from 'sequelize';
+import { AdminUser, QuotaTransfer } from '../../models/index.js';
+import { recordOperation } from '../audit/operationLog.js';
+import { notifyUsers } from '../notifications/notifyUsers.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { negate, normalize, toCents } from './amount.js';
+import { applyQuotaChanges } from './ledger.js';
+import {
+  type CommandMeta,
+  currentActor,
+  findUserByUsername,
+  lockAccounts,
+  optionalText,
+  requiredText,
+  runCommand,
+  scopedIdempotencyKey,
+  validAmount,
+} from './command.js';
+import { accountFrozen, accountInactive, selfTransfer, transferNotFound, unknownRecipient } from './refusals.js';
+
+export interface TransferQuotaInput extends CommandMeta {
+  recipientUsername: unknown;
+  amount: unknown;
+  memo?: unknown;
+}
+
+export type HoldReason = 'amount_threshold' | 'burst';
+
+export interface TransferResult {
+  transferId: number;
+  status: 'completed' | 'pending_review';
+  holdReason: HoldReason | null;
+  amount: string;
+  fromUserId: number;
+  toUserId: number;
+  replayed: boolean;
+}
+
+export const transferReference = (id: number) => ({ type: 'quota_transfer', id });
+
+/**
+ * 转账 by recipient username. The amount is frozen on the sender first; a normal transfer then moves
+ * it out of the frozen amount to the recipient in the same transaction (freeze → move → unfreeze:
+ * ledger rows transfer_freeze and transfer_out for the sender, transfer_in for the recipient).
+ * A large transfer, or one of too many in a short window, stops after the freeze as
+ * `pending_review` until a super admin decides (see reviewTransfer).
+ */
+export async function transferQuota(input: TransferQuotaInput): Promise<TransferResult> {
+  const minimum = await getSetting('quota.transfer_min');
+  const amount = await validAmount(input.amount, '转账额度', minimum);
+  const recipientName = requiredText(input.recipientUsername, '接收方用户名', 64);
+  const memo = optionalText(input.memo, '备注', 500);
+  const key = scopedIdempotencyKey(input, 'transfer');
+  const limits = await holdLimits();
+
+  return runCommand(
+    key,
+    async (t) => {
+      const { actor, user: sender } = await currentActor(input, t);
+      const recipient = await findUserByUsername(recipientName, t);
+      if (!recipient) throw unknownRecipient();
+      if (recipient.id === sender.id) throw selfTransfer();
+      if (recipient.status === 'frozen') throw accountFrozen('对方');
+      if (recipient.status !== 'active') throw accountInactive('对方');
+      await lockAccounts([sender.id, recipient.id], t);
+
+      const holdReason = await holdReasonFor(sender.id, amount, limits, t);
+      const transfer = await QuotaTransfer.create(
+        {
+          fromUserId: sender.id,
+          toUserId: recipient.id,
+          amount,
+          status: holdReason ? 'pending_review' : 'completed',
+          holdReason,
+          memo,
+        },
+        { transaction: t },
+      );
+      const reference = transferReference(transfer.id);
+      const common = { reference, actorId: actor.id, memo };
+      await applyQuotaChanges(
+        [{ userId: sender.id, type: 'transfer_freeze', balanceDelta: negate(amount), frozenDelta: amount, counterpartyId: recipient.id, idempotencyKey: key, ...common }],
+        t,
+      );
+      if (!holdReason) await completeTransfer(transfer, actor.id, t);
+
+      const after = { amount, from: sender.username, to: recipient.username, status: transfer.status, holdReason };
+      for (const ownerId of holdReason ? [sender.id] : [sender.id, recipient.id]) {
+        await recordOperation({ actor, ownerId, action: 'transfer', resource: 'quota_transfers', recordId: transfer.id, after, ip: input.ip }, t);
+      }
+      if (holdReason) {
+        const why = holdReason === 'burst' ? '短时间内转账次数过多' : '转账金额较大';
+        await notifyUsers(
+          { userIds: [sender.id], event: 'quota.transfer_held', title: '转账待审核', body: `您向 ${recipient.username} 转账 ${amount} 额度（${why}），需管理员审核，审核前该额度已冻结。` },
+          t,
+        );
+        await notifyUsers(
+          { userIds: await superAdminIds(t), event: 'quota.transfer_review_required', title: '异常转账待审核', body: `${sender.username} 向 ${recipient.username} 转账 ${amount} 额度（${why}），请审核。` },
+          t,
+        );
+      } else {
+        await notifyTransferCompleted(sender.id, sender.username, recipient.id, recipient.username, amount, t);
+      }
+      return result(transfer, false);
+    },
+    async (prior) => {
+      const transfer = await QuotaTransfer.findByPk(Number(prior.referenceId));
+      if (!transfer) throw transferNotFound();
+      return result(transfer, true);
+    },
+  );
+}
+
+/** Moves a transfer's frozen amount from its sender to its recipient. The caller holds both account locks. */
+export async function completeTransfer(transfer: QuotaTransfer, actorId: number, t: Transaction, idempotencyKey: string | null = null): Promise<void> {
+  const amount = normalize(transfer.amount);
+  const common = { reference: transferReference(transfer.id), actorId, memo: transfer.memo };
+  await applyQuotaChanges(
+    [
+      { userId: transfer.fromUserId, type: 'transfer_out', frozenDelta: negate(amount), counterpartyId: transfer.toUserId, idempotencyKey, ...common },
+      { userId: transfer.toUserId, type: 'transfer_in', balanceDelta: amount, counterpartyId: transfer.fromUserId, ...common },
+    ],
+    t,
+  );
+}
+
+export async function notifyTransferCompleted(
+  fromId: number,
+  fromName: string,
+  toId: number,
+  toName: string,
+  amount: string,
+  t: Transaction,
+): Promise<void> {
+  await notifyUsers({ userIds: [fromId], event: 'quota.transfer_sent', title: '转账成功', body: `您已向 ${toName} 转出 ${amount} 额度。` }, t);
+  await notifyUsers({ userIds: [toId], event: 'quota.transfer_received', title: '收到转账', body: `${fromName} 向您转入 ${amount} 额度。` }, t);
+}
+
+interface HoldLimits {
+  threshold: string;
+  burstCount: number;
+  burstMinutes: number;
+}
+
+// Settings are read before the transaction opens: a cache miss inside it would need a second pooled connection.
+const holdLimits = async (): Promise<HoldLimits> => ({
+  threshold: normalize(await getSetting('quota.transfer_review_threshold')),
+  burstCount: await getSetting('quota.transfer_burst_count'),
+  burstMinutes: await getSetting('quota.transfer_burst_minutes'),
+});
+
+/** Why this transfer must wait for review, if it must. Runs under the sender's account lock, so counts are exact. */
+async function holdReasonFor(senderId: number, amount: string, { threshold, burstCount, burstMinutes }: HoldLimits, t: Transaction): Promise<HoldReason | null> {
+  if (toCents(amount) > toCents(threshold)) return 'amount_threshold';
+  const recent = await QuotaTransfer.count({
+    where: { fromUserId: senderId, createdAt: { [Op.gt]: new Date(Date.now() - burstMinutes * 60_000) } },
+    transaction: t,
+  });
+  return recent >= burstCount ? 'burst' : null;
+}
+
+export async function superAdminIds(t?: Transaction): Promise<number[]> {
+  const rows = await AdminUser.findAll({ attributes: ['id'], where: { role: 'super_admin', status: 'active' }, transaction: t });
+  return rows.map((r) => r.id);
+}
+
+const result = (transfer: QuotaTransfer, replayed: boolean): TransferResult => ({
+  transferId: transfer.id,
+  status: transfer.status as TransferResult['status'],
+  holdReason: transfer.holdReason as HoldReason | null,
+  amount: normalize(transfer.amount),
+  fromUserId: transfer.fromUserId,
+  toUserId: transfer.toUserId,
+  replayed,
+});
