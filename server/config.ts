@@ -56,6 +56,24 @@ export type Config = z.infer<typeof schema> & { isProduction: boolean; isTest: b
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  // WeChat (mini-program login, subscribe messages) and WeChat Pay API v3. Keys are PEM text or a
+  // file path. Without the pay keys, ordering still works and paying answers "payment not configured".
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECHAT_PAY_BASE: z.string().url().default('https://api.mch.weixin.qq.com'),
+  WECHAT_APP_ID: z.string().max(32).default('wx_dev_appid'),
+  WECHAT_APP_SECRET: z.string().optional(),
+  WECHAT_MCH_ID: z.string().max(32).default('1900000000'),
+  WECHAT_MCH_PRIVATE_KEY: z.string().optional(),
+  WECHAT_MCH_CERT_SERIAL: z.string().optional(),
+  WECHAT_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+  WECHAT_PAY_PUBLIC_KEY: z.string().optional(),
+  WECHAT_PAY_PUBLIC_KEY_ID: z.string().optional(),
+  WECHAT_PAY_PLATFORM_CERT: z.string().optional(),
+  WECHAT_NOTIFY_URL: z.string().url().optional(),
+  WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  // Mini-program tokens: a short-lived access JWT and a longer refresh JWT (both signed with JWT_SECRET).
+  MINI_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(7200),
+  MINI_REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
   }
 }
 
