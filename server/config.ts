@@ -49,13 +49,6 @@ const schema = z.object({
   RUN_WORKER: bool.default(true),
   TRUST_PROXY: bool.default(false),
   ADMIN_ASSETS: z.enum(['bundled', 'dev']).optional(),
-});
-
-export type Config = z.infer<typeof schema> & { isProduction: boolean; isTest: boolean };
-
-export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   // WeChat (mini-program login, subscribe messages) and WeChat Pay API v3. Keys are PEM text or a
   // file path. Without the pay keys, ordering still works and paying answers "payment not configured".
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
@@ -74,6 +67,13 @@ export class ConfigError extends Error {
   // Mini-program tokens: a short-lived access JWT and a longer refresh JWT (both signed with JWT_SECRET).
   MINI_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(7200),
   MINI_REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+});
+
+export type Config = z.infer<typeof schema> & { isProduction: boolean; isTest: boolean };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
