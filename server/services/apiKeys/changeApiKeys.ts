@@ -1,0 +1,89 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import { inTransaction } from '../../db/index.js';
+import { forbidden, notFound } from '../../errors.js';
+import { ApiKey } from '../../models/index.js';
+import { isSuperAdmin } from '../../policies/actor.js';
+import { auditKeyEvent, type KeyActor } from './actor.js';
+import { apiKeyName } from './createApiKey.js';
+import { publishInvalidation } from './invalidation.js';
+
+/** At most this many keys in one batch request. */
+export const MAX_BATCH = 100;
+
+interface KeyRow {
+  id: string;
+  user_id: string;
+  name: string;
+  status: number;
+  key_hash: string;
+}
+
+/**
+ * Locks the live keys `actor` may change, all or nothing: a mini-program user only their own, a
+ * super admin any. An id that is missing, deleted or someone else's is "not found" (never "forbidden":
+ * that would confirm it exists), and nothing is changed.
+ */
+async function lockKeys(actor: KeyActor, ids: string[], t: Transaction): Promise<KeyRow[]> {
+  if (actor.kind === 'admin' && !isSuperAdmin(actor.admin)) throw forbidden('仅超级管理员可管理用户的 API Key', 'SUPER_ADMIN_ONLY', 1403);
+  const unique = [...new Set(ids)];
+  const rows = await ApiKey.sequelize!.query<KeyRow>(
+    `SELECT id, user_id, name, status, key_hash FROM meta_auth_key
+      WHERE id IN (:ids) AND deleted_at IS NULL ${actor.kind === 'mini_user' ? 'AND user_id = :userId' : ''}
+      ORDER BY id FOR UPDATE`,
+    { replacements: { ids: unique, userId: actor.kind === 'mini_user' ? actor.userId : null }, type: QueryTypes.SELECT, transaction: t },
+  );
+  if (rows.length !== unique.length) throw notFound('API Key 不存在', 'API_KEY_NOT_FOUND', 3101);
+  return rows;
+}
+
+const stateOf = (status: number) => (status === 1 ? 'enabled' : 'disabled');
+
+/** Enables or disables keys; takes effect for every process as soon as this returns. */
+export async function setApiKeysEnabled(actor: KeyActor, ids: string[], enabled: boolean): Promise<{ changed: number }> {
+  const hashes: string[] = [];
+  const changed = await inTransaction(async (t) => {
+    const rows = await lockKeys(actor, ids, t);
+    const target = enabled ? 1 : 0;
+    const toChange = rows.filter((r) => r.status !== target);
+    if (toChange.length === 0) return 0;
+    await ApiKey.update({ status: target }, { where: { id: toChange.map((r) => r.id) }, transaction: t });
+    for (const row of toChange) {
+      hashes.push(row.key_hash);
+      await auditKeyEvent(
+        actor,
+        { action: enabled ? 'api_key.enable' : 'api_key.disable', keyId: row.id, before: { status: stateOf(row.status), userId: row.user_id }, after: { status: stateOf(target), userId: row.user_id } },
+        t,
+      );
+    }
+    return toChange.length;
+  });
+  if (hashes.length) await publishInvalidation({ keyHashes: hashes });
+  return { changed };
+}
+
+/** Soft-deletes keys: they vanish from lists and are refused like unknown keys; ledger rows keep pointing at them. */
+export async function deleteApiKeys(actor: KeyActor, ids: string[]): Promise<{ deleted: number }> {
+  const hashes: string[] = [];
+  const deleted = await inTransaction(async (t) => {
+    const rows = await lockKeys(actor, ids, t);
+    await ApiKey.update({ deletedAt: new Date() }, { where: { id: rows.map((r) => r.id) }, transaction: t });
+    for (const row of rows) {
+      hashes.push(row.key_hash);
+      await auditKeyEvent(actor, { action: 'api_key.delete', keyId: row.id, before: { name: row.name, status: stateOf(row.status), userId: row.user_id }, after: null }, t);
+    }
+    return rows.length;
+  });
+  await publishInvalidation({ keyHashes: hashes });
+  return { deleted };
+}
+
+export async function renameApiKey(actor: KeyActor, id: string, name: string): Promise<{ name: string }> {
+  const newName = apiKeyName.parse(name);
+  return inTransaction(async (t) => {
+    const [row] = await lockKeys(actor, [id], t);
+    if (row!.name === newName) return { name: newName };
+    await ApiKey.update({ name: newName }, { where: { id }, transaction: t });
+    await auditKeyEvent(actor, { action: 'api_key.rename', keyId: id, before: { name: row!.name }, after: { name: newName } }, t);
+    return { name: newName };
+  });
+}
