@@ -61,3 +61,11 @@ export async function closeQueues(): Promise<void> {
   client = undefined;
   subscriber = undefined;
 }
+
+/** Closes one queue and forgets it, so the next queue(name) opens a fresh one (a worker stopping). */
+export async function closeQueue(name: QueueName): Promise<void> {
+  const q = queues.get(name);
+  if (!q) return;
+  queues.delete(name);
+  await q.close();
+}

@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { checkServices, runMigrations } from '../../bin/lifecycle.js';
+import { action } from '../run.js';
+
+export function registerDbCommands(program: Command): void {
+  program
+    .command('db:migrate')
+    .description('create the database if missing and apply pending migrations')
+    .action(
+      action(async (cfg) => {
+        await checkServices(cfg);
+        await runMigrations(cfg);
+        console.log('Migrations are up to date.');
+      }),
+    );
+}

@@ -1,0 +1,99 @@
+import { QueryTypes } from 'sequelize';
+import { config } from '../../config.js';
+import { db } from '../../db/index.js';
+import { logger } from '../../logger.js';
+import { EmailMessage } from '../../models/index.js';
+import { enqueueEmailDelivery } from './sendEmail.js';
+import { smtpTransport } from './transport.js';
+
+export type DeliveryResult = 'sent' | 'outbox' | 'already_sent' | 'in_progress' | 'missing';
+
+export class EmailDeliveryError extends Error {
+  constructor(
+    public readonly messageId: number,
+    public readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(`email ${messageId} attempt ${attempts} failed: ${describe(cause)}`, { cause });
+    this.name = 'EmailDeliveryError';
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { responseCode?: number; code?: string; message?: string };
+  return [e.responseCode, e.code, e.message].filter(Boolean).join(' ').slice(0, 1000) || String(err);
+}
+
+/**
+ * One delivery attempt of a stored message (the `email:send` job). The row is locked for the
+ * attempt so a duplicated job cannot send twice concurrently. Every attempt is recorded on the row
+ * (attempts, last_error, status, message_id, sent_at). A failure is rethrown after the record is
+ * committed so Bull retries with backoff; after the last attempt the row is `failed`, never deleted.
+ * Without SMTP_URL (allowed outside production only) the message is parked in the outbox (发件箱).
+ */
+export async function deliverEmail(messageId: number, options: { finalAttempt: boolean }): Promise<DeliveryResult> {
+  const log = logger().child({ component: 'email', messageId });
+  let failure: EmailDeliveryError | undefined;
+  const result = await db().transaction(async (t): Promise<DeliveryResult> => {
+    const message = await EmailMessage.findByPk(messageId, { transaction: t, lock: t.LOCK.UPDATE, skipLocked: true });
+    if (!message) {
+      const exists = await EmailMessage.count({ where: { id: messageId }, transaction: t });
+      return exists ? 'in_progress' : 'missing';
+    }
+    if (message.status === 'sent') return 'already_sent';
+    const smtpUrl = config().SMTP_URL;
+    if (!smtpUrl) {
+      await message.update({ status: 'outbox', lastError: null }, { transaction: t });
+      log.info('SMTP_URL is not set: message kept in the outbox');
+      return 'outbox';
+    }
+    const attempts = message.attempts + 1;
+    try {
+      const info = await smtpTransport(smtpUrl).sendMail({
+        from: config().MAIL_FROM,
+        to: message.toAddress,
+        subject: message.subject,
+        text: message.textBody,
+        ...(message.htmlBody ? { html: message.htmlBody } : {}),
+      });
+      await message.update(
+        { status: 'sent', attempts, lastError: null, messageId: info.messageId ?? null, sentAt: new Date() },
+        { transaction: t },
+      );
+      log.info({ attempts, smtpMessageId: info.messageId }, 'email sent');
+      return 'sent';
+    } catch (err) {
+      failure = new EmailDeliveryError(messageId, attempts, err);
+      await message.update(
+        { status: options.finalAttempt ? 'failed' : 'queued', attempts, lastError: describe(err) },
+        { transaction: t },
+      );
+      log.warn({ attempts, finalAttempt: options.finalAttempt, err: describe(err) }, 'email attempt failed');
+      return 'in_progress';
+    }
+  });
+  if (failure) throw failure;
+  return result;
+}
+
+/**
+ * Puts messages back on the queue: parked outbox messages once SMTP is configured, queued messages
+ * whose job was lost (Redis keeps nothing on disk) and, when asked, messages that used up their
+ * attempts. The status flip is one UPDATE, so two runs never queue the same message twice.
+ */
+export async function requeueEmails(options: { includeFailed?: boolean; staleMinutes?: number } = {}): Promise<number> {
+  if (!config().SMTP_URL) return 0;
+  const rows = await db().query<{ id: number }>(
+    `UPDATE email_messages SET status = 'queued', updated_at = now()
+      WHERE status = 'outbox'
+         OR (status = 'queued' AND updated_at < now() - make_interval(mins => :stale))
+         OR (:includeFailed AND status = 'failed')
+      RETURNING id`,
+    {
+      replacements: { stale: options.staleMinutes ?? 30, includeFailed: options.includeFailed ?? false },
+      type: QueryTypes.SELECT,
+    },
+  );
+  for (const { id } of rows) await enqueueEmailDelivery(Number(id));
+  return rows.length;
+}
