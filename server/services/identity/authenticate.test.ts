@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { AdminUser, LoginLog, OperationLog } from '../../models/index.js';
+import { AppError } from '../../errors.js';
+import { makeUser, solveCaptcha, uniqueName } from '../../../test/identity/support.js';
+import { updateSetting } from '../systemConfig/systemConfig.js';
+import { authenticate, type LoginAttempt } from './authenticate.js';
+import { createCaptcha } from './captcha.js';
+import { unlockUser } from './freezeUser.js';
+
+const PASSWORD = 'Passw0rd1';
+const T0 = new Date('2026-11-22T04:00:00Z');
+const at = (minutes: number, seconds = 0) => new Date(T0.getTime() + minutes * 60_000 + seconds * 1000);
+
+async function refused(attempt: LoginAttempt): Promise<AppError> {
+  try {
+    await authenticate(attempt);
+  } catch (err) {
+    assert.ok(err instanceof AppError, String(err));
+    return err;
+  }
+  assert.fail('login unexpectedly succeeded');
+}
+
+async function withCaptcha(attempt: LoginAttempt): Promise<LoginAttempt> {
+  const { id } = await createCaptcha();
+  return { ...attempt, captchaId: id, captchaAnswer: await solveCaptcha(id) };
+}
+
+describe('identity: authenticate (lockout, captcha, throttle)', () => {
+  // Every test here uses its own IP so the per-IP throttle of one does not affect another.
+  let ipCounter = 0;
+  const nextIp = () => `10.77.0.${++ipCounter}`;
+
+  it('demands a captcha from the 4th attempt, locks after 5 wrong passwords, refuses the right one until the lock expires', async () => {
+    const user = await makeUser();
+    const ip = nextIp();
+    const base = { username: user.username, ip, userAgent: 'mocha' };
+    for (let i = 1; i <= 3; i++) {
+      const err = await refused({ ...base, password: 'wrong-1', now: T0 });
+      assert.equal(err.reason, 'BAD_CREDENTIALS');
+      assert.equal((err.details as { captchaRequired: boolean }).captchaRequired, i >= 3, `attempt ${i}`);
+    }
+    // 4th attempt: without a captcha, with a wrong one, and with a used one are refused before the password is checked.
+    assert.equal((await refused({ ...base, password: PASSWORD, now: T0 })).reason, 'CAPTCHA_REQUIRED');
+    const { id } = await createCaptcha();
+    assert.equal((await refused({ ...base, password: PASSWORD, captchaId: id, captchaAnswer: 'zzzz', now: T0 })).reason, 'CAPTCHA_INVALID');
+    const fresh = await createCaptcha();
+    const answer = await solveCaptcha(fresh.id);
+    assert.equal((await refused({ ...base, password: 'wrong-4', captchaId: fresh.id, captchaAnswer: answer, now: T0 })).reason, 'BAD_CREDENTIALS');
+    assert.equal((await refused({ ...base, password: PASSWORD, captchaId: fresh.id, captchaAnswer: answer, now: T0 })).reason, 'CAPTCHA_INVALID', 'a captcha works once');
+    assert.equal((await AdminUser.findByPk(user.id))!.failedLoginCount, 4, 'captcha refusals do not count as password failures');
+
+    const locked = await refused(await withCaptcha({ ...base, password: 'wrong-5', now: T0 }));
+    assert.equal(locked.reason, 'ACCOUNT_LOCKED');
+    assert.match(locked.message, /2026-11-22 12:15 \(UTC\+8\)/, 'the message says until when');
+    assert.equal((locked.details as { lockedUntil: string }).lockedUntil, at(15).toISOString());
+
+    const stillLocked = await refused(await withCaptcha({ ...base, password: PASSWORD, now: at(14, 59) }));
+    assert.equal(stillLocked.reason, 'ACCOUNT_LOCKED', 'the right password is refused while locked');
+
+    assert.equal((await refused({ ...base, password: PASSWORD, now: at(15, 1) })).reason, 'CAPTCHA_REQUIRED');
+    const ok = await authenticate(await withCaptcha({ ...base, password: PASSWORD, now: at(15, 1) }));
+    assert.equal(ok.id, user.id);
+    const after = (await AdminUser.findByPk(user.id))!;
+    assert.equal(after.failedLoginCount, 0);
+    assert.equal(after.lockedUntil, null);
+    assert.equal(after.lastLoginIp, ip);
+
+    const logs = await LoginLog.findAll({ where: { userId: user.id }, order: [['id', 'ASC']] });
+    assert.deepEqual(
+      logs.map((l) => l.reason),
+      ['wrong_password', 'wrong_password', 'wrong_password', 'captcha_required', 'captcha_invalid', 'wrong_password', 'captcha_invalid', 'wrong_password', 'locked', 'captcha_required', 'success'],
+    );
+    assert.ok(logs.every((l) => l.ip === ip && l.userAgent === 'mocha'));
+    assert.equal(await OperationLog.count({ where: { action: 'lock', recordId: String(user.id) } }), 1);
+  });
+
+  it('answers unknown usernames like real ones (captcha after 3, then locked)', async () => {
+    const { username } = uniqueName('ghost');
+    const ip = nextIp();
+    for (let i = 0; i < 3; i++) assert.equal((await refused({ username, password: 'x1234567', ip, now: T0 })).reason, 'BAD_CREDENTIALS');
+    assert.equal((await refused({ username, password: 'x1234567', ip, now: T0 })).reason, 'CAPTCHA_REQUIRED');
+    await refused(await withCaptcha({ username, password: 'x1234567', ip, now: T0 }));
+    assert.equal((await refused(await withCaptcha({ username, password: 'x1234567', ip, now: T0 }))).reason, 'ACCOUNT_LOCKED');
+    assert.equal(await LoginLog.count({ where: { username, reason: 'unknown_user' } }), 5);
+  });
+
+  it('counts parallel wrong attempts without losing any (atomic counter) and locks once the limit is passed', async () => {
+    const user = await makeUser();
+    const ip = nextIp();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => refused({ username: user.username, password: 'wrong-pw1', ip, now: T0 })),
+    );
+    const fresh = (await AdminUser.findByPk(user.id))!;
+    const counted = await LoginLog.count({ where: { userId: user.id, reason: 'wrong_password' } });
+    assert.equal(fresh.failedLoginCount, counted, 'every checked password failure was counted');
+    assert.ok(counted >= 5);
+    assert.equal(fresh.lockedUntil?.toISOString(), at(15).toISOString());
+    assert.ok(results.some((r) => r.reason === 'ACCOUNT_LOCKED'));
+  });
+
+  it('blocks frozen and unverified accounts with their own message, only after the password is right', async () => {
+    const frozen = await makeUser({ status: 'frozen' });
+    const pending = await makeUser({ status: 'pending' });
+    const ip = nextIp();
+    assert.equal((await refused({ username: frozen.username, password: 'wrong-pw1', ip })).reason, 'BAD_CREDENTIALS');
+    const f = await refused({ username: frozen.username, password: PASSWORD, ip });
+    assert.equal(f.reason, 'ACCOUNT_FROZEN');
+    assert.match(f.message, /冻结/);
+    assert.equal((await refused({ username: pending.username, password: PASSWORD, ip })).reason, 'ACCOUNT_PENDING');
+  });
+
+  it('an administrator can lift a lock early (audited)', async () => {
+    const owner = await makeUser({ role: 'agent_admin' });
+    const agent = await makeUser({ parentId: owner.id });
+    const ip = nextIp();
+    for (let i = 0; i < 5; i++) await refused(i < 3 ? { username: agent.username, password: 'bad-pass1', ip } : await withCaptcha({ username: agent.username, password: 'bad-pass1', ip }));
+    assert.equal((await refused(await withCaptcha({ username: agent.username, password: PASSWORD, ip }))).reason, 'ACCOUNT_LOCKED');
+    await unlockUser({ id: owner.id, role: 'agent_admin', parentId: null }, agent.id);
+    assert.equal((await authenticate({ username: agent.username, password: PASSWORD, ip })).id, agent.id);
+    assert.equal(await OperationLog.count({ where: { action: 'unlock', recordId: String(agent.id), actorId: owner.id } }), 1);
+  });
+
+  it('throttles one IP trying many usernames', async () => {
+    const admin = await makeUser({ role: 'super_admin' });
+    const actor = { id: admin.id, role: 'super_admin' };
+    await updateSetting('security.login_ip_max_per_minute', 4, actor);
+    try {
+      const ip = nextIp();
+      for (let i = 0; i < 4; i++) assert.equal((await refused({ username: uniqueName('spray').username, password: 'guess123', ip })).reason, 'BAD_CREDENTIALS');
+      const limited = await refused({ username: uniqueName('spray').username, password: 'guess123', ip });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.reason, 'LOGIN_RATE_LIMITED');
+      assert.equal(await LoginLog.count({ where: { ip, reason: 'rate_limited' } }), 1);
+      assert.equal((await refused({ username: uniqueName('spray').username, password: 'guess123', ip: nextIp() })).reason, 'BAD_CREDENTIALS', 'other IPs are not affected');
+    } finally {
+      await updateSetting('security.login_ip_max_per_minute', 30, actor);
+    }
+  });
+});

@@ -1,0 +1,196 @@
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { QueryTypes } from 'sequelize';
+import { db, inTransaction } from '../../db/index.js';
+import { AppError, tooMany } from '../../errors.js';
+import { AdminUser, LoginLog } from '../../models/index.js';
+import { redis, redisKey } from '../../redis.js';
+import { recordOperation } from '../audit/operationLog.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { verifyAgainstDecoy, verifyPassword } from '../users/password.js';
+import { checkCaptcha } from './captcha.js';
+import { formatLocalTime } from './format.js';
+
+export interface LoginAttempt {
+  username: unknown;
+  password: unknown;
+  captchaId?: unknown;
+  captchaAnswer?: unknown;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** The clock; tests move it instead of waiting for a lock to expire. */
+  now?: Date;
+}
+
+/** Why a login was refused; `details.captchaRequired` tells the page to show a captcha next time. */
+export interface LoginRefusalDetails {
+  captchaRequired: boolean;
+  lockedUntil?: string;
+}
+
+export type LoginReason =
+  | 'success'
+  | 'rate_limited'
+  | 'missing_fields'
+  | 'captcha_required'
+  | 'captcha_invalid'
+  | 'wrong_password'
+  | 'unknown_user'
+  | 'locked'
+  | 'frozen'
+  | 'pending';
+
+const refusal = (status: number, code: number, reason: string, message: string, details: LoginRefusalDetails) =>
+  new AppError(status, code, reason, message, details);
+
+const lockedMessage = (until: Date) => `账号已被锁定，请于 ${formatLocalTime(until)} 之后再试`;
+
+/** State of an account's consecutive failures: from admin_users, or from Redis for names that do not exist. */
+interface FailureState {
+  count: number;
+  lockedUntil: Date | null;
+}
+
+// Unknown usernames get the same captcha and lock answers as real ones, so the answers do not reveal
+// which usernames exist. Nothing is there to protect, so Redis (lost on restart) is good enough.
+const unknownKey = (username: string) => redisKey('login-unknown', username.toLowerCase());
+
+async function unknownState(username: string): Promise<FailureState> {
+  const h = await redis().hgetall(unknownKey(username));
+  return { count: Number(h.count ?? 0), lockedUntil: h.lockedUntil ? new Date(Number(h.lockedUntil)) : null };
+}
+
+async function ipLimiter(): Promise<RateLimiterRedis> {
+  return new RateLimiterRedis({
+    storeClient: redis(),
+    keyPrefix: redisKey('login-ip'),
+    points: await getSetting('security.login_ip_max_per_minute'),
+    duration: 60,
+  });
+}
+
+/**
+ * The one login check every login form uses: per-IP throttle, lock, captcha after repeated
+ * failures, password, account status. Counters live in admin_users (shared by every web process,
+ * kept across restarts); every attempt is written to login_logs. Returns the user on success,
+ * otherwise throws an AppError whose message can be shown as is.
+ */
+export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
+  const now = attempt.now ?? new Date();
+  const username = typeof attempt.username === 'string' ? attempt.username.trim().slice(0, 64) : '';
+  const password = typeof attempt.password === 'string' ? attempt.password : '';
+  const ip = attempt.ip?.slice(0, 64) ?? null;
+  const log = (reason: LoginReason, userId: number | null = null) =>
+    LoginLog.create({ username: username || '-', userId, ip, userAgent: attempt.userAgent?.slice(0, 1000) ?? null, success: reason === 'success', reason });
+
+  try {
+    await (await ipLimiter()).consume(ip ?? 'unknown');
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+    await log('rate_limited');
+    throw tooMany(`登录尝试过于频繁，请 ${Math.ceil(err.msBeforeNext / 1000)} 秒后再试`, 'LOGIN_RATE_LIMITED', 2036);
+  }
+
+  if (!username || !password) {
+    await log('missing_fields');
+    throw refusal(400, 2029, 'MISSING_FIELDS', '请输入用户名和密码', { captchaRequired: false });
+  }
+
+  const [captchaAfter, lockAfter, lockMinutes] = await Promise.all([
+    getSetting('security.login_captcha_after'),
+    getSetting('security.login_lock_after'),
+    getSetting('security.login_lock_minutes'),
+  ]);
+  const user = await AdminUser.findOne({ where: db().where(db().fn('lower', db().col('username')), username.toLowerCase()) });
+  const state: FailureState = user ? { count: user.failedLoginCount, lockedUntil: user.lockedUntil } : await unknownState(username);
+  const userId = user?.id ?? null;
+
+  if (state.lockedUntil && state.lockedUntil.getTime() > now.getTime()) {
+    await log('locked', userId);
+    throw refusal(403, 2033, 'ACCOUNT_LOCKED', lockedMessage(state.lockedUntil), {
+      captchaRequired: true,
+      lockedUntil: state.lockedUntil.toISOString(),
+    });
+  }
+  if (state.count >= captchaAfter) {
+    if (attempt.captchaId === undefined || attempt.captchaAnswer === undefined || attempt.captchaAnswer === '') {
+      await log('captcha_required', userId);
+      throw refusal(400, 2031, 'CAPTCHA_REQUIRED', '请输入验证码', { captchaRequired: true });
+    }
+    if (!(await checkCaptcha(attempt.captchaId, attempt.captchaAnswer))) {
+      await log('captcha_invalid', userId);
+      throw refusal(400, 2032, 'CAPTCHA_INVALID', '验证码错误，请重新输入', { captchaRequired: true });
+    }
+  }
+
+  const passwordOk = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
+  if (!user || !passwordOk) {
+    const after = user ? await recordUserFailure(user, lockAfter, lockMinutes, ip, now) : await recordUnknownFailure(username, lockAfter, lockMinutes, now);
+    await log(user ? 'wrong_password' : 'unknown_user', userId);
+    if (after.lockedUntil && after.lockedUntil.getTime() > now.getTime()) {
+      throw refusal(403, 2033, 'ACCOUNT_LOCKED', `密码连续错误 ${lockAfter} 次，${lockedMessage(after.lockedUntil)}`, {
+        captchaRequired: true,
+        lockedUntil: after.lockedUntil.toISOString(),
+      });
+    }
+    throw refusal(401, 2030, 'BAD_CREDENTIALS', '用户名或密码错误', { captchaRequired: after.count >= captchaAfter });
+  }
+
+  if (user.status === 'frozen') {
+    await log('frozen', user.id);
+    throw refusal(403, 2034, 'ACCOUNT_FROZEN', '账号已被冻结，请联系管理员', { captchaRequired: false });
+  }
+  if (user.status === 'pending') {
+    await log('pending', user.id);
+    throw refusal(403, 2035, 'ACCOUNT_PENDING', '邮箱尚未验证，请先点击验证邮件中的链接（可在注册页重新发送）', { captchaRequired: false });
+  }
+
+  await user.update({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, lastLoginIp: ip });
+  await log('success', user.id);
+  return user;
+}
+
+/** One more consecutive failure, counted atomically in the row so parallel attempts on several processes all count. */
+async function recordUserFailure(user: AdminUser, lockAfter: number, lockMinutes: number, ip: string | null, now: Date): Promise<FailureState> {
+  return inTransaction(async (t) => {
+    const [row] = await db().query<{ failed_login_count: number; locked_until: Date | null; just_locked: boolean }>(
+      `UPDATE admin_users
+          SET failed_login_count = failed_login_count + 1,
+              locked_until = CASE WHEN failed_login_count + 1 >= :lockAfter THEN :lockEnd ELSE locked_until END,
+              updated_at = now()
+        WHERE id = :id
+        RETURNING failed_login_count, locked_until, (failed_login_count >= :lockAfter) AS just_locked`,
+      {
+        replacements: { id: user.id, lockAfter, lockEnd: new Date(now.getTime() + lockMinutes * 60_000) },
+        type: QueryTypes.SELECT,
+        transaction: t,
+      },
+    );
+    if (row!.just_locked) {
+      await recordOperation(
+        {
+          actor: null,
+          ownerId: user.id,
+          action: 'lock',
+          resource: 'admin_users',
+          recordId: user.id,
+          after: { failedLoginCount: row!.failed_login_count, lockedUntil: row!.locked_until },
+          ip,
+        },
+        t,
+      );
+    }
+    return { count: row!.failed_login_count, lockedUntil: row!.locked_until ? new Date(row!.locked_until) : null };
+  });
+}
+
+async function recordUnknownFailure(username: string, lockAfter: number, lockMinutes: number, now: Date): Promise<FailureState> {
+  const key = unknownKey(username);
+  const count = await redis().hincrby(key, 'count', 1);
+  let lockedUntil: Date | null = null;
+  if (count >= lockAfter) {
+    lockedUntil = new Date(now.getTime() + lockMinutes * 60_000);
+    await redis().hset(key, 'lockedUntil', String(lockedUntil.getTime()));
+  }
+  await redis().expire(key, 24 * 3600);
+  return { count, lockedUntil };
+}
