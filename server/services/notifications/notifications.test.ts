@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { inTransaction } from '../../db/index.js';
+import { EmailMessage, NotificationRecipient } from '../../models/index.js';
+import { queue } from '../../../worker/queues.js';
+import { updateSetting } from '../systemConfig/systemConfig.js';
+import { makeUser, type TestUser } from '../../../test/quota/support.js';
+import { listNotifications, markRead, notifyUsers, unreadCount } from './index.js';
+
+describe('notifications', () => {
+  let root: TestUser;
+  let withEmail: TestUser;
+  let withoutEmail: TestUser;
+
+  before(async () => {
+    root = await makeUser('n_root', 'super_admin');
+    withEmail = await makeUser('n_mail', 'agent_admin');
+    withoutEmail = await makeUser('n_nomail', 'agent_admin', null, false);
+  });
+
+  it('creates one in-site notification per user and queues an email for those with an address', async () => {
+    const result = await notifyUsers({ userIds: [withEmail.id, withoutEmail.id, withEmail.id], event: 'test.hello', title: '你好', body: '内容' });
+    assert.equal(result.recipients, 2);
+    assert.equal(result.emails, 1);
+    const message = await EmailMessage.findOne({ where: { userId: withEmail.id, template: 'test.hello' } });
+    assert.equal(message!.toAddress, `${withEmail.username}@example.test`);
+    assert.equal(message!.status, 'queued');
+    const job = await queue('email').getJob(`email-message-${message!.id}`);
+    assert.deepEqual(job!.data, { emailMessageId: message!.id });
+    assert.equal(await unreadCount(withoutEmail.id), 1);
+  });
+
+  it('sends no email when email notifications are switched off', async () => {
+    await updateSetting('notification.email_enabled', false, root);
+    try {
+      const result = await notifyUsers({ userIds: [withEmail.id], event: 'test.quiet', title: 't', body: 'b' });
+      assert.equal(result.emails, 0);
+      assert.equal(await EmailMessage.count({ where: { template: 'test.quiet' } }), 0);
+    } finally {
+      await updateSetting('notification.email_enabled', true, root);
+    }
+  });
+
+  it('lists own notifications newest first and marks them read, never someone else\'s', async () => {
+    const before = await unreadCount(withEmail.id);
+    const { items, total } = await listNotifications(withEmail.id, { pageSize: 1 });
+    assert.equal(items.length, 1);
+    assert.equal(total, before);
+    assert.equal(items[0]!.event, 'test.quiet');
+    const others = await NotificationRecipient.findAll({ where: { userId: withoutEmail.id } });
+    assert.equal(await markRead(withEmail.id, others.map((o) => o.id)), 0);
+    assert.equal(await unreadCount(withoutEmail.id), 1);
+    assert.equal(await markRead(withEmail.id, [items[0]!.id]), 1);
+    assert.equal(await unreadCount(withEmail.id), before - 1);
+    await markRead(withEmail.id);
+    assert.equal(await unreadCount(withEmail.id), 0);
+    assert.equal((await listNotifications(withEmail.id, { unreadOnly: true })).total, 0);
+  });
+
+  it('writes nothing when the surrounding transaction rolls back', async () => {
+    const before = await NotificationRecipient.count({ where: { userId: withoutEmail.id } });
+    await assert.rejects(
+      inTransaction(async (t) => {
+        await notifyUsers({ userIds: [withoutEmail.id], event: 'test.rollback', title: 't', body: 'b' }, t);
+        throw new Error('business change failed');
+      }),
+      /business change failed/,
+    );
+    assert.equal(await NotificationRecipient.count({ where: { userId: withoutEmail.id } }), before);
+  });
+});
