@@ -1,7 +1,9 @@
 import { Router } from 'express';
+import { cardKeysOpenRouter } from './cardKeys.js';
 
 /** The signed open API for client software and API services (SPEC §7, §10). */
 export function openRouter(): Router {
   const router = Router();
+  router.use(cardKeysOpenRouter());
   return router;
 }

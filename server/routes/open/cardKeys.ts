@@ -1,0 +1,88 @@
+import express, { Router, type Request, type Response } from 'express';
+import { handle } from '../../http/envelope.js';
+import { normalizeCode } from '../../services/cardKeys/codes.js';
+import { queryCardKey } from '../../services/cardKeys/queryCardKey.js';
+import { verifyCardKey, type VerifyOutcome } from '../../services/cardKeys/verifyCardKey.js';
+import { sendSigned, signedRequest, type SignedLocals } from './signedRequest.js';
+
+const MESSAGES: Record<string, string> = {
+  OK: '验证通过',
+  NOT_FOUND: '卡密不存在',
+  DISABLED: '卡密已被禁用',
+  EXPIRED: '卡密已过期',
+  DEVICE_MISMATCH: '卡密已绑定其他设备',
+  PROJECT_DISABLED: '项目已停用',
+  REVOKED: '卡密已作废',
+  REDEEMED: '卡密已兑换',
+};
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function presentOutcome(code: string, o: VerifyOutcome, now = Date.now()) {
+  const expiresAt = o.key?.expiresAt ?? null;
+  return {
+    valid: o.valid,
+    reason: o.reason,
+    message: MESSAGES[o.reason] ?? o.reason,
+    card_key: code,
+    status: o.key ? (o.reason === 'EXPIRED' ? 'expired' : o.key.status) : null,
+    activated: o.activated,
+    activated_at: iso(o.key?.activatedAt ?? null),
+    expires_at: iso(expiresAt),
+    permanent: o.key ? expiresAt === null && o.key.durationDays === null : null,
+    remaining_seconds: o.valid ? (expiresAt === null ? null : Math.max(0, Math.floor((expiresAt - now) / 1000))) : 0,
+    server_time: now,
+  };
+}
+
+function bad(res: Response, locals: SignedLocals, message: string) {
+  sendSigned(res, 400, { valid: false, reason: 'BAD_REQUEST', message, server_time: Date.now() }, locals.project, locals.nonce);
+}
+
+/** POST /open/v1/card-keys/verify and GET /open/v1/card-keys/:code (SPEC §7). */
+export function cardKeysOpenRouter(): Router {
+  const router = Router();
+  const raw = express.raw({ type: () => true, limit: '16kb' });
+
+  router.post(
+    '/v1/card-keys/verify',
+    raw,
+    signedRequest(),
+    handle(async (req: Request, res: Response) => {
+      const locals = res.locals as SignedLocals;
+      let body: { card_key?: unknown; device_id?: unknown; device_info?: unknown };
+      try {
+        body = JSON.parse(locals.body.toString('utf8') || '{}');
+      } catch {
+        return bad(res, locals, '请求体不是合法的 JSON');
+      }
+      if (!body || typeof body !== 'object') return bad(res, locals, '请求体必须是 JSON 对象');
+      const deviceId = typeof body.device_id === 'string' ? body.device_id.trim() : '';
+      if (!deviceId || deviceId.length > 128) return bad(res, locals, 'device_id 为 1-128 个字符');
+      if (body.device_info !== undefined && (typeof body.device_info !== 'object' || JSON.stringify(body.device_info).length > 2048))
+        return bad(res, locals, 'device_info 须为不超过 2KB 的 JSON 对象');
+      const code = normalizeCode(body.card_key);
+      if (!code) {
+        return sendSigned(res, 200, presentOutcome(String(body.card_key ?? '').slice(0, 64), { valid: false, reason: 'NOT_FOUND', key: null, activated: false }), locals.project, locals.nonce);
+      }
+      const outcome = await verifyCardKey(locals.project, { code, deviceId, deviceInfo: body.device_info, ip: req.ip ?? null });
+      sendSigned(res, 200, presentOutcome(code, outcome), locals.project, locals.nonce);
+    }),
+  );
+
+  router.get(
+    '/v1/card-keys/:code',
+    raw,
+    signedRequest(),
+    handle(async (req: Request, res: Response) => {
+      const locals = res.locals as SignedLocals;
+      const code = normalizeCode(req.params.code);
+      const found = code ? await queryCardKey(locals.project, code) : null;
+      if (!found) {
+        return sendSigned(res, 404, { found: false, reason: 'NOT_FOUND', message: '卡密不存在', card_key: String(req.params.code).slice(0, 64), server_time: Date.now() }, locals.project, locals.nonce);
+      }
+      sendSigned(res, 200, { found: true, reason: 'OK', ...found, server_time: Date.now() }, locals.project, locals.nonce);
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,129 @@
+import { createHash, randomBytes, sign } from 'node:crypto';
+import { config } from '../../config.js';
+import { CallbackDelivery } from '../../models/index.js';
+import { notFound } from '../../errors.js';
+import { queue } from '../../../worker/queues.js';
+import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
+import { db } from '../../db/index.js';
+import { QueryTypes } from 'sequelize';
+import { notifyUsers } from '../notifications/index.js';
+import { projectById } from '../projects/projectCredentials.js';
+import type { KeyState } from './keyCache.js';
+
+export type CardKeyEvent = 'activated' | 'unbound' | 'expired' | 'disabled' | 'enabled' | 'suspicious';
+
+/**
+ * Records a callback delivery for the project's callback URL (if it has one) and queues it. The
+ * worker POSTs it signed with the project's Ed25519 key, retrying with exponential backoff.
+ */
+export async function emitCardKeyEvent(input: {
+  event: CardKeyEvent;
+  projectId: number;
+  cardKeyId: number | null;
+  code: string;
+  data?: Record<string, unknown>;
+}): Promise<CallbackDelivery | null> {
+  const project = await projectById(input.projectId);
+  if (!project?.callbackUrl) return null;
+  const payload = {
+    id: randomBytes(12).toString('hex'),
+    event: input.event,
+    app_key: project.appKey,
+    card_key: input.code,
+    occurred_at: new Date().toISOString(),
+    ...input.data,
+  };
+  const delivery = await CallbackDelivery.create({
+    projectId: project.id,
+    cardKeyId: input.cardKeyId,
+    event: input.event,
+    url: project.callbackUrl,
+    payload,
+  });
+  await enqueueDelivery(delivery.id);
+  return delivery;
+}
+
+export async function enqueueDelivery(deliveryId: number): Promise<void> {
+  const cfg = config();
+  await queue('callbacks').add(
+    'deliver',
+    { deliveryId },
+    { attempts: cfg.CALLBACK_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: cfg.CALLBACK_RETRY_DELAY_MS } },
+  );
+}
+
+/** The bytes a callback signature covers: `TIMESTAMP\nNONCE\nBODY`. */
+export const callbackSigningString = (timestamp: string, nonce: string, body: string) => `${timestamp}\n${nonce}\n${body}`;
+
+/**
+ * One delivery attempt. Throws on anything but a 2xx so Bull retries with backoff; every attempt is
+ * written to callback_deliveries. `finalAttempt` marks the delivery failed for good.
+ */
+export async function deliverCallback(deliveryId: number, finalAttempt: boolean): Promise<'delivered' | 'skipped'> {
+  const delivery = await CallbackDelivery.findByPk(deliveryId);
+  if (!delivery || delivery.status === 'delivered') return 'skipped';
+  const project = await projectById(delivery.projectId);
+  if (!project) return 'skipped';
+  const body = JSON.stringify(delivery.payload);
+  const timestamp = String(Date.now());
+  const nonce = randomBytes(16).toString('hex');
+  const signature = sign(null, Buffer.from(callbackSigningString(timestamp, nonce, body)), project.signKey).toString('base64');
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Seahorse-Event': delivery.event,
+        'X-Seahorse-Delivery': String(delivery.id),
+        'X-Timestamp': timestamp,
+        'X-Nonce': nonce,
+        'X-Signature': signature,
+        'X-Body-Sha256': createHash('sha256').update(body).digest('hex'),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+      redirect: 'error',
+    });
+    status = res.status;
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) error = `HTTP ${res.status}`;
+  } catch (err) {
+    error = (err as Error).message || String(err);
+  }
+  const ok = error === null;
+  await delivery.update({
+    attempts: delivery.attempts + 1,
+    lastStatusCode: status,
+    lastError: error,
+    status: ok ? 'delivered' : finalAttempt ? 'failed' : 'pending',
+    deliveredAt: ok ? new Date() : null,
+  });
+  if (!ok) throw new Error(`callback ${deliveryId} failed: ${error}`);
+  return 'delivered';
+}
+
+/** Sends a logged delivery again (admin "replay"): same payload, fresh signature, new retry series. */
+export async function replayCallback(actor: Actor, deliveryId: number): Promise<void> {
+  const scope = visibleUserIdsSql(actor);
+  const rows = await db().query<{ id: number }>(
+    `SELECT d.id FROM callback_deliveries d LEFT JOIN card_keys k ON k.id = d.card_key_id
+      WHERE d.id = :id ${scope ? `AND k.agent_id IN ${scope}` : ''}`,
+    { replacements: { id: deliveryId }, type: QueryTypes.SELECT },
+  );
+  if (!rows[0]) throw notFound('回调记录不存在', 'DELIVERY_NOT_FOUND', 3407);
+  await CallbackDelivery.update({ status: 'pending', lastError: null }, { where: { id: deliveryId } });
+  await enqueueDelivery(deliveryId);
+}
+
+export async function notifyAgentOfActivation(key: KeyState, projectName: string): Promise<void> {
+  await notifyUsers({
+    userIds: [key.agentId],
+    event: 'card_key.activated',
+    title: `卡密已激活：${key.code}`,
+    body: `项目「${projectName}」的卡密 ${key.code} 已激活${key.expiresAt ? `，到期时间 ${new Date(key.expiresAt).toISOString()}` : '（永久）'}。`,
+    sendEmail: false,
+  });
+}

@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import { logger } from '../../logger.js';
+import { createRedis, redis, redisKey } from '../../redis.js';
+
+/**
+ * Cross-process cache invalidation for card-key state and project credentials. Every write that
+ * changes what a verification would answer publishes here after it commits; every process drops
+ * its cached copies when the message arrives (Redis pub/sub, typically within milliseconds).
+ */
+export type Invalidation =
+  | { codes: string[] }
+  | { batchId: number }
+  | { projectId: number }
+  | { all: true };
+
+type Listener = (message: Invalidation) => void;
+
+const listeners = new Set<Listener>();
+let subscriber: Redis | undefined;
+let subscribing: Promise<void> | undefined;
+
+const channel = () => redisKey('card-keys', 'invalidate');
+
+function dispatch(message: Invalidation): void {
+  for (const listener of listeners) listener(message);
+}
+
+/** Subscribes this process once; a lost subscription drops every cache, since messages may have been missed. */
+export function startInvalidationListener(): Promise<void> {
+  if (subscribing) return subscribing;
+  const sub = createRedis({ maxRetriesPerRequest: null });
+  subscriber = sub;
+  let connectedOnce = false;
+  sub.on('ready', () => {
+    if (connectedOnce) dispatch({ all: true });
+    connectedOnce = true;
+  });
+  sub.on('message', (ch: string, raw: string) => {
+    if (ch !== channel()) return;
+    try {
+      dispatch(JSON.parse(raw) as Invalidation);
+    } catch (err) {
+      logger().warn({ err }, 'bad card-key invalidation message');
+    }
+  });
+  sub.on('error', (err) => logger().warn({ err }, 'card-key invalidation subscriber error'));
+  subscribing = sub.subscribe(channel()).then(() => undefined);
+  return subscribing;
+}
+
+export function onInvalidation(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Applies locally at once, then tells every other process. */
+export async function publishInvalidation(message: Invalidation): Promise<void> {
+  dispatch(message);
+  const CHUNK = 1000;
+  if ('codes' in message && message.codes.length > CHUNK) {
+    for (let i = 0; i < message.codes.length; i += CHUNK) {
+      await redis().publish(channel(), JSON.stringify({ codes: message.codes.slice(i, i + CHUNK) }));
+    }
+    return;
+  }
+  await redis().publish(channel(), JSON.stringify(message));
+}
+
+export function stopInvalidationListener(): void {
+  subscriber?.disconnect();
+  subscriber = undefined;
+  subscribing = undefined;
+}

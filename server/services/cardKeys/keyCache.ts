@@ -1,0 +1,101 @@
+import { LRUCache } from 'lru-cache';
+import { QueryTypes } from 'sequelize';
+import { db } from '../../db/index.js';
+import { onInvalidation, startInvalidationListener } from './invalidation.js';
+
+/** The part of a card key a verification answer depends on. */
+export interface KeyState {
+  id: number;
+  code: string;
+  batchId: number;
+  projectId: number;
+  agentId: number;
+  status: string;
+  deviceId: string | null;
+  durationDays: number | null;
+  activatedAt: number | null;
+  expiresAt: number | null;
+  sharedFlagged: boolean;
+}
+
+export const KEY_STATE_COLUMNS = `id, code, batch_id, project_id, agent_id, status, device_id, duration_days,
+  activated_at, expires_at, shared_flagged_at`;
+
+export interface KeyRow {
+  id: number;
+  code: string;
+  batch_id: number;
+  project_id: number;
+  agent_id: number;
+  status: string;
+  device_id: string | null;
+  duration_days: number | null;
+  activated_at: Date | null;
+  expires_at: Date | null;
+  shared_flagged_at: Date | null;
+}
+
+export const rowToState = (r: KeyRow): KeyState => ({
+  id: r.id,
+  code: r.code,
+  batchId: r.batch_id,
+  projectId: r.project_id,
+  agentId: r.agent_id,
+  status: r.status,
+  deviceId: r.device_id,
+  durationDays: r.duration_days,
+  activatedAt: r.activated_at ? r.activated_at.getTime() : null,
+  expiresAt: r.expires_at ? r.expires_at.getTime() : null,
+  sharedFlagged: r.shared_flagged_at != null,
+});
+
+/**
+ * In-process cache of key state so that verifying a bound key needs no database round trip. It is
+ * correct because every write to a key publishes an invalidation (see invalidation.ts) after commit;
+ * the TTL only bounds the damage of a lost pub/sub message, and `generation` stops a read that raced
+ * with an invalidation from re-caching the old state.
+ */
+const cache = new LRUCache<string, KeyState>({ max: 200_000, ttl: 5 * 60_000 });
+let generation = 0;
+let listening = false;
+
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  void startInvalidationListener();
+  onInvalidation((m) => {
+    if ('projectId' in m) return;
+    generation++;
+    if ('all' in m) cache.clear();
+    else if ('codes' in m) for (const code of m.codes) cache.delete(code);
+    else if ('batchId' in m) {
+      for (const [code, state] of cache.entries()) if (state.batchId === m.batchId) cache.delete(code);
+    }
+  });
+}
+
+export async function loadKeyState(code: string): Promise<KeyState | null> {
+  const rows = await db().query<KeyRow>(`SELECT ${KEY_STATE_COLUMNS} FROM card_keys WHERE code = :code`, {
+    replacements: { code },
+    type: QueryTypes.SELECT,
+  });
+  return rows[0] ? rowToState(rows[0]) : null;
+}
+
+/** Cached state of `code`, loading it from the database on a miss. */
+export async function getKeyState(code: string): Promise<KeyState | null> {
+  listen();
+  const hit = cache.get(code);
+  if (hit) return hit;
+  const started = generation;
+  const state = await loadKeyState(code);
+  if (state && started === generation) cache.set(code, state);
+  return state;
+}
+
+/** Caches state just written by this process (its invalidation has already been published). */
+export function rememberKeyState(state: KeyState, startedGeneration: number): void {
+  if (startedGeneration === generation) cache.set(state.code, state);
+}
+
+export const currentGeneration = () => generation;

@@ -1,0 +1,134 @@
+import { QueryTypes } from 'sequelize';
+import { db } from '../../db/index.js';
+import { logger } from '../../logger.js';
+import { redis, redisKey } from '../../redis.js';
+import { notifyUsers } from '../notifications/index.js';
+import { emitCardKeyEvent } from './events.js';
+import { publishInvalidation } from './invalidation.js';
+
+export interface VerificationRecord {
+  cardKeyId: number | null;
+  projectId: number;
+  agentId: number | null;
+  code: string;
+  deviceId: string;
+  ip: string | null;
+  result: string;
+  shareIpThreshold: number;
+  alreadyFlagged: boolean;
+  at?: Date;
+}
+
+/**
+ * Verification rows are buffered in memory and written in one multi-row INSERT at least every second
+ * (and on shutdown via flushVerificationLog), so logging never sits on the response path.
+ */
+const FLUSH_MS = 1000;
+const MAX_BUFFER = 5000;
+let buffer: VerificationRecord[] = [];
+let timer: NodeJS.Timeout | undefined;
+let flushing: Promise<void> = Promise.resolve();
+const flaggedIds = new Set<number>();
+
+export function recordVerification(record: VerificationRecord): void {
+  buffer.push({ ...record, at: new Date() });
+  if (buffer.length >= MAX_BUFFER) void flushVerificationLog();
+  else if (!timer) {
+    timer = setTimeout(() => void flushVerificationLog(), FLUSH_MS);
+    timer.unref();
+  }
+}
+
+/** Writes everything buffered so far; safe to call concurrently (flushes are serialised). */
+export function flushVerificationLog(): Promise<void> {
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  const rows = buffer;
+  buffer = [];
+  flushing = flushing.then(() => (rows.length ? writeRows(rows) : undefined)).catch((err) => logger().error({ err }, 'verification log flush failed'));
+  return flushing;
+}
+
+async function writeRows(rows: VerificationRecord[]): Promise<void> {
+  const col = <T>(f: (r: VerificationRecord) => T) => rows.map(f);
+  await db().query(
+    `INSERT INTO card_key_verifications (card_key_id, project_id, agent_id, code, device_id, ip, result, created_at)
+     SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])`,
+    {
+      bind: [
+        col((r) => r.cardKeyId),
+        col((r) => r.projectId),
+        col((r) => r.agentId),
+        col((r) => r.code.slice(0, 64)),
+        col((r) => r.deviceId.slice(0, 128)),
+        col((r) => r.ip?.slice(0, 64) ?? null),
+        col((r) => r.result),
+        col((r) => r.at!.toISOString()),
+      ],
+      type: QueryTypes.INSERT,
+    },
+  );
+  const lastSeen = new Map<number, Date>();
+  for (const r of rows) if (r.cardKeyId && r.result === 'OK') lastSeen.set(r.cardKeyId, r.at!);
+  if (lastSeen.size) {
+    await db().query(
+      `UPDATE card_keys k SET last_verified_at = v.at
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS v(id, at)
+        WHERE k.id = v.id AND (k.last_verified_at IS NULL OR k.last_verified_at < v.at)`,
+      { bind: [[...lastSeen.keys()], [...lastSeen.values()].map((d) => d.toISOString())], type: QueryTypes.UPDATE },
+    );
+  }
+  await detectSharing(rows);
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * A key verified successfully from more distinct IPs within 24 h than its project allows is probably
+ * being shared: flag it once, tell its agent, and send a `suspicious` callback.
+ */
+async function detectSharing(rows: VerificationRecord[]): Promise<void> {
+  const seen = new Map<number, { record: VerificationRecord; ips: Set<string> }>();
+  for (const r of rows) {
+    if (!r.cardKeyId || !r.ip || r.result !== 'OK' || r.alreadyFlagged || flaggedIds.has(r.cardKeyId)) continue;
+    const entry = seen.get(r.cardKeyId) ?? { record: r, ips: new Set<string>() };
+    entry.ips.add(r.ip);
+    seen.set(r.cardKeyId, entry);
+  }
+  if (seen.size === 0) return;
+  const now = Date.now();
+  const pipeline = redis().pipeline();
+  const entries = [...seen.entries()];
+  for (const [id, { ips }] of entries) {
+    const key = redisKey('card-key-ips', id);
+    for (const ip of ips) pipeline.zadd(key, now, ip);
+    pipeline.zremrangebyscore(key, 0, now - DAY_MS);
+    pipeline.zcard(key);
+    pipeline.pexpire(key, DAY_MS);
+  }
+  const results = await pipeline.exec();
+  let cursor = 0;
+  for (const [id, { record, ips }] of entries) {
+    cursor += ips.size + 1;
+    const distinct = Number(results?.[cursor]?.[1] ?? 0);
+    cursor += 2;
+    if (distinct > record.shareIpThreshold) await flagShared(id, record.code, record.projectId, distinct);
+  }
+}
+
+async function flagShared(cardKeyId: number, code: string, projectId: number, distinctIps: number): Promise<void> {
+  flaggedIds.add(cardKeyId);
+  const rows = await db().query<{ agent_id: number }>(
+    `UPDATE card_keys SET shared_flagged_at = now(), updated_at = now() WHERE id = :id AND shared_flagged_at IS NULL RETURNING agent_id`,
+    { replacements: { id: cardKeyId }, type: QueryTypes.SELECT },
+  );
+  if (!rows[0]) return;
+  await publishInvalidation({ codes: [code] });
+  await notifyUsers({
+    userIds: [rows[0].agent_id],
+    event: 'card_key.suspected_sharing',
+    title: `卡密疑似共享：${code}`,
+    body: `卡密 ${code} 在 24 小时内从 ${distinctIps} 个不同 IP 验证，超过项目阈值，已被标记，请核查。`,
+  });
+  await emitCardKeyEvent({ event: 'suspicious', projectId, cardKeyId, code, data: { reason: 'SHARED_IPS', distinct_ips_24h: distinctIps } });
+}
