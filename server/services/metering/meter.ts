@@ -45,6 +45,8 @@ export type ChargeInput = z.infer<typeof chargeInput>;
 export interface ServiceIdentity {
   id: number;
   clientId: string;
+  /** The stored secret hash the request was verified against; the charge re-checks it is still current. */
+  secretHash: string;
 }
 
 interface CachedKey {
@@ -70,6 +72,8 @@ interface CachedService {
 const MISSING = { missing: true } as const;
 type Missing = typeof MISSING;
 
+const serviceRefused = () => unauthorized('计费服务认证失败', 'SERVICE_UNAUTHORIZED', 1401);
+
 const deny = (reason: DenyReason, remainingPoints?: number): ChargeDecision => ({
   decision: 'deny',
   reason,
@@ -89,6 +93,7 @@ interface AuthoritativeRow {
   replay_record_id: string | null;
   replay_change: number | null;
   replay_remaining: number | null;
+  service_ok: boolean;
 }
 
 /**
@@ -142,15 +147,14 @@ export class Meter {
 
   /** HTTP Basic client credentials of a registered, enabled metering service; anything else is a 401. */
   async authenticate(authorization: string | undefined): Promise<ServiceIdentity> {
-    const refused = () => unauthorized('计费服务认证失败', 'SERVICE_UNAUTHORIZED', 1401);
     const match = /^Basic\s+([A-Za-z0-9+/=]{1,512})$/i.exec(authorization ?? '');
-    if (!match) throw refused();
+    if (!match) throw serviceRefused();
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon <= 0) throw refused();
+    if (colon <= 0) throw serviceRefused();
     const clientId = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
-    if (!/^[\w-]{1,64}$/.test(clientId) || secret.length === 0 || secret.length > 256) throw refused();
+    if (!/^[\w-]{1,64}$/.test(clientId) || secret.length === 0 || secret.length > 256) throw serviceRefused();
     const service = await this.cached(this.services, clientId, async () => {
       const [row] = await db().query<{ id: number; client_id: string; secret_hash: string; status: number }>(
         'SELECT id, client_id, secret_hash, status FROM metering_services WHERE client_id = :clientId',
@@ -158,8 +162,8 @@ export class Meter {
       );
       return row ? { id: row.id, clientId: row.client_id, secretHash: row.secret_hash, enabled: row.status === 1 } : null;
     });
-    if (!service || !service.enabled || !secretMatches(secret, service.secretHash)) throw refused();
-    return { id: service.id, clientId: service.clientId };
+    if (!service || !service.enabled || !secretMatches(secret, service.secretHash)) throw serviceRefused();
+    return { id: service.id, clientId: service.clientId, secretHash: service.secretHash };
   }
 
   private loadKey(hash: string): Promise<CachedKey | null> {
@@ -226,19 +230,26 @@ export class Meter {
           `SELECT k.deleted_at IS NOT NULL AS deleted, k.status AS key_status, k.expires_at <= now() AS expired,
                   a.status AS api_status, a.path AS api_path, a.points_per_call, u.status AS user_status,
                   r.api_key_id AS replay_key_id, r.id AS replay_record_id,
-                  r.points_change AS replay_change, r.remaining_points AS replay_remaining
+                  r.points_change AS replay_change, r.remaining_points AS replay_remaining,
+                  (ms.status = 1 AND ms.secret_hash = :secretHash) IS TRUE AS service_ok
              FROM meta_auth_key k
              JOIN meta_user u ON u.id = k.user_id
+             LEFT JOIN metering_services ms ON ms.id = :serviceId
              LEFT JOIN api_catalog a ON a.id = :apiId
              LEFT JOIN purchase_record r ON r.metering_service_id = :serviceId AND r.request_id = :requestId
             WHERE k.id = :keyId
               FOR UPDATE OF u`,
           {
-            replacements: { keyId: key.id, apiId: api.id, serviceId: service.id, requestId: input.requestId ?? null },
+            replacements: { keyId: key.id, apiId: api.id, serviceId: service.id, secretHash: service.secretHash, requestId: input.requestId ?? null },
             type: QueryTypes.SELECT,
             transaction: t,
           },
         );
+        if (!row!.service_ok) {
+          // Disabled or re-keyed a moment ago; the invalidation has not reached this process yet.
+          this.services.delete(service.clientId);
+          throw serviceRefused();
+        }
         if (row!.replay_record_id) {
           if (row!.replay_key_id !== key.id) return deny('REQUEST_ID_REUSED');
           return { decision: 'allow', chargedPoints: -row!.replay_change!, remainingPoints: row!.replay_remaining!, recordId: row!.replay_record_id, replayed: true };

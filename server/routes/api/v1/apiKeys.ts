@@ -1,0 +1,82 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { handle, ok, validate } from '../../../http/envelope.js';
+import { listActiveApis } from '../../../services/apiKeys/catalog.js';
+import { deleteApiKeys, renameApiKey, setApiKeysEnabled } from '../../../services/apiKeys/changeApiKeys.js';
+import { createApiKey } from '../../../services/apiKeys/createApiKey.js';
+import type { KeyActor } from '../../../services/apiKeys/actor.js';
+import { listApiKeys } from '../../../services/apiKeys/listApiKeys.js';
+import { batchBody, createBody, keyParams, listQuery, updateBody } from './apiKeys.schema.js';
+
+export interface MiniUserAuth {
+  /** Refuses the request (401 envelope) unless it carries a valid mini-program user token. */
+  authenticate: RequestHandler;
+  /** The authenticated mini-program user's id (`meta_user.id`). */
+  userIdOf(req: Request): string;
+}
+
+/**
+ * `/v1/api-keys` — a mini-program user's API keys (SPEC §10). Every handler acts only on the
+ * authenticated user's own keys; the full key appears once, in the 201 answer to POST.
+ *
+ *   GET    /v1/api-keys?page&pageSize&status=active|disabled|expired|out_of_points&name=
+ *   GET    /v1/api-keys/apis             the catalog entries a key's scope may name
+ *   POST   /v1/api-keys                  {name, validityMonths: 1|3|6|12, scopeAll?, apiIds?, ipWhitelist?}
+ *   PATCH  /v1/api-keys/:id              {name?, enabled?}
+ *   DELETE /v1/api-keys/:id
+ *   POST   /v1/api-keys/batch            {action: enable|disable|delete, ids: [...]}
+ */
+export function apiKeysRouter(auth: MiniUserAuth): Router {
+  const router = Router();
+  const actorOf = (req: Request): KeyActor => ({ kind: 'mini_user', userId: auth.userIdOf(req), ip: req.ip ?? null });
+  router.use('/v1/api-keys', auth.authenticate);
+
+  router.get(
+    '/v1/api-keys',
+    validate({ query: listQuery }),
+    handle(async (req, res) => ok(res, await listApiKeys(auth.userIdOf(req), req.query as never))),
+  );
+
+  router.get(
+    '/v1/api-keys/apis',
+    handle(async (_req, res) => ok(res, await listActiveApis())),
+  );
+
+  router.post(
+    '/v1/api-keys',
+    validate({ body: createBody }),
+    handle(async (req, res) => ok(res, await createApiKey({ userId: auth.userIdOf(req), ip: req.ip ?? null }, req.body), 201)),
+  );
+
+  router.patch(
+    '/v1/api-keys/:id',
+    validate({ params: keyParams, body: updateBody }),
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const { id } = req.params as { id: string };
+      const body = req.body as { name?: string; enabled?: boolean };
+      if (body.name !== undefined) await renameApiKey(actor, id, body.name);
+      if (body.enabled !== undefined) await setApiKeysEnabled(actor, [id], body.enabled);
+      ok(res, { id, ...body });
+    }),
+  );
+
+  router.delete(
+    '/v1/api-keys/:id',
+    validate({ params: keyParams }),
+    handle(async (req, res) => ok(res, await deleteApiKeys(actorOf(req), [(req.params as { id: string }).id]))),
+  );
+
+  router.post(
+    '/v1/api-keys/batch',
+    validate({ body: batchBody }),
+    handle(async (req, res) => {
+      const { action, ids } = req.body as { action: 'enable' | 'disable' | 'delete'; ids: string[] };
+      const actor = actorOf(req);
+      if (action === 'delete') return ok(res, { action, ...(await deleteApiKeys(actor, ids)) });
+      const { changed } = await setApiKeysEnabled(actor, ids, action === 'enable');
+      ok(res, { action, changed });
+    }),
+  );
+
+  return router;
+}
