@@ -11,12 +11,14 @@
 import type { Job, Queue } from 'bull';
 import { logger } from '../server/logger.js';
 import { emailJobs } from './jobs/email.js';
+import { quotaJobs } from './jobs/quota.js';
 import { closeQueue, queue, type QueueName } from './queues.js';
 import { enqueueJob, parseJobData, runJobNow, type JobDefinition } from './registry.js';
 import { writeSystemLog } from './systemLog.js';
 
 export const JOBS: JobDefinition[] = [
   ...emailJobs,
+  ...quotaJobs,
 ];
 
 export const runNow = (name: string, data?: unknown) => runJobNow(JOBS, name, data);

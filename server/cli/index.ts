@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
 import { registerJobCommands } from './commands/job.js';
+import { registerQuotaCommands } from './commands/quota.js';
 import { registerSeedCommands } from './commands/seed.js';
 import { registerUserCommands } from './commands/user.js';
 
@@ -15,6 +16,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerDbCommands,
   registerJobCommands,
   registerSeedCommands,
+  registerQuotaCommands,
 ];
 
 const program = new Command('seahorse')

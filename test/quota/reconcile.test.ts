@@ -4,6 +4,8 @@ import { db } from '../../server/db/index.js';
 import { SystemLog } from '../../server/models/index.js';
 import { rechargeUser, transferQuota } from '../../server/services/quota/index.js';
 import { reconcileQuota } from '../../server/services/quota/reconcileQuota.js';
+import { runNow } from '../../worker/index.js';
+import { runCli } from '../ops/child.js';
 import { events, fund, makeUser, type TestUser } from './support.js';
 
 describe('quota reconciliation', () => {
@@ -73,5 +75,21 @@ describe('quota reconciliation', () => {
       await db().query('UPDATE quota_accounts SET frozen = frozen - 5 WHERE user_id = :id', { replacements: { id: agentB.id } });
     }
     assert.deepEqual(await ours([agentA.id, agentB.id])(), []);
+  });
+
+  it('runs as the scheduled worker job and as `seahorse quota:reconcile`, which exits non-zero on a mismatch', async () => {
+    const clean = await runCli(['quota:reconcile']);
+    assert.equal(clean.code, 0, `a consistent ledger exits 0:\n${clean.stdout}${clean.stderr}`);
+    assert.match(clean.stdout, /0 mismatch/);
+    await db().query('UPDATE quota_accounts SET balance = balance + 0.01 WHERE user_id = :id', { replacements: { id: agentA.id } });
+    try {
+      const job = (await runNow('quota:reconcile')) as { mismatches: number };
+      assert.ok(job.mismatches >= 1);
+      const dirty = await runCli(['quota:reconcile']);
+      assert.equal(dirty.code, 1, dirty.stderr);
+      assert.match(dirty.stdout, new RegExp(`user ${agentA.id} ${agentA.username}: stored 150\\.01/0\\.00, ledger sum 150\\.00/0\\.00`));
+    } finally {
+      await db().query('UPDATE quota_accounts SET balance = balance - 0.01 WHERE user_id = :id', { replacements: { id: agentA.id } });
+    }
   });
 });

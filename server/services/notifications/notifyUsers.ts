@@ -1,8 +1,8 @@
 import { Op, type Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
-import { AdminUser, EmailMessage, Notification, NotificationRecipient, SystemConfig } from '../../models/index.js';
+import { AdminUser, Notification, NotificationRecipient, SystemConfig } from '../../models/index.js';
 import { systemConfigDefinitions } from '../systemConfig/definitions.js';
-import { queue } from '../../../worker/queues.js';
+import { sendEmail } from '../email/sendEmail.js';
 
 export interface NotifyUsersInput {
   userIds: number[];
@@ -24,8 +24,8 @@ export interface NotifyUsersResult {
 
 /**
  * One in-site notification for the given admin users, plus one queued email per recipient with an
- * address. Written in the caller's transaction so a notification exists exactly when the business
- * change it reports does; the email jobs are enqueued only after that transaction commits.
+ * address (through the email outbox). Written in the caller's transaction so a notification exists
+ * exactly when the business change it reports does; email jobs are enqueued only after it commits.
  */
 export async function notifyUsers(input: NotifyUsersInput, transaction?: Transaction): Promise<NotifyUsersResult> {
   const userIds = [...new Set(input.userIds.filter((id) => Number.isSafeInteger(id)))];
@@ -56,21 +56,9 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
         where: { id: { [Op.in]: userIds }, email: { [Op.ne]: null } },
         transaction: t,
       });
-      const messages = await EmailMessage.bulkCreate(
-        users.map((u) => ({
-          toAddress: u.email!,
-          userId: u.id,
-          template: input.event,
-          subject: input.title,
-          textBody: input.body,
-          status: 'queued',
-        })),
-        { transaction: t, returning: true },
-      );
-      emails = messages.length;
-      if (messages.length > 0) {
-        const ids = messages.map((m) => m.id);
-        t.afterCommit(() => enqueueEmails(ids));
+      for (const user of users) {
+        await sendEmail({ to: user.email!, userId: user.id, template: input.event, subject: input.title, text: input.body }, t);
+        emails++;
       }
     }
     return { notificationId: notification.id, recipients: userIds.length, emails };
@@ -87,9 +75,4 @@ async function emailEnabled(t: Transaction): Promise<boolean> {
   const row = await SystemConfig.findByPk('notification.email_enabled', { attributes: ['value'], transaction: t });
   const parsed = definition.schema.safeParse(row?.value);
   return row && parsed.success ? parsed.data : definition.default;
-}
-
-async function enqueueEmails(emailMessageIds: number[]): Promise<void> {
-  const q = queue('email');
-  await Promise.all(emailMessageIds.map((emailMessageId) => q.add({ emailMessageId }, { jobId: `email-message-${emailMessageId}` })));
 }
