@@ -1,9 +1,138 @@
-import type { Express } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import AdminJSExpress from '@adminjs/express';
+import { Database } from '@adminjs/sequelize';
+import { createBullBoard } from '@bull-board/api';
+import { BullAdapter } from '@bull-board/api/bullAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import AdminJS from 'adminjs';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { config } from '../server/config.js';
+import { isAppError } from '../server/errors.js';
+import { projectRoot } from '../server/lib/paths.js';
+import { logger } from '../server/logger.js';
+import { AdminUser } from '../server/models/index.js';
+import { loginAdmin, toSessionAdmin } from '../server/services/auth/login.js';
+import { adminSession, SESSION_COOKIE } from '../server/services/auth/sessions.js';
+import { QUEUE_NAMES, queue } from '../worker/queues.js';
+import { ScopedResource } from './adapter/ScopedResource.js';
+import { Components, componentLoader } from './componentLoader.js';
+import { dashboardHandler } from './dashboard.js';
+import { adminLocale } from './locales/index.js';
+import { adminResources } from './resources/index.js';
 
-/**
- * Mounts the AdminJS back office at /admin (and bull-board at /admin/queues).
- * Placeholder until the admin module lands: the admin helper replaces this file.
- */
-export async function mountAdmin(_app: Express): Promise<void> {
-  throw new Error('admin not built yet');
+export const ADMIN_ROOT = '/admin';
+/** Files `npm run build:admin` writes and production serves (AdminJS's own bundling skipped). */
+export const BUNDLED_ASSETS = ['components.bundle.js', 'app.bundle.js', 'global.bundle.js', 'design-system.bundle.js'] as const;
+export const defaultBundleDir = () => path.join(projectRoot(), 'public', 'admin-bundle');
+
+export interface AdminMountOptions {
+  /** `bundled`: serve the pre-built bundle (production); `dev`: AdminJS bundles on demand. */
+  assets?: 'bundled' | 'dev';
+  bundleDir?: string;
+}
+
+let adapterRegistered = false;
+
+/** Builds the AdminJS instance: every table as a resource through the scoped adapter (the only one registered). */
+export function buildAdmin(): AdminJS {
+  if (!adapterRegistered) {
+    AdminJS.registerAdapter({ Database, Resource: ScopedResource });
+    adapterRegistered = true;
+  }
+  return new AdminJS({
+    rootPath: ADMIN_ROOT,
+    loginPath: `${ADMIN_ROOT}/login`,
+    logoutPath: `${ADMIN_ROOT}/logout`,
+    resources: adminResources(),
+    componentLoader,
+    dashboard: { component: Components.Dashboard, handler: dashboardHandler },
+    locale: adminLocale,
+    branding: { companyName: 'Seahorse 海马', withMadeWithLove: false, logo: false },
+    settings: { defaultPerPage: 20 },
+  });
+}
+
+// The session is re-checked against the database on every admin request, so a frozen, deleted or
+// re-parented user loses access at once even if a session row survived.
+const refreshSessionUser: RequestHandler = async (req, _res, next) => {
+  try {
+    const current = req.session?.adminUser;
+    if (!current) return next();
+    const user = await AdminUser.findByPk(Number(current.id));
+    if (!user || user.status !== 'active') {
+      delete req.session.adminUser;
+      return req.session.destroy(() => next());
+    }
+    const fresh = toSessionAdmin(user);
+    if (fresh.role !== current.role || fresh.parentId !== current.parentId || fresh.username !== current.username) {
+      req.session.adminUser = fresh;
+    }
+    next();
+  } catch (err) {
+    next(err);
+  }
+};
+
+function superAdminOnly(req: Request, res: Response, next: NextFunction): void {
+  const user = req.session?.adminUser;
+  if (!user) return res.redirect(`${ADMIN_ROOT}/login`);
+  if (user.role !== 'super_admin') {
+    res.status(403).type('text/plain; charset=utf-8').send('仅超级管理员可以访问队列面板');
+    return;
+  }
+  next();
+}
+
+function queueDashboard(): RequestHandler {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(`${ADMIN_ROOT}/queues`);
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullAdapter(queue(name))), serverAdapter: serverAdapter as never });
+  return serverAdapter.getRouter() as RequestHandler;
+}
+
+async function authenticate(username: string, password: string, context?: { req?: Request }) {
+  const req = context?.req;
+  try {
+    const admin = await loginAdmin({ username, password, ip: req?.ip ?? null, userAgent: req?.get('user-agent') ?? null });
+    // A fresh session id at login: a session id planted before login is worthless.
+    if (req?.session) await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    return admin;
+  } catch (err) {
+    if (isAppError(err)) throw new Error(err.message);
+    logger().error({ err }, 'admin login failed');
+    throw new Error('登录服务暂时不可用，请稍后再试');
+  }
+}
+
+export async function mountAdminWith(app: Express, options: AdminMountOptions = {}): Promise<AdminJS> {
+  const cfg = config();
+  const assets = options.assets ?? cfg.ADMIN_ASSETS ?? (cfg.isProduction ? 'bundled' : 'dev');
+  if (assets === 'bundled') {
+    const dir = options.bundleDir ?? defaultBundleDir();
+    const missing = BUNDLED_ASSETS.filter((f) => !existsSync(path.join(dir, f)));
+    if (missing.length) throw new Error(`Admin assets are not built (${missing.join(', ')} missing in ${dir}): run \`npm run build:admin\``);
+    process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+    for (const file of BUNDLED_ASSETS) {
+      app.get(`${ADMIN_ROOT}/frontend/assets/${file}`, (_req, res) => res.sendFile(path.join(dir, file), { maxAge: '1h' }));
+    }
+  }
+
+  const admin = buildAdmin();
+  app.use(ADMIN_ROOT, adminSession(), refreshSessionUser);
+  app.use(`${ADMIN_ROOT}/queues`, superAdminOnly, queueDashboard());
+  const router = AdminJSExpress.buildAuthenticatedRouter(
+    admin,
+    { authenticate, cookieName: SESSION_COOKIE, cookiePassword: cfg.SESSION_SECRET },
+    null,
+    // The session middleware mounted above already ran; these options only matter if it did not.
+    { secret: cfg.SESSION_SECRET, resave: false, saveUninitialized: false },
+  );
+  app.use(admin.options.rootPath, router);
+  return admin;
+}
+
+/** Mounts the AdminJS back office at /admin and bull-board at /admin/queues behind one session. */
+export async function mountAdmin(app: Express): Promise<void> {
+  await mountAdminWith(app);
 }

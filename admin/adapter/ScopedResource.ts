@@ -1,0 +1,205 @@
+import { BaseRecord, ForbiddenError, ValidationError, type ActionContext, type BaseProperty, type Filter, type ParamsType } from 'adminjs';
+import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize';
+import { Op, literal, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
+import { isAppError } from '../../server/errors.js';
+import { hiddenFields, ruleFor, scopeWhere, actorFromSession } from '../../server/policies/access.js';
+import type { Actor } from '../../server/policies/actor.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PAGE = 500;
+const NOTHING = literal('false') as unknown as WhereOptions;
+
+type FilterElement = { path: string; property: BaseProperty | null; value: unknown };
+type RawAttribute = { type: { key?: string }; primaryKey?: boolean; fieldName: string };
+
+/** A database failure caused by what the user typed (bad date, out-of-range number, constraint): a message, never a 500. */
+export function toValidationError(err: unknown): unknown {
+  if (err instanceof ValidationError || err instanceof ForbiddenError) return err;
+  if (isAppError(err)) return new ValidationError({}, { message: err.message, type: err.reason });
+  const e = err as { name?: string; parent?: { code?: string; detail?: string; constraint?: string } };
+  const code = e.parent?.code ?? '';
+  if (e.name?.startsWith('Sequelize') && /^(22|23)/.test(code)) {
+    const message =
+      code === '23505' ? '与已有记录重复' :
+      code === '23503' ? '关联的记录不存在或仍被引用' :
+      code === '23502' ? '缺少必填项' :
+      code === '23514' ? `取值不符合规则（${e.parent?.constraint ?? 'check'}）` :
+      '输入格式不正确';
+    return new ValidationError({}, { message, type: code });
+  }
+  if (e.name === 'SequelizeValidationError') return new ValidationError({}, { message: '输入不完整或格式不正确', type: 'validation' });
+  return err;
+}
+
+/**
+ * The only AdminJS adapter: the @adminjs/sequelize Resource with the row scope of the logged-in
+ * admin ANDed into every read (find, count, findOne, findMany — hence list, search, show, edit,
+ * delete, bulk actions, reference pickers and populated references), writes re-checked against
+ * the scope, secrets stripped from every record, and filters that cannot widen the scope or
+ * probe secrets (unknown paths dropped, secret paths refused, owner/code filters exact, bad
+ * values a message rather than a 500). Without a logged-in admin in the context it refuses.
+ */
+export class ScopedResource extends SequelizeResource {
+  private get model(): ModelStatic<Model> {
+    return (this as unknown as { SequelizeModel: ModelStatic<Model> }).SequelizeModel;
+  }
+
+  static override isAdapterFor(raw: unknown): boolean {
+    return SequelizeResource.isAdapterFor(raw);
+  }
+
+  private attributes(): Record<string, RawAttribute> {
+    return (this.model as unknown as { rawAttributes: Record<string, RawAttribute> }).rawAttributes;
+  }
+
+  private pk(): string {
+    return this.primaryKey() as string;
+  }
+
+  override properties(): BaseProperty[] {
+    return super.properties().map((p) => this.fixType(p));
+  }
+
+  override property(path: string): BaseProperty | null {
+    const p = super.property(path);
+    return p ? this.fixType(p) : null;
+  }
+
+  // SMALLINT columns are numbers (the stock adapter treats them as strings and LIKEs them).
+  private fixType(p: BaseProperty): BaseProperty {
+    const key = this.attributes()[p.name()]?.type?.key;
+    if (key === 'SMALLINT' && p.type() === 'string') Object.assign(p, { type: () => 'number' });
+    return p;
+  }
+
+  private actor(context?: ActionContext): Actor {
+    const actor = actorFromSession(context?.currentAdmin);
+    if (!actor) throw new ForbiddenError('请先登录');
+    return actor;
+  }
+
+  private scoped(actor: Actor, where: WhereOptions | null): WhereOptions {
+    const scope = scopeWhere(actor, this.id());
+    const parts = [where, scope].filter((w): w is WhereOptions => !!w && !(typeof w === 'object' && !Array.isArray(w) && Reflect.ownKeys(w).length === 0));
+    if (!parts.length) return {};
+    return parts.length === 1 ? parts[0]! : { [Op.and]: parts };
+  }
+
+  private filterWhere(actor: Actor, filter: Filter | undefined): WhereOptions | null {
+    if (!filter) return null;
+    const hidden = new Set(hiddenFields(actor, this.id()));
+    const exact = new Set(ruleFor(this.id()).exactFilters ?? []);
+    const attrs = this.attributes();
+    const conditions: WhereOptions[] = [];
+    const rest: FilterElement[] = [];
+    for (const f of Object.values((filter as unknown as { filters: Record<string, FilterElement> }).filters ?? {})) {
+      const name = f.property?.name();
+      if (!f.property || !name || !attrs[name]) continue;
+      if (hidden.has(name)) throw new ForbiddenError('不能按该字段筛选');
+      const value = f.value;
+      const typeKey = attrs[name].type?.key;
+      if (typeKey === 'UUID') {
+        conditions.push(typeof value === 'string' && UUID.test(value) ? { [name]: value } : NOTHING);
+      } else if (exact.has(name) && typeof value === 'string') {
+        conditions.push({ [name]: value.trim() });
+      } else if (f.property.type() === 'reference' || ['INTEGER', 'BIGINT', 'SMALLINT'].includes(typeKey ?? '')) {
+        // Ids and owner columns: `=` on a whole number, never a LIKE (owner 1 must not match 10).
+        if (typeof value !== 'string' || !/^\d{1,15}$/.test(value.trim())) conditions.push(NOTHING);
+        else conditions.push({ [name]: Number(value) });
+      } else {
+        rest.push(f);
+      }
+    }
+    if (rest.length) conditions.push(convertFilter(rest as never) as WhereOptions);
+    if (!conditions.length) return null;
+    return conditions.length === 1 ? conditions[0]! : { [Op.and]: conditions };
+  }
+
+  private validId(id: unknown): boolean {
+    if (id === null || id === undefined) return false;
+    const attr = this.attributes()[this.pk()];
+    const key = attr?.type?.key;
+    const s = String(id);
+    if (key === 'UUID') return UUID.test(s);
+    if (key === 'INTEGER' || key === 'BIGINT' || key === 'SMALLINT') return /^\d{1,15}$/.test(s);
+    return s.length > 0 && s.length <= 128;
+  }
+
+  private clean(actor: Actor | null, json: Record<string, unknown>): Record<string, unknown> {
+    for (const f of hiddenFields(actor, this.id())) delete json[f];
+    return json;
+  }
+
+  private record(actor: Actor, model: Model): BaseRecord {
+    return new BaseRecord(this.clean(actor, model.toJSON() as Record<string, unknown>), this);
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw toValidationError(err);
+    }
+  }
+
+  override async find(filter: Filter, options: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {}, context?: ActionContext): Promise<BaseRecord[]> {
+    const actor = this.actor(context);
+    const where = this.scoped(actor, this.filterWhere(actor, filter));
+    const limit = Math.min(Math.max(Number(options.limit) || 20, 1), MAX_PAGE);
+    const offset = Math.max(Number(options.offset) || 0, 0);
+    const sortBy = options.sort?.sortBy && this.attributes()[options.sort.sortBy] && !hiddenFields(actor, this.id()).includes(options.sort.sortBy) ? options.sort.sortBy : this.pk();
+    const direction = options.sort?.direction === 'desc' ? 'DESC' : 'ASC';
+    const order: [string, string][] = sortBy === this.pk() ? [[sortBy, direction]] : [[sortBy, direction], [this.pk(), direction]];
+    const rows = await this.guard(() => this.model.findAll({ where, limit, offset, order }));
+    return rows.map((r) => this.record(actor, r));
+  }
+
+  override async count(filter: Filter, context?: ActionContext): Promise<number> {
+    const actor = this.actor(context);
+    const where = this.scoped(actor, this.filterWhere(actor, filter));
+    return this.guard(() => this.model.count({ where }));
+  }
+
+  private async findScoped(actor: Actor, id: unknown): Promise<Model | null> {
+    if (!this.validId(id)) return null;
+    return this.model.findOne({ where: this.scoped(actor, { [this.pk()]: id } as WhereOptions) });
+  }
+
+  override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
+    const actor = this.actor(context);
+    const row = await this.guard(() => this.findScoped(actor, id));
+    return row ? this.record(actor, row) : null;
+  }
+
+  override async findMany(ids: Array<string | number>, context?: ActionContext): Promise<BaseRecord[]> {
+    const actor = this.actor(context);
+    const valid = (Array.isArray(ids) ? ids : []).filter((id) => this.validId(id)).slice(0, MAX_PAGE);
+    if (!valid.length) return [];
+    const rows = await this.guard(() =>
+      this.model.findAll({ where: this.scoped(actor, { [this.pk()]: { [Op.in]: valid } } as WhereOptions) }),
+    );
+    return rows.map((r) => this.record(actor, r));
+  }
+
+  override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
+    const actor = this.actor(context);
+    for (const f of hiddenFields(actor, this.id())) delete params[f];
+    const created = (await this.guard(() => super.create(params))) as Record<string, unknown>;
+    return this.clean(actor, created);
+  }
+
+  override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
+    const actor = this.actor(context);
+    if (!(await this.findScoped(actor, id))) throw new ForbiddenError('记录不存在或无权访问');
+    for (const f of hiddenFields(actor, this.id())) delete params[f];
+    delete params[this.pk()];
+    const updated = (await this.guard(() => super.update(id, params))) as Record<string, unknown>;
+    return this.clean(actor, updated);
+  }
+
+  override async delete(id: string, context?: ActionContext): Promise<void> {
+    const actor = this.actor(context);
+    if (!(await this.findScoped(actor, id))) throw new ForbiddenError('记录不存在或无权访问');
+    await this.guard(() => super.delete(id));
+  }
+}

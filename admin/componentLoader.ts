@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { ComponentLoader } from 'adminjs';
+import { projectRoot } from '../server/lib/paths.js';
+
+/**
+ * The one component loader. Component files live in admin/components (bundled by AdminJS in
+ * development and by `npm run build:admin` for production); names are stable so the
+ * pre-built bundle and the server agree.
+ */
+export const componentLoader = new ComponentLoader();
+
+const file = (name: string) => path.join(projectRoot(), 'admin', 'components', `${name}.tsx`);
+
+export const Components = {
+  Dashboard: componentLoader.add('SeahorseDashboard', file('Dashboard')),
+  Money: componentLoader.add('SeahorseMoney', file('Money')),
+  Json: componentLoader.add('SeahorseJson', file('Json')),
+};

@@ -1,0 +1,111 @@
+import React, { useState } from 'react';
+import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
+import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+
+interface Field {
+  name: string;
+  label: string;
+  type?: 'text' | 'textarea' | 'select';
+  required?: boolean;
+  placeholder?: string;
+  options?: Array<{ value: string; label: string }>;
+}
+
+interface FormSpec {
+  title: string;
+  description?: string;
+  submitLabel: string;
+  fields: Field[];
+  /** Record params shown above the form (label → param path). */
+  summary?: Array<{ label: string; path: string }>;
+}
+
+const api = new ApiClient();
+
+/**
+ * The form of every quota action (充值, 转账, 申请提现, 审核, 撤销): fields come from the action's
+ * `custom` spec; the server (the quota service) decides, and its refusal message is shown as is.
+ */
+const QuotaActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
+  const spec = action.custom as FormSpec;
+  const addNotice = useNotice();
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(spec.fields.map((f) => [f.name, f.type === 'select' ? (f.options?.[0]?.value ?? '') : ''])),
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // Sent once per form: a double click or a retried request runs the command once.
+  const [idempotencyKey] = useState(() => `adm-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const data = new FormData();
+    for (const [k, v] of Object.entries(values)) data.append(k, v);
+    data.append('idempotencyKey', idempotencyKey);
+    try {
+      const response = record
+        ? await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data })
+        : await api.resourceAction({ resourceId: resource.id, actionName: action.name, data });
+      const body = response.data as { notice?: { message: string; type?: string }; redirectUrl?: string; record?: { baseError?: { message?: string } } };
+      const failure = body.record?.baseError?.message ?? (body.notice?.type === 'error' ? body.notice.message : null);
+      if (failure) {
+        setError(failure);
+        return;
+      }
+      if (body.notice) addNotice({ message: body.notice.message, type: 'success' });
+      if (body.redirectUrl) window.location.assign(body.redirectUrl);
+    } catch {
+      setError('请求失败，请稍后重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box variant="card" p="xl" as="form" onSubmit={submit} data-testid={`quota-form-${action.name}`}>
+      <H4>{spec.title}</H4>
+      {spec.description && <Text mb="lg">{spec.description}</Text>}
+      {spec.summary?.map((s) => (
+        <Text key={s.path} mb="sm">
+          {s.label}：{String(record?.params?.[s.path] ?? '—')}
+        </Text>
+      ))}
+      {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="quota-form-error" />}
+      {spec.fields.map((f) => (
+        <FormGroup key={f.name}>
+          <Label required={f.required}>{f.label}</Label>
+          {f.type === 'textarea' ? (
+            <TextArea
+              name={f.name}
+              width={1}
+              placeholder={f.placeholder}
+              value={values[f.name]}
+              onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setValues({ ...values, [f.name]: e.target.value })}
+            />
+          ) : f.type === 'select' ? (
+            <Select
+              value={f.options?.find((o) => o.value === values[f.name]) ?? null}
+              options={f.options ?? []}
+              onChange={(selected: { value: string } | null) => setValues({ ...values, [f.name]: selected?.value ?? '' })}
+            />
+          ) : (
+            <Input
+              name={f.name}
+              width={1}
+              placeholder={f.placeholder}
+              value={values[f.name]}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [f.name]: e.target.value })}
+            />
+          )}
+        </FormGroup>
+      ))}
+      <Button variant="contained" type="submit" disabled={busy} data-testid="quota-form-submit">
+        {spec.submitLabel}
+      </Button>
+    </Box>
+  );
+};
+
+export default QuotaActionForm;

@@ -1,0 +1,13 @@
+import { CardKey } from '../../server/models/index.js';
+import { defineResource } from './define.js';
+
+/** `card_keys`. */
+export const cardKeysResource = () =>
+  defineResource(CardKey, {
+    navigation: 'cardKeys',
+    list: ['id', 'code', 'projectId', 'agentId', 'status', 'activatedAt', 'expiresAt', 'createdAt'],
+    filter: ['code', 'batchId', 'projectId', 'agentId', 'status', 'deviceId'],
+    json: ['deviceInfo'],
+    enums: { status: ['unused', 'active', 'expired', 'disabled', 'revoked', 'redeemed'] },
+    actions: {},
+  });

@@ -1,0 +1,11 @@
+import { NotificationRecipient } from '../../server/models/index.js';
+import { defineResource } from './define.js';
+
+/** `notification_recipients`. */
+export const notificationRecipientsResource = () =>
+  defineResource(NotificationRecipient, {
+    navigation: 'content',
+    list: ['id', 'notificationId', 'userId', 'readAt', 'createdAt'],
+    filter: ['notificationId', 'userId', 'readAt', 'createdAt'],
+    actions: {},
+  });

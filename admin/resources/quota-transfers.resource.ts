@@ -1,0 +1,13 @@
+import { QuotaTransfer } from '../../server/models/index.js';
+import { defineResource } from './define.js';
+
+/** `quota_transfers`. */
+export const quotaTransfersResource = () =>
+  defineResource(QuotaTransfer, {
+    navigation: 'quota',
+    list: ['id', 'fromUserId', 'toUserId', 'amount', 'status', 'createdAt'],
+    filter: ['fromUserId', 'toUserId', 'status', 'createdAt'],
+    money: ['amount'],
+    enums: { status: ['completed', 'pending_review', 'rejected'] },
+    actions: {},
+  });
