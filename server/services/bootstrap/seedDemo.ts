@@ -10,10 +10,13 @@ import {
   Package,
   Product,
   Project,
+  ProjectAuthorization,
   Promotion,
   QuotaLedgerEntry,
 } from '../../models/index.js';
+import type { Actor } from '../../policies/actor.js';
 import { createProject } from '../projects/createProject.js';
+import { grantAuthorization } from '../projects/authorizations.js';
 import { applyQuotaChanges } from '../quota/ledger.js';
 import { ensureDefaultSettings } from '../systemConfig/systemConfig.js';
 import { createAdminUser, type Role } from '../users/createAdminUser.js';
@@ -135,8 +138,8 @@ async function seedCatalog(created: string[]): Promise<void> {
   }
 }
 
-/** Project `demo` with a four-validity price list. */
-async function seedProject(options: SeedDemoOptions, created: string[]): Promise<SeedDemoReport['project']> {
+/** Project `demo` with a four-validity price list, authorized to every demo agent. */
+async function seedProject(users: Map<string, AdminUser>, options: SeedDemoOptions, created: string[]): Promise<SeedDemoReport['project']> {
   let project = await Project.findOne({ where: Sequelize.where(Sequelize.fn('lower', Sequelize.col('name')), 'demo') });
   let report: SeedDemoReport['project'];
   if (!project) {
@@ -159,6 +162,14 @@ async function seedProject(options: SeedDemoOptions, created: string[]): Promise
     project = result.project;
     created.push('project demo');
     report = { appKey: project.appKey, appSecret: options.appSecret ? undefined : result.appSecret };
+  }
+  const superAdmin = users.get('superadmin')!;
+  const actor: Actor = { id: superAdmin.id, role: 'super_admin', parentId: null };
+  for (const demo of DEMO_USERS.filter((d) => d.role === 'agent')) {
+    const agent = users.get(demo.username)!;
+    if (await ProjectAuthorization.findOne({ where: { projectId: project.id, agentId: agent.id } })) continue;
+    await grantAuthorization({ actor, projectId: project.id, agentId: agent.id });
+    created.push(`authorization demo → ${demo.username}`);
   }
   return report;
 }
@@ -212,7 +223,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoReport
   const users = await seedUsers(options.password, created);
   await seedQuota(users, created);
   await seedCatalog(created);
-  const project = await seedProject(options, created);
+  const project = await seedProject(users, options, created);
   await seedContent(users, created);
   return { created, project };
 }
