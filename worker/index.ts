@@ -12,6 +12,9 @@ import type { Job, Queue } from 'bull';
 import { logger } from '../server/logger.js';
 import { emailJobs } from './jobs/email.js';
 import { quotaJobs } from './jobs/quota.js';
+import { callbackJobs } from './processors/callbacks.js';
+import { cardKeyJobs } from './processors/cardKeys.js';
+import { exportJobs } from './processors/exports.js';
 import { closeQueue, queue, type QueueName } from './queues.js';
 import { enqueueJob, parseJobData, runJobNow, type JobDefinition } from './registry.js';
 import { writeSystemLog } from './systemLog.js';
@@ -19,6 +22,9 @@ import { writeSystemLog } from './systemLog.js';
 export const JOBS: JobDefinition[] = [
   ...emailJobs,
   ...quotaJobs,
+  ...cardKeyJobs,
+  ...callbackJobs,
+  ...exportJobs,
 ];
 
 export const runNow = (name: string, data?: unknown) => runJobNow(JOBS, name, data);

@@ -1,5 +1,6 @@
 import { config, setConfig, type Config } from '../../server/config.js';
-import { inTransaction } from '../../server/db/index.js';
+import { QueryTypes } from 'sequelize';
+import { db, inTransaction } from '../../server/db/index.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { resetRateLimiters } from '../../server/routes/open/signedRequest.js';
 import { createProject, type PriceInput } from '../../server/services/projects/createProject.js';
@@ -69,4 +70,22 @@ export async function withConfig<T>(patch: Partial<Config>, fn: () => Promise<T>
     setConfig(before);
     resetRateLimiters();
   }
+}
+
+/** Waits for a condition that another process or the worker makes true (bounded, not a timing assertion). */
+export async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, tries = 400): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+export async function balanceOf(userId: number): Promise<string> {
+  const [row] = await db().query<{ balance: string }>('SELECT balance FROM quota_accounts WHERE user_id = :userId', {
+    replacements: { userId },
+    type: QueryTypes.SELECT,
+  });
+  return row!.balance;
 }

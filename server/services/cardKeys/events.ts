@@ -47,7 +47,7 @@ export async function emitCardKeyEvent(input: {
 export async function enqueueDelivery(deliveryId: number): Promise<void> {
   const cfg = config();
   await queue('callbacks').add(
-    'deliver',
+    'callbacks:deliver',
     { deliveryId },
     { attempts: cfg.CALLBACK_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: cfg.CALLBACK_RETRY_DELAY_MS } },
   );

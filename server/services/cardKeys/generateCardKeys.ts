@@ -139,7 +139,7 @@ export async function generateCardKeys(input: GenerateCardKeysInput): Promise<Ge
 }
 
 export async function enqueueBatch(batchId: number): Promise<void> {
-  await queue('card-keys').add('generate', { batchId }, { jobId: `generate-${batchId}`, attempts: 3 });
+  await queue('card-keys').add('card-keys:generate', { batchId }, { jobId: `generate-${batchId}`, attempts: 3 });
 }
 
 /** Worker side of an async batch: every key and the 'completed' mark commit together; progress is written outside. */
@@ -183,4 +183,14 @@ export async function failAsyncBatch(batchId: number, reason: string): Promise<b
   });
   if (refunded) logger().warn({ batchId, reason }, 'card-key batch failed and refunded');
   return refunded;
+}
+
+/** Async batches whose job vanished (e.g. Redis lost it) are queued again; jobId dedups live ones. */
+export async function resumeStuckBatches(olderThanMinutes = 10): Promise<number> {
+  const rows = await db().query<{ id: number }>(
+    `SELECT id FROM card_key_batches WHERE status = 'generating' AND created_at < now() - make_interval(mins => :m)`,
+    { replacements: { m: olderThanMinutes }, type: QueryTypes.SELECT },
+  );
+  for (const r of rows) await enqueueBatch(r.id);
+  return rows.length;
 }

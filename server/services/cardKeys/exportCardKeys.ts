@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import { QueryTypes } from 'sequelize';
+import { z } from 'zod';
+import { config } from '../../config.js';
+import { db } from '../../db/index.js';
+import { badRequest, notFound } from '../../errors.js';
+import { AdminUser } from '../../models/index.js';
+import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
+import { redis, redisKey } from '../../redis.js';
+import { queue } from '../../../worker/queues.js';
+import { normalizeCode } from './codes.js';
+
+export const exportFilterSchema = z
+  .object({
+    batchId: z.coerce.number().int().positive().optional(),
+    projectId: z.coerce.number().int().positive().optional(),
+    agentId: z.coerce.number().int().positive().optional(),
+    status: z.enum(['unused', 'active', 'expired', 'disabled', 'revoked', 'redeemed']).optional(),
+    code: z.string().optional(),
+    createdFrom: z.coerce.date().optional(),
+    createdTo: z.coerce.date().optional(),
+  })
+  .strict();
+export type ExportFilter = z.infer<typeof exportFilterSchema>;
+export type ExportFormat = 'csv' | 'xlsx';
+
+export interface ExportStatus {
+  id: string;
+  ownerId: number;
+  format: ExportFormat;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  rows: number;
+  file?: string;
+  error?: string;
+  createdAt: string;
+}
+
+const STATUS_TTL_SECONDS = 24 * 3600;
+const statusKey = (id: string) => redisKey('export', id);
+
+async function saveStatus(s: ExportStatus): Promise<void> {
+  await redis().set(statusKey(s.id), JSON.stringify(s), 'EX', STATUS_TTL_SECONDS);
+}
+
+const COLUMNS = [
+  ['code', '卡密'],
+  ['project', '项目'],
+  ['validity', '有效期'],
+  ['status', '状态'],
+  ['agent', '代理'],
+  ['batch_id', '批次'],
+  ['device_id', '绑定设备'],
+  ['activated_at', '激活时间'],
+  ['expires_at', '到期时间'],
+  ['unbind_count', '解绑次数'],
+  ['created_at', '生成时间'],
+] as const;
+
+interface ExportRow {
+  id: number;
+  code: string;
+  project: string;
+  validity: string;
+  status: string;
+  agent: string;
+  batch_id: number;
+  device_id: string | null;
+  activated_at: Date | null;
+  expires_at: Date | null;
+  unbind_count: number;
+  created_at: Date;
+}
+
+/**
+ * The rows `actor` may see that match `filter`, read in id order a page at a time (keyset pagination,
+ * so a million-row export never holds more than a page in memory).
+ */
+export async function* scopedCardKeyRows(actor: Actor, filter: ExportFilter, pageSize = 5000): AsyncGenerator<ExportRow> {
+  const scope = visibleUserIdsSql(actor);
+  const where: string[] = [];
+  const replacements: Record<string, unknown> = {};
+  if (scope) where.push(`k.agent_id IN ${scope}`);
+  if (filter.batchId) (where.push('k.batch_id = :batchId'), (replacements.batchId = filter.batchId));
+  if (filter.projectId) (where.push('k.project_id = :projectId'), (replacements.projectId = filter.projectId));
+  if (filter.agentId) (where.push('k.agent_id = :agentId'), (replacements.agentId = filter.agentId));
+  if (filter.status) (where.push('k.status = :status'), (replacements.status = filter.status));
+  if (filter.code) {
+    const code = normalizeCode(filter.code);
+    if (!code) return;
+    where.push('k.code = :code');
+    replacements.code = code;
+  }
+  if (filter.createdFrom) (where.push('k.created_at >= :createdFrom'), (replacements.createdFrom = filter.createdFrom));
+  if (filter.createdTo) (where.push('k.created_at < :createdTo'), (replacements.createdTo = filter.createdTo));
+  let after = 0;
+  for (;;) {
+    const rows = await db().query<ExportRow>(
+      `SELECT k.id, k.code, p.name AS project, b.validity_label AS validity, k.status, u.username AS agent, k.batch_id,
+              k.device_id, k.activated_at, k.expires_at, k.unbind_count, k.created_at
+         FROM card_keys k
+         JOIN projects p ON p.id = k.project_id
+         JOIN card_key_batches b ON b.id = k.batch_id
+         JOIN admin_users u ON u.id = k.agent_id
+        WHERE k.id > :after ${where.length ? `AND ${where.join(' AND ')}` : ''}
+        ORDER BY k.id
+        LIMIT :pageSize`,
+      { replacements: { ...replacements, after, pageSize }, type: QueryTypes.SELECT },
+    );
+    for (const r of rows) yield r;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+const cell = (r: ExportRow, key: (typeof COLUMNS)[number][0]) => {
+  const v = r[key];
+  return v instanceof Date ? v.toISOString() : (v ?? '');
+};
+
+/** Streams the scoped rows into `file` (written under a temporary name, renamed when complete). */
+export async function writeCardKeyExport(actor: Actor, filter: ExportFilter, format: ExportFormat, file: string): Promise<number> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  let rows = 0;
+  if (format === 'csv') {
+    const out = createWriteStream(partial);
+    out.write('\uFEFF'); // Excel opens UTF-8 CSV with Chinese headers correctly only with a BOM
+    const csv = stringify({ header: true, columns: COLUMNS.map(([key, header]) => ({ key, header })) });
+    csv.pipe(out);
+    for await (const r of scopedCardKeyRows(actor, filter)) {
+      if (!csv.write(Object.fromEntries(COLUMNS.map(([k]) => [k, cell(r, k)])))) await once(csv, 'drain');
+      rows++;
+    }
+    csv.end();
+    await once(out, 'finish');
+  } else {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: partial, useStyles: false, useSharedStrings: false });
+    const sheet = workbook.addWorksheet('卡密');
+    sheet.columns = COLUMNS.map(([key, header]) => ({ key, header, width: key === 'code' ? 22 : 18 }));
+    for await (const r of scopedCardKeyRows(actor, filter)) {
+      sheet.addRow(Object.fromEntries(COLUMNS.map(([k]) => [k, cell(r, k)]))).commit();
+      rows++;
+    }
+    sheet.commit();
+    await workbook.commit();
+  }
+  await rename(partial, file);
+  return rows;
+}
+
+/** Queues an export for the worker; the actor polls getExportStatus and downloads when done. */
+export async function requestCardKeyExport(input: { actor: Actor; format: ExportFormat; filter: unknown }): Promise<ExportStatus> {
+  if (input.format !== 'csv' && input.format !== 'xlsx') throw badRequest('导出格式只能是 csv 或 xlsx', 'INVALID_FORMAT', 3040);
+  const parsed = exportFilterSchema.safeParse(input.filter ?? {});
+  if (!parsed.success) throw badRequest('导出筛选条件无效', 'INVALID_FILTER', 3041);
+  const status: ExportStatus = { id: randomUUID(), ownerId: input.actor.id, format: input.format, status: 'queued', rows: 0, createdAt: new Date().toISOString() };
+  await saveStatus(status);
+  await queue('exports').add('exports:card-keys', { exportId: status.id, actorId: input.actor.id, format: input.format, filter: parsed.data }, { attempts: 2 });
+  return status;
+}
+
+/** Worker side: the actor's scope is re-read from the database now, not trusted from the queue. */
+export async function runCardKeyExport(data: { exportId: string; actorId: number; format: ExportFormat; filter: ExportFilter }): Promise<ExportStatus> {
+  const user = await AdminUser.findByPk(data.actorId);
+  if (!user) throw new Error(`export ${data.exportId}: user ${data.actorId} no longer exists`);
+  const actor: Actor = { id: user.id, role: user.role as Actor['role'], parentId: user.parentId };
+  const file = path.resolve(config().EXPORT_DIR, `card-keys-${data.exportId}.${data.format}`);
+  const base: ExportStatus = { id: data.exportId, ownerId: actor.id, format: data.format, status: 'running', rows: 0, createdAt: new Date().toISOString() };
+  await saveStatus(base);
+  try {
+    const rows = await writeCardKeyExport(actor, exportFilterSchema.parse(data.filter), data.format, file);
+    const done: ExportStatus = { ...base, status: 'done', rows, file };
+    await saveStatus(done);
+    return done;
+  } catch (err) {
+    await saveStatus({ ...base, status: 'failed', error: (err as Error).message });
+    throw err;
+  }
+}
+
+export async function getExportStatus(actor: Actor, exportId: string): Promise<ExportStatus> {
+  const raw = /^[0-9a-f-]{36}$/.test(exportId) ? await redis().get(statusKey(exportId)) : null;
+  const status = raw ? (JSON.parse(raw) as ExportStatus) : null;
+  // Only the requester may see or download their export, whatever their role.
+  if (!status || status.ownerId !== actor.id) throw notFound('导出任务不存在或已过期', 'EXPORT_NOT_FOUND', 3442);
+  return status;
+}
+
+/** The finished file of the actor's own export, for the download route. */
+export async function exportDownload(actor: Actor, exportId: string): Promise<{ file: string; filename: string; size: number }> {
+  const status = await getExportStatus(actor, exportId);
+  if (status.status !== 'done' || !status.file) throw badRequest('导出尚未完成', 'EXPORT_NOT_READY', 3443);
+  const { size } = await stat(status.file);
+  return { file: status.file, filename: `card-keys-${status.createdAt.slice(0, 10)}.${status.format}`, size };
+}
