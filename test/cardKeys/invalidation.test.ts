@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { db } from '../../server/db/index.js';
+import { CardKey } from '../../server/models/index.js';
+import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
+import { setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
+import type { CardKeyClient, VerifyAnswer } from '../../examples/client/cardKeyClient.js';
+import { clientFor, makeWorld, recharge, type World } from './fixtures.js';
+
+/** Asks the other process until it gives the new answer; the spec allows it one second to hear of a change. */
+async function answerWithinOneSecond(ask: () => Promise<VerifyAnswer>, expected: string): Promise<{ answer: VerifyAnswer; ms: number }> {
+  const start = Date.now();
+  let answer = await ask();
+  while (answer.reason !== expected && Date.now() - start < 1000) answer = await ask();
+  return { answer, ms: Date.now() - start };
+}
+
+describe('card-key cache invalidation across processes', () => {
+  let child: ChildProcess;
+  let remote: CardKeyClient;
+  let w: World;
+  let keys: CardKey[];
+
+  before(async function () {
+    this.timeout(60_000);
+    w = await makeWorld('inval');
+    await recharge(w.agent.id, '100.00');
+    const { batch } = await generateCardKeys({ actor: w.agent, agentId: w.agent.id, projectId: w.project.id, validityLabel: '30天', count: 3 });
+    keys = await CardKey.findAll({ where: { batchId: batch.id }, order: [['id', 'ASC']] });
+    child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./support/secondInstance.ts', import.meta.url))], {
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    remote = clientFor((JSON.parse(line.toString()) as { url: string }).url, w);
+  });
+  after(() => {
+    if (child?.pid) process.kill(child.pid, 'SIGTERM');
+  });
+
+  it('the other process answers a bound key from its cache, and hears of a disable at once', async () => {
+    const code = keys[0]!.code;
+    assert.equal((await remote.verify(code, 'dev-1')).reason, 'OK');
+    assert.equal((await remote.verify(code, 'dev-1')).reason, 'OK');
+    // A write that bypasses the services (and so publishes nothing) is invisible to the other process: it is not reading the database.
+    await db().query(`UPDATE card_keys SET status = 'disabled' WHERE code = :code`, { replacements: { code } });
+    assert.equal((await remote.verify(code, 'dev-1')).reason, 'OK');
+    await db().query(`UPDATE card_keys SET status = 'active' WHERE code = :code`, { replacements: { code } });
+
+    await setCardKeysEnabled({ actor: w.agent, ids: [keys[0]!.id], enabled: false });
+    const { answer, ms } = await answerWithinOneSecond(() => remote.verify(code, 'dev-1'), 'DISABLED');
+    assert.equal(answer.reason, 'DISABLED');
+    assert.ok(ms < 1000);
+  });
+
+  it('hears of an unbind at once: the key can be bound by a new device there', async () => {
+    const code = keys[1]!.code;
+    assert.equal((await remote.verify(code, 'dev-A')).reason, 'OK');
+    assert.equal((await remote.verify(code, 'dev-B')).reason, 'DEVICE_MISMATCH');
+    await unbindCardKey({ actor: w.agent, cardKeyId: keys[1]!.id });
+    const { answer, ms } = await answerWithinOneSecond(() => remote.verify(code, 'dev-B'), 'OK');
+    assert.deepEqual([answer.reason, answer.activated], ['OK', true]);
+    assert.ok(ms < 1000);
+  });
+});
