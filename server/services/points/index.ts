@@ -13,3 +13,4 @@ export {
   type PointsOperationType,
 } from './operations.js';
 export { findPointsDrift } from './invariant.js';
+export { redeemCardKey } from './redeemCardKey.js';

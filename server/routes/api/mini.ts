@@ -1,0 +1,239 @@
+import type { RequestHandler } from 'express';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { notFound, tooMany } from '../../errors.js';
+import { ok } from '../../http/envelope.js';
+import { redis, redisKey } from '../../redis.js';
+import { listPackages } from '../../services/catalog/listPackages.js';
+import { getArticle, getServiceStatus, listArticles, listBanners } from '../../services/content/content.js';
+import { presentMiniUser, refreshTokens, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
+import { cancelOrder, createOrder, getOrder, getOrderStatus, listOrders, payOrder } from '../../services/orders/index.js';
+import { getPointsSummary, listPointsRecords, PointsOperation, redeemCardKey } from '../../services/points/index.js';
+import { miniUserOf } from './miniAuth.js';
+import * as s from './mini.schema.js';
+import type { RouteSpec } from './routeSpec.js';
+
+/** Per-IP allowance for unauthenticated, WeChat-calling endpoints. */
+function perIp(name: string, points: number, seconds: number): RequestHandler {
+  let limiter: RateLimiterRedis | undefined;
+  return (req, _res, next) => {
+    limiter ??= new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('api-rate', name), points, duration: seconds });
+    limiter.consume(req.ip ?? 'unknown').then(
+      () => next(),
+      (err) => next(err instanceof Error ? err : tooMany()),
+    );
+  };
+}
+
+const RECORD_TYPES: Record<(typeof s.POINTS_RECORD_TYPES)[number], number> = {
+  purchase: PointsOperation.purchase,
+  consume: PointsOperation.consume,
+  expire: PointsOperation.expire,
+  redeem: PointsOperation.redeem,
+  admin_adjust: PointsOperation.adminAdjust,
+  refund: PointsOperation.refund,
+};
+
+type Q<T> = T & Record<string, never>;
+const query = <T>(req: { query: unknown }) => req.query as Q<T>;
+
+/** Every mini-program route (SPEC §9, §14). */
+export const miniRoutes: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/auth/wx-login',
+    tag: '登录',
+    summary: '微信登录（wx.login code）',
+    description: 'code → jscode2session → 用户（首次登录自动创建）→ 本站 access/refresh token。不提供“按 openid 取 token”的接口。',
+    auth: false,
+    before: [perIp('wx-login', 30, 60)],
+    body: s.wxLoginBody,
+    data: s.loginData,
+    handler: async (req, res) => ok(res, await wxLogin(req.body)),
+  },
+  {
+    method: 'post',
+    path: '/auth/refresh',
+    tag: '登录',
+    summary: '刷新 token',
+    auth: false,
+    before: [perIp('refresh', 60, 60)],
+    body: s.refreshBody,
+    data: s.tokensData,
+    handler: async (req, res) => ok(res, await refreshTokens(req.body.refreshToken)),
+  },
+  {
+    method: 'get',
+    path: '/user/me',
+    tag: '用户',
+    summary: '当前用户',
+    auth: true,
+    data: s.userData,
+    handler: async (req, res) => ok(res, presentMiniUser(miniUserOf(req))),
+  },
+  {
+    method: 'patch',
+    path: '/user/me',
+    tag: '用户',
+    summary: '修改昵称',
+    auth: true,
+    body: s.profileBody,
+    data: s.userData,
+    handler: async (req, res) => ok(res, await updateProfile(miniUserOf(req).id, req.body)),
+  },
+  {
+    method: 'get',
+    path: '/packages',
+    tag: '套餐',
+    summary: '在售套餐（服务端定价）',
+    auth: false,
+    data: s.packageData.array(),
+    handler: async (_req, res) => ok(res, await listPackages()),
+  },
+  {
+    method: 'post',
+    path: '/orders',
+    tag: '订单',
+    summary: '下单',
+    auth: true,
+    body: s.createOrderBody,
+    data: s.orderData,
+    status: 201,
+    handler: async (req, res) => ok(res, await createOrder({ userId: miniUserOf(req).id, packageId: req.body.packageId }), 201),
+  },
+  {
+    method: 'get',
+    path: '/orders',
+    tag: '订单',
+    summary: '我的订单',
+    auth: true,
+    query: s.listOrdersQuery,
+    data: s.orderPage,
+    handler: async (req, res) => ok(res, await listOrders(miniUserOf(req).id, query(req))),
+  },
+  {
+    method: 'get',
+    path: '/orders/:id',
+    tag: '订单',
+    summary: '订单详情',
+    auth: true,
+    params: s.idParams,
+    data: s.orderData,
+    handler: async (req, res) => ok(res, await getOrder(miniUserOf(req).id, req.params.id!)),
+  },
+  {
+    method: 'post',
+    path: '/orders/:id/pay',
+    tag: '订单',
+    summary: '发起微信支付（JSAPI 预下单）',
+    description: '返回 wx.requestPayment 所需参数（paySign 由服务端商户私钥签名）。',
+    auth: true,
+    params: s.idParams,
+    data: s.payData,
+    handler: async (req, res) => ok(res, await payOrder(miniUserOf(req).id, req.params.id!)),
+  },
+  {
+    method: 'get',
+    path: '/orders/:id/status',
+    tag: '订单',
+    summary: '支付状态（轮询）',
+    description: '待支付超过几秒的订单会向微信查询一次（每单每 5 秒最多一次）。',
+    auth: true,
+    params: s.idParams,
+    data: s.orderData,
+    handler: async (req, res) => ok(res, await getOrderStatus(miniUserOf(req).id, req.params.id!)),
+  },
+  {
+    method: 'post',
+    path: '/orders/:id/cancel',
+    tag: '订单',
+    summary: '取消订单（同时在微信关单）',
+    auth: true,
+    params: s.idParams,
+    data: s.orderData,
+    handler: async (req, res) => ok(res, await cancelOrder(miniUserOf(req).id, req.params.id!)),
+  },
+  {
+    method: 'post',
+    path: '/pay/wechat/notify',
+    tag: '支付回调',
+    summary: '微信支付结果通知（微信服务器调用）',
+    description:
+      '原始报文验签（Wechatpay-Timestamp/Nonce/Signature/Serial，±300 秒）并 AES-256-GCM 解密；成功 204，验签失败 401，订单不符 400。应答不是信封格式，而是微信要求的 {code, message}。',
+    auth: false,
+  },
+  {
+    method: 'get',
+    path: '/points',
+    tag: '积分',
+    summary: '积分余额、最近到期与积分批次',
+    auth: true,
+    data: s.pointsData,
+    handler: async (req, res) => ok(res, await getPointsSummary(miniUserOf(req).id)),
+  },
+  {
+    method: 'get',
+    path: '/points/records',
+    tag: '积分',
+    summary: '积分明细（分页，可按类型筛选）',
+    auth: true,
+    query: s.recordsQuery,
+    data: s.recordsPage,
+    handler: async (req, res) => {
+      const q = query<{ page: number; pageSize: number; type?: keyof typeof RECORD_TYPES }>(req);
+      ok(res, await listPointsRecords(miniUserOf(req).id, { page: q.page, pageSize: q.pageSize, type: q.type ? (RECORD_TYPES[q.type] as never) : undefined }));
+    },
+  },
+  {
+    method: 'post',
+    path: '/redeem',
+    tag: '积分',
+    summary: '兑换码兑换积分',
+    description: '每用户每小时、每 IP 每小时的尝试次数有限（无论成败都计数）。',
+    auth: true,
+    body: s.redeemBody,
+    data: s.redeemData,
+    handler: async (req, res) => ok(res, await redeemCardKey({ userId: miniUserOf(req).id, code: req.body.code, ip: req.ip ?? 'unknown' })),
+  },
+  {
+    method: 'get',
+    path: '/banners',
+    tag: '内容',
+    summary: '首页横幅',
+    auth: false,
+    data: s.bannersData,
+    handler: async (_req, res) => ok(res, await listBanners()),
+  },
+  {
+    method: 'get',
+    path: '/articles',
+    tag: '内容',
+    summary: '文章与公告',
+    auth: false,
+    query: s.articlesQuery,
+    data: s.articlesPage,
+    handler: async (req, res) => ok(res, await listArticles(query(req))),
+  },
+  {
+    method: 'get',
+    path: '/articles/:id',
+    tag: '内容',
+    summary: '文章详情',
+    auth: false,
+    params: s.numericIdParams,
+    data: s.articleDetail,
+    handler: async (req, res) => {
+      const article = await getArticle(Number(req.params.id));
+      if (!article) throw notFound('文章不存在');
+      ok(res, article);
+    },
+  },
+  {
+    method: 'get',
+    path: '/service-status',
+    tag: '内容',
+    summary: 'API 服务状态公告',
+    auth: false,
+    data: s.serviceStatusData,
+    handler: async (_req, res) => ok(res, await getServiceStatus()),
+  },
+];

@@ -1,0 +1,95 @@
+import { inTransaction } from '../../db/index.js';
+import { AppError } from '../../errors.js';
+import { Order, WechatPayment } from '../../models/index.js';
+import { WechatError, wechatNotifyUrl, wechatPay } from '../../wechat/index.js';
+import { recordOperation } from '../audit/operationLog.js';
+import { revokeOrderPoints } from '../points/revokeOrderPoints.js';
+import { syncOrderWithWechat } from './syncOrder.js';
+import { amountToFen, orderNotFound, OrderStatus, ORDER_STATUS_NAMES } from './orderStatus.js';
+
+type AdminActor = { id: number; role: string };
+
+function assertSuperAdmin(actor: AdminActor): void {
+  if (actor.role !== 'super_admin') throw new AppError(403, 1403, 'FORBIDDEN', '只有超级管理员可以操作订单');
+}
+
+/** Admin "query WeChat now": applies whatever WeChat says about the order, audit-logged. */
+export async function adminQueryWechat(input: { orderId: string; actor: AdminActor; ip?: string }): Promise<Order> {
+  assertSuperAdmin(input.actor);
+  const before = await Order.findByPk(input.orderId);
+  if (!before) throw orderNotFound();
+  const after = await syncOrderWithWechat(input.orderId);
+  await recordOperation({
+    actor: input.actor,
+    ownerId: null,
+    action: 'order.query_wechat',
+    resource: 'meta_order',
+    recordId: after.id,
+    before: { status: ORDER_STATUS_NAMES[before.paymentStatus] },
+    after: { status: ORDER_STATUS_NAMES[after.paymentStatus] },
+    ip: input.ip ?? null,
+  });
+  return after;
+}
+
+/**
+ * Admin refund marking for a paid order: the full amount is refunded at WeChat (idempotent by
+ * out_refund_no), then — in one transaction — what remains of the order's points lot is removed
+ * (refund ledger row), the order becomes "refunded" and the decision is audit-logged.
+ */
+export async function adminRefundOrder(input: { orderId: string; reason: string; actor: AdminActor; ip?: string }) {
+  assertSuperAdmin(input.actor);
+  const order = await Order.findByPk(input.orderId);
+  if (!order) throw orderNotFound();
+  if (order.paymentStatus !== OrderStatus.paid) throw new AppError(409, 4411, 'ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款');
+  let refund: { refund_id: string; status: string };
+  try {
+    refund = await wechatPay().refund({
+      outTradeNo: order.orderNo,
+      outRefundNo: `RF${order.orderNo}`,
+      refundFen: amountToFen(order.totalAmount),
+      totalFen: amountToFen(order.totalAmount),
+      reason: input.reason.slice(0, 80),
+      notifyUrl: wechatNotifyUrl(),
+    });
+  } catch (err) {
+    if (err instanceof WechatError) {
+      throw new AppError(502, 6510, 'WECHAT_REFUND_FAILED', `微信退款失败：${err.wxCode}`);
+    }
+    throw err;
+  }
+  return inTransaction(async (t) => {
+    const locked = await Order.findByPk(order.id, { transaction: t, lock: t.LOCK.UPDATE });
+    if (!locked || locked.paymentStatus !== OrderStatus.paid) throw new AppError(409, 4411, 'ORDER_NOT_REFUNDABLE', '订单状态已变化');
+    const revoked = await revokeOrderPoints(
+      { userId: locked.userId, orderId: locked.id, actorAdminId: input.actor.id, memo: `订单退款：${input.reason}` },
+      t,
+    );
+    await locked.update({ paymentStatus: OrderStatus.refunded, refundedAt: new Date(), refundReason: input.reason }, { transaction: t });
+    await WechatPayment.create(
+      {
+        orderId: locked.id,
+        source: 'refund',
+        transactionId: locked.wxTransactionId,
+        tradeState: `REFUND_${refund.status}`,
+        amountTotal: amountToFen(locked.totalAmount),
+        raw: refund,
+      },
+      { transaction: t },
+    );
+    await recordOperation(
+      {
+        actor: input.actor,
+        ownerId: null,
+        action: 'order.refund',
+        resource: 'meta_order',
+        recordId: locked.id,
+        before: { status: 'paid' },
+        after: { status: 'refunded', reason: input.reason, pointsRemoved: revoked.removed, refundId: refund.refund_id },
+        ip: input.ip ?? null,
+      },
+      t,
+    );
+    return { order: locked, pointsRemoved: revoked.removed, balance: revoked.balance, refundId: refund.refund_id };
+  });
+}

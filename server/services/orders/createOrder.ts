@@ -1,0 +1,41 @@
+import { randomInt } from 'node:crypto';
+import { badRequest } from '../../errors.js';
+import { MiniUser, Order } from '../../models/index.js';
+import { sellablePackage } from '../catalog/listPackages.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { presentOrder, type OrderView } from './orderStatus.js';
+
+/** `SH` + Beijing time to the second + 10 random digits: 26 characters, sortable, unguessable enough. */
+export function newOrderNo(now: Date = new Date()): string {
+  const beijing = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  const random = String(randomInt(0, 1e10)).padStart(10, '0');
+  return `SH${beijing}${random}`;
+}
+
+/**
+ * An order for one package, priced by the server at this moment (the client's amount is never
+ * read). It stays payable for `points.order_timeout_minutes`.
+ */
+export async function createOrder(input: { userId: string; packageId: string }, now: Date = new Date()): Promise<OrderView> {
+  const { pkg, product, price } = await sellablePackage(input.packageId, now);
+  if (product.currency !== 'CNY') throw badRequest('该套餐暂不支持微信支付', 'CURRENCY_NOT_SUPPORTED', 4001);
+  const user = await MiniUser.findByPk(input.userId);
+  const timeoutMinutes = await getSetting('points.order_timeout_minutes');
+  const order = await Order.create({
+    orderNo: newOrderNo(now),
+    userId: input.userId,
+    userName: user?.nickname ?? null,
+    productId: product.id,
+    packageId: pkg.id,
+    promotionId: price.promotionId,
+    originalAmount: price.originalAmount,
+    discountAmount: price.discountAmount,
+    totalAmount: price.totalAmount,
+    points: price.points,
+    bonusPoints: price.bonusPoints,
+    pointsExpireAt: price.pointsExpireAt,
+    paymentStatus: 0,
+    expiresAt: new Date(now.getTime() + timeoutMinutes * 60_000),
+  });
+  return presentOrder(order, pkg.name);
+}

@@ -1,0 +1,7 @@
+export { createOrder, newOrderNo } from './createOrder.js';
+export { listOrders, getOrder, payOrder, getOrderStatus, cancelOrder } from './userOrders.js';
+export { syncOrderWithWechat, closeExpiredOrders, markClosed } from './syncOrder.js';
+export { applyTransaction, PaymentMismatchError } from './applyTransaction.js';
+export { handlePaymentNotification } from './handleNotification.js';
+export { adminQueryWechat, adminRefundOrder } from './adminOrders.js';
+export { OrderStatus, ORDER_STATUS_NAMES, presentOrder, amountToFen, type OrderView } from './orderStatus.js';
