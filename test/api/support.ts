@@ -83,6 +83,7 @@ export class Api {
 }
 
 const DAY = 86_400_000;
+const FAR = new Date('2099-12-31T15:59:59Z');
 
 /** A product + package (+ optional promotion) on sale. */
 export async function seedPackage(opts: {
@@ -102,6 +103,9 @@ export async function seedPackage(opts: {
     originalPrice: opts.price ?? '50.00',
     salePrice: opts.price ?? '50.00',
     currency: 'CNY',
+    expireTime: FAR,
+    status: 1,
+    sort: 0,
   });
   let promotion: Promotion | null = null;
   if (opts.promotion) {
@@ -125,7 +129,7 @@ export async function seedPackage(opts: {
     isHot: opts.isHot ?? false,
     sort: opts.sort ?? 0,
     status: opts.status ?? 1,
-    ...(opts.expireTime ? { expireTime: opts.expireTime } : {}),
+    expireTime: opts.expireTime ?? FAR,
   });
   return { product, promotion, pkg };
 }
