@@ -5,6 +5,7 @@
  * action in `action()` from run.ts) and add ONE line to COMMANDS below.
  */
 import { Command } from 'commander';
+import { registerCardKeyCommands } from './commands/cardKeys.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerJobCommands } from './commands/job.js';
 import { registerQuotaCommands } from './commands/quota.js';
@@ -17,6 +18,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerJobCommands,
   registerSeedCommands,
   registerQuotaCommands,
+  registerCardKeyCommands,
 ];
 
 const program = new Command('seahorse')

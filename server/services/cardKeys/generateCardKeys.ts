@@ -22,6 +22,8 @@ export interface GenerateCardKeysInput {
   count: number;
   memo?: string | null;
   ip?: string | null;
+  /** Create every key in this call whatever the count (the CLI, which has no worker to wait for). */
+  synchronous?: boolean;
 }
 
 export interface GenerateCardKeysResult {
@@ -73,7 +75,7 @@ export async function generateCardKeys(input: GenerateCardKeysInput): Promise<Ge
   const validityLabel = String(input.validityLabel ?? '').trim();
   if (!validityLabel) throw badRequest('请选择有效期', 'INVALID_VALIDITY', 3021);
   const memo = input.memo ? String(input.memo).trim().slice(0, 500) : null;
-  const isAsync = count > (await getSetting('card_key.async_batch_threshold'));
+  const isAsync = !input.synchronous && count > (await getSetting('card_key.async_batch_threshold'));
 
   const batch = await inTransaction(async (t) => {
     const agent = await AdminUser.findByPk(input.agentId, { transaction: t });
