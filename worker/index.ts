@@ -15,6 +15,8 @@ import { quotaJobs } from './jobs/quota.js';
 import { callbackJobs } from './processors/callbacks.js';
 import { cardKeyJobs } from './processors/cardKeys.js';
 import { exportJobs } from './processors/exports.js';
+import { orderJobs } from './processors/orders.js';
+import { pointsJobs } from './processors/points.js';
 import { closeQueue, queue, type QueueName } from './queues.js';
 import { enqueueJob, parseJobData, runJobNow, type JobDefinition } from './registry.js';
 import { writeSystemLog } from './systemLog.js';
@@ -25,6 +27,8 @@ export const JOBS: JobDefinition[] = [
   ...cardKeyJobs,
   ...callbackJobs,
   ...exportJobs,
+  ...orderJobs,
+  ...pointsJobs,
 ];
 
 export const runNow = (name: string, data?: unknown) => runJobNow(JOBS, name, data);
