@@ -18,6 +18,7 @@ import { QUEUE_NAMES, queue } from '../worker/queues.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
+import { adminErrorHandler } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { adminResources } from './resources/index.js';
 
@@ -128,7 +129,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
     // The session middleware mounted above already ran; these options only matter if it did not.
     { secret: cfg.SESSION_SECRET, resave: false, saveUninitialized: false },
   );
-  app.use(admin.options.rootPath, router);
+  app.use(admin.options.rootPath, router, adminErrorHandler);
   return admin;
 }
 

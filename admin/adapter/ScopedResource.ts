@@ -98,7 +98,15 @@ export class ScopedResource extends SequelizeResource {
       if (hidden.has(name)) throw new ForbiddenError('不能按该字段筛选');
       const value = f.value;
       const typeKey = attrs[name].type?.key;
-      if (typeKey === 'UUID') {
+      if (typeKey === 'DATE' || typeKey === 'DATEONLY') {
+        const range = (value && typeof value === 'object' ? value : { from: value }) as { from?: unknown; to?: unknown };
+        for (const bound of [range.from, range.to]) {
+          if (bound !== undefined && bound !== '' && (typeof bound !== 'string' || Number.isNaN(Date.parse(bound)))) {
+            throw new ValidationError({ [name]: { message: '日期格式不正确' } }, { message: '日期格式不正确', type: 'invalid_filter' });
+          }
+        }
+        rest.push(f);
+      } else if (typeKey === 'UUID') {
         conditions.push(typeof value === 'string' && UUID.test(value) ? { [name]: value } : NOTHING);
       } else if (exact.has(name) && typeof value === 'string') {
         conditions.push({ [name]: value.trim() });
