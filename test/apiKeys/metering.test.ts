@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiKey, MiniUser, PointsLot, PurchaseRecord } from '../../server/models/index.js';
 import { deleteApiKeys, setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
 import { rotateMeteringServiceSecret, setMeteringServiceEnabled } from '../../server/services/metering/meteringServices.js';
+import { setMiniUserStatus } from '../../server/services/miniUsers/index.js';
 import { findPointsDrift, PointsOperation } from '../../server/services/points/index.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { charge, newApi, newKey, newMiniUser, newService, theSuperAdmin, type ServiceCreds } from './fixtures.js';
@@ -183,7 +184,7 @@ describe('metering: POST /open/v1/metering/charge', () => {
       assert.equal((await charge(second.url, service, body(disabled.key))).body.data.reason, 'KEY_DISABLED');
       assert.equal((await charge(second.url, service, body(deleted.key))).body.data.reason, 'KEY_NOT_FOUND');
 
-      await MiniUser.update({ status: 0 }, { where: { id: userId } });
+      await setMiniUserStatus({ userId, frozen: true, actor: await theSuperAdmin() });
       await setApiKeysEnabled({ kind: 'mini_user', userId }, [disabled.id], true);
       assert.equal((await charge(second.url, service, body(disabled.key))).body.data.reason, 'USER_FROZEN');
     } finally {

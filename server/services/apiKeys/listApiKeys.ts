@@ -62,10 +62,14 @@ interface Row {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The owner's keys, most recently used first (never used last), with live usage counters. */
+/**
+ * The owner's keys, most recently used first (never used last), with live usage counters.
+ * A user holds at most MAX_KEYS_PER_USER live keys, so all matching rows are read, merged with the
+ * live Redis counters (fresher than the worker's last flush) and sorted and paged here.
+ */
 export async function listApiKeys(userId: string, query: ListApiKeysQuery, now: Date = new Date()): Promise<Page<ApiKeyView>> {
   const filters: string[] = [];
-  const replacements: Record<string, unknown> = { userId, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+  const replacements: Record<string, unknown> = { userId };
   if (query.name) {
     filters.push(`name ILIKE :name`);
     replacements.name = `%${escapeLike(query.name)}%`;
@@ -74,55 +78,52 @@ export async function listApiKeys(userId: string, query: ListApiKeysQuery, now: 
     filters.push(`state = :state`);
     replacements.state = query.status;
   }
-  const keys = `
-    WITH keys AS (
-      SELECT k.*, u.total_points, ${STATE_SQL} AS state
-        FROM meta_auth_key k JOIN meta_user u ON u.id = k.user_id
-       WHERE k.user_id = :userId AND k.deleted_at IS NULL)
-    SELECT * FROM keys ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''}`;
-  const [[{ total }], rows] = await Promise.all([
-    db().query<{ total: number }>(`SELECT count(*)::int AS total FROM (${keys}) page`, { replacements, type: QueryTypes.SELECT }),
-    db().query<Row>(`${keys} ORDER BY last_used_at DESC NULLS LAST, created_at DESC, id LIMIT :limit OFFSET :offset`, {
-      replacements,
-      type: QueryTypes.SELECT,
-    }),
-  ]) as [[{ total: number }], Row[]];
-
-  const ids = rows.map((r) => r.id);
-  const scopes = ids.length
-    ? await db().query<{ api_key_id: string; id: number; name: string }>(
-        `SELECT s.api_key_id, a.id, a.name FROM api_key_scopes s JOIN api_catalog a ON a.id = s.api_id
-          WHERE s.api_key_id IN (:ids) ORDER BY a.name`,
-        { replacements: { ids }, type: QueryTypes.SELECT },
-      )
-    : [];
-  const live = await readLiveUsage(ids, now);
+  const rows = await db().query<Row>(
+    `WITH keys AS (
+       SELECT k.*, u.total_points, ${STATE_SQL} AS state
+         FROM meta_auth_key k JOIN meta_user u ON u.id = k.user_id
+        WHERE k.user_id = :userId AND k.deleted_at IS NULL)
+     SELECT * FROM keys ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''}`,
+    { replacements, type: QueryTypes.SELECT },
+  );
+  const live = await readLiveUsage(
+    rows.map((r) => r.id),
+    now,
+  );
   const today = businessDay(now);
-
-  return {
-    total,
-    page: query.page,
-    pageSize: query.pageSize,
-    items: rows.map((r) => {
-      const usage = live.get(r.id);
-      const flushedCalls = r.calls_day === today ? r.calls_today : 0;
-      const lastUsed = [r.last_used_at, usage?.lastUsedAt].filter((d): d is Date => Boolean(d)).sort((a, b) => b.getTime() - a.getTime())[0];
-      return {
-        id: r.id,
-        name: r.name,
-        prefix: r.key_prefix,
-        status: r.state,
-        enabled: r.status === 1,
-        validityMonths: r.validity_months,
-        expiresAt: r.expires_at.toISOString(),
-        scopeAll: r.scope_all,
-        apis: scopes.filter((s) => s.api_key_id === r.id).map((s) => ({ id: s.id, name: s.name })),
-        ipWhitelist: r.ip_whitelist,
-        remainingPoints: r.total_points,
-        callsToday: Math.max(flushedCalls, usage?.callsToday ?? 0),
-        lastUsedAt: lastUsed ? lastUsed.toISOString() : null,
-        createdAt: r.created_at.toISOString(),
-      };
-    }),
-  };
+  const views = rows.map((r) => {
+    const usage = live.get(r.id);
+    const flushedCalls = r.calls_day === today ? r.calls_today : 0;
+    const lastUsed = Math.max(r.last_used_at?.getTime() ?? 0, usage?.lastUsedAt?.getTime() ?? 0);
+    return {
+      id: r.id,
+      name: r.name,
+      prefix: r.key_prefix,
+      status: r.state,
+      enabled: r.status === 1,
+      validityMonths: r.validity_months,
+      expiresAt: r.expires_at.toISOString(),
+      scopeAll: r.scope_all,
+      apis: [] as Array<{ id: number; name: string }>,
+      ipWhitelist: r.ip_whitelist,
+      remainingPoints: r.total_points,
+      callsToday: Math.max(flushedCalls, usage?.callsToday ?? 0),
+      lastUsedAt: lastUsed ? new Date(lastUsed).toISOString() : null,
+      createdAt: r.created_at.toISOString(),
+    };
+  });
+  views.sort(
+    (a, b) =>
+      (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? '') || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id),
+  );
+  const items = views.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+  if (items.length) {
+    const scopes = await db().query<{ api_key_id: string; id: number; name: string }>(
+      `SELECT s.api_key_id, a.id, a.name FROM api_key_scopes s JOIN api_catalog a ON a.id = s.api_id
+        WHERE s.api_key_id IN (:ids) ORDER BY a.name`,
+      { replacements: { ids: items.map((i) => i.id) }, type: QueryTypes.SELECT },
+    );
+    for (const item of items) item.apis = scopes.filter((s) => s.api_key_id === item.id).map((s) => ({ id: s.id, name: s.name }));
+  }
+  return { total: views.length, page: query.page, pageSize: query.pageSize, items };
 }

@@ -1,0 +1,242 @@
+/**
+ * Metering benchmark (not part of `npm test`): `npx tsx bench/metering.ts [seconds]`.
+ *
+ * Starts the real app in a child process against a fresh database, then drives it with autocannon,
+ * 64 connections:
+ *   1. baseline — GET /bench/baseline: one indexed SELECT by primary key (meta_user), same stack
+ *      (express, pino-http, sequelize pool, envelope);
+ *   2. charge   — POST /open/v1/metering/charge with points available, a fresh requestId per call;
+ *   3. oversell — the same charge against a user whose points cover exactly N calls, until refused.
+ * Prints requests/s and p99 of each, the ratios (goal: charge ≥ 0.7× baseline req/s, p99 ≤ 3×),
+ * and verifies the books: points spent = consume records × price, no drift, exactly N allowed.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+// The server child inherits the parent's run id (and so its database and Redis prefix).
+const runId = (process.env.BENCH_RUN_ID ??= `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`);
+const DATABASE_URL = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432'}/seahorse_bench_${runId}`;
+Object.assign(process.env, {
+  NODE_ENV: 'test',
+  DATABASE_URL,
+  REDIS_PREFIX: `seahorse_bench_${runId}`,
+  LOG_LEVEL: 'silent',
+  RUN_WORKER: 'false',
+  BCRYPT_ROUNDS: '4',
+});
+
+const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 64;
+const PRICE = 2;
+const LIMITED_CALLS = 1000;
+const SPREAD_USERS = 64;
+
+interface Fixture {
+  url: string;
+  baselineUserId: string;
+  authorization: string;
+  richKey: string;
+  spreadKeys: string[];
+  limitedKey: string;
+  limitedUserId: string;
+  richUserId: string;
+  apiName: string;
+}
+
+async function serve(): Promise<void> {
+  const { createApp } = await import('../server/app.js');
+  const { db } = await import('../server/db/index.js');
+  const { ok, handle } = await import('../server/http/envelope.js');
+  const { QueryTypes } = await import('sequelize');
+  const app = await createApp({
+    mountAdmin: async (a) => {
+      a.get(
+        '/bench/baseline',
+        handle(async (req, res) => {
+          const [user] = await db().query('SELECT id, status, total_points FROM meta_user WHERE id = :id', {
+            replacements: { id: String(req.query.id) },
+            type: QueryTypes.SELECT,
+          });
+          ok(res, user);
+        }),
+      );
+    },
+  });
+  const server = app.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
+  });
+}
+
+async function setup(): Promise<Omit<Fixture, 'url'>> {
+  const { loadConfig, setConfig } = await import('../server/config.js');
+  const { ensureDatabase, migrate } = await import('../server/db/preflight.js');
+  setConfig(loadConfig());
+  await ensureDatabase(DATABASE_URL);
+  await migrate(DATABASE_URL);
+  const { db, inTransaction } = await import('../server/db/index.js');
+  db(); // initialises the models
+  const { ApiCatalogEntry, MiniUser } = await import('../server/models/index.js');
+  const { creditPoints, PointsOperation } = await import('../server/services/points/index.js');
+  const { createApiKey } = await import('../server/services/apiKeys/createApiKey.js');
+  const { registerMeteringService } = await import('../server/services/metering/meteringServices.js');
+  const { createAdminUser } = await import('../server/services/users/createAdminUser.js');
+
+  const admin = await createAdminUser({ username: 'bench_root', password: 'Bench-secret-pass-1!', role: 'super_admin' });
+  const service = await registerMeteringService({ id: admin.id, role: 'super_admin', parentId: null }, { name: 'bench' });
+  const api = await ApiCatalogEntry.create({ name: 'bench.ocr', path: '/v1/ocr', pointsPerCall: PRICE, status: 1 });
+  const user = async (points: number, lots: number) => {
+    const u = await MiniUser.create({ openid: `bench_${randomUUID()}` });
+    for (let i = 0; i < lots; i++) {
+      await inTransaction((t) =>
+        creditPoints(
+          {
+            userId: u.id,
+            points: points / lots,
+            source: 'admin_adjust',
+            expiresAt: new Date(Date.now() + (30 + i) * 86_400_000),
+            operationType: PointsOperation.adminAdjust,
+            memo: 'bench',
+          },
+          t,
+        ),
+      );
+    }
+    return u.id;
+  };
+  const richUserId = await user(100_000_000, 4);
+  const limitedUserId = await user(LIMITED_CALLS * PRICE, 2);
+  const spreadKeys: string[] = [];
+  for (let i = 0; i < SPREAD_USERS; i++) {
+    const id = await user(1_000_000, 2);
+    spreadKeys.push((await createApiKey({ userId: id }, { name: 'bench', validityMonths: 12 })).key);
+  }
+  const richKey = (await createApiKey({ userId: richUserId }, { name: 'bench', validityMonths: 12 })).key;
+  const limitedKey = (await createApiKey({ userId: limitedUserId }, { name: 'bench', validityMonths: 12 })).key;
+  return {
+    baselineUserId: richUserId,
+    authorization: `Basic ${Buffer.from(`${service.clientId}:${service.secret}`).toString('base64')}`,
+    richKey,
+    spreadKeys,
+    limitedKey,
+    richUserId,
+    limitedUserId,
+    apiName: api.name,
+  };
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, pipelining: 1, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+let requestCounter = 0;
+function chargeRequests(f: Fixture, keys: string | string[]) {
+  const pick = () => (typeof keys === 'string' ? keys : keys[requestCounter % keys.length]!);
+  return [
+    {
+      method: 'POST' as const,
+      path: '/open/v1/metering/charge',
+      headers: { 'content-type': 'application/json', authorization: f.authorization },
+      setupRequest: (req: Record<string, unknown>) => ({
+        ...req,
+        body: JSON.stringify({ apiKey: pick(), apiName: f.apiName, callerIp: '203.0.113.7', requestId: `b-${runId}-${requestCounter++}` }),
+      }),
+    },
+  ];
+}
+
+const line = (name: string, r: autocannon.Result) =>
+  `${name.padEnd(11)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`;
+
+async function main(): Promise<void> {
+  const fixture = await setup();
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'error' } });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  const f: Fixture = { ...fixture, url: `http://127.0.0.1:${port}` };
+  const { db, closeDb } = await import('../server/db/index.js');
+  const { closeRedis } = await import('../server/redis.js');
+  const { findPointsDrift } = await import('../server/services/points/index.js');
+  const { QueryTypes } = await import('sequelize');
+  const { dropDatabase } = await import('../server/db/preflight.js');
+  try {
+    for (const probe of [
+      fetch(`${f.url}/bench/baseline?id=${f.baselineUserId}`),
+      fetch(`${f.url}/open/v1/metering/charge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: f.authorization },
+        body: JSON.stringify({ apiKey: f.richKey, apiName: f.apiName, callerIp: '203.0.113.7' }),
+      }),
+    ]) {
+      const res = await probe;
+      if (res.status !== 200) throw new Error(`probe failed: ${res.status} ${await res.text()}`);
+    }
+    // Warm-up: JIT, pools and caches, so neither measurement pays for start-up.
+    await run({ url: `${f.url}/bench/baseline?id=${f.baselineUserId}`, duration: 2 });
+    await run({ url: f.url, duration: 2, requests: chargeRequests(f, f.spreadKeys) });
+
+    const baseline = await run({ url: `${f.url}/bench/baseline?id=${f.baselineUserId}`, duration: seconds });
+    const spread = await run({ url: f.url, duration: seconds, requests: chargeRequests(f, f.spreadKeys) });
+    const charge = await run({ url: f.url, duration: seconds, requests: chargeRequests(f, f.richKey) });
+    // Every request of this phase is answered: exactly LIMITED_CALLS allow, the rest deny.
+    const oversell = await run({ url: f.url, amount: LIMITED_CALLS + 500, requests: chargeRequests(f, f.limitedKey) });
+
+    console.log(`\nmetering benchmark, ${CONNECTIONS} connections, ${seconds}s per phase (server in a child process)`);
+    console.log(line('baseline', baseline));
+    console.log(line('charge-64u', spread));
+    console.log(line('charge-1u', charge));
+    console.log(line('oversell', oversell));
+    for (const [name, r] of [['64 users', spread], ['1 user', charge]] as const) {
+      const rpsRatio = r.requests.average / baseline.requests.average;
+      const p99Ratio = r.latency.p99 / Math.max(baseline.latency.p99, 1);
+      console.log(`charge (${name})/baseline: req/s ratio ${rpsRatio.toFixed(2)} (goal ≥ 0.70), p99 ratio ${p99Ratio.toFixed(2)} (goal ≤ 3.00)`);
+    }
+
+    const [after] = await db().query<{ total_points: number }>('SELECT total_points FROM meta_user WHERE id = :id', {
+      replacements: { id: f.richUserId },
+      type: QueryTypes.SELECT,
+    });
+    const [records] = await db().query<{ n: number; spent: number }>(
+      `SELECT count(*)::int AS n, COALESCE(-sum(points_change), 0)::int AS spent FROM purchase_record WHERE user_id = :id AND operation_type = 2`,
+      { replacements: { id: f.richUserId }, type: QueryTypes.SELECT },
+    );
+    const [limited] = await db().query<{ total_points: number; n: number; lots_left: number }>(
+      `SELECT u.total_points,
+              (SELECT count(*)::int FROM purchase_record p WHERE p.user_id = u.id AND p.operation_type = 2) AS n,
+              (SELECT COALESCE(sum(remaining), 0)::int FROM points_lots l WHERE l.user_id = u.id) AS lots_left
+         FROM meta_user u WHERE u.id = :id`,
+      { replacements: { id: f.limitedUserId }, type: QueryTypes.SELECT },
+    );
+    const drift = await findPointsDrift();
+    const problems: string[] = [];
+    if (records!.spent !== records!.n * PRICE) problems.push(`rich user: ${records!.n} records but ${records!.spent} points spent`);
+    if (100_000_000 - after!.total_points !== records!.spent) problems.push('rich user: balance does not match the records');
+    if (limited!.n !== LIMITED_CALLS || limited!.total_points !== 0 || limited!.lots_left !== 0)
+      problems.push(`limited user: ${limited!.n} allowed of ${LIMITED_CALLS}, balance ${limited!.total_points}, lots ${limited!.lots_left}`);
+    if (drift.length) problems.push(`points drift: ${JSON.stringify(drift)}`);
+    console.log(
+      `charged ${records!.n} calls (${charge.requests.total} in the measured phase); limited user: exactly ${limited!.n}/${LIMITED_CALLS} allowed, balance ${limited!.total_points}`,
+    );
+    console.log(problems.length ? `OVERSELL/INCONSISTENCY: ${problems.join('; ')}` : 'zero oversell: books consistent');
+    process.exitCode = problems.length ? 1 : 0;
+  } finally {
+    child.kill();
+    await closeRedis();
+    await closeDb();
+    await dropDatabase(DATABASE_URL);
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  const { loadConfig, setConfig } = await import('../server/config.js');
+  setConfig(loadConfig());
+  await serve();
+} else {
+  await main();
+}
