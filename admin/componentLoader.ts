@@ -15,4 +15,5 @@ export const Components = {
   Dashboard: componentLoader.add('SeahorseDashboard', file('Dashboard')),
   Money: componentLoader.add('SeahorseMoney', file('Money')),
   Json: componentLoader.add('SeahorseJson', file('Json')),
+  QuotaActionForm: componentLoader.add('SeahorseQuotaActionForm', file('QuotaActionForm')),
 };

@@ -8,6 +8,7 @@ import { endSessionsOf } from '../../server/services/auth/sessions.js';
 import { createAdminUser, emailSchema, ROLES, usernameSchema, type Role } from '../../server/services/users/createAdminUser.js';
 import { assertPasswordPolicy, hashPassword } from '../../server/services/users/password.js';
 import { defineResource, sessionActor } from './define.js';
+import { adminUserQuotaActions } from '../actions/quota.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const flag = (v: unknown) => v === true || v === 'true';
@@ -127,5 +128,5 @@ export const adminUsersResource = () =>
         passwordHash: { isVisible: false },
       },
     },
-    actions: {},
+    actions: { ...adminUserQuotaActions },
   });

@@ -1,5 +1,6 @@
 import { QuotaTransfer } from '../../server/models/index.js';
 import { defineResource } from './define.js';
+import { quotaTransferActions } from '../actions/quota.js';
 
 /** `quota_transfers`. */
 export const quotaTransfersResource = () =>
@@ -9,5 +10,5 @@ export const quotaTransfersResource = () =>
     filter: ['fromUserId', 'toUserId', 'status', 'createdAt'],
     money: ['amount'],
     enums: { status: ['completed', 'pending_review', 'rejected'] },
-    actions: {},
+    actions: { ...quotaTransferActions },
   });

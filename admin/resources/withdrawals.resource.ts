@@ -1,5 +1,6 @@
 import { Withdrawal } from '../../server/models/index.js';
 import { defineResource } from './define.js';
+import { withdrawalActions } from '../actions/quota.js';
 
 /** `withdrawals`. */
 export const withdrawalsResource = () =>
@@ -9,5 +10,5 @@ export const withdrawalsResource = () =>
     filter: ['userId', 'status', 'createdAt'],
     money: ['amount'],
     enums: { status: ['pending', 'approved', 'rejected', 'cancelled'] },
-    actions: {},
+    actions: { ...withdrawalActions },
   });

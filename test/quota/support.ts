@@ -13,6 +13,7 @@ export interface TestUser extends Actor {
 }
 
 export async function makeUser(base: string, role: Role, parentId: number | null = null, withEmail = true): Promise<TestUser> {
+  db(); // initialises the models in this module graph (the global setup may have loaded its own copy)
   const username = uniqueName(base);
   const user = await createAdminUser({
     username,

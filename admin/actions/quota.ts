@@ -1,0 +1,223 @@
+import type { ActionContext, ActionRequest, ActionResponse, RecordJSON } from 'adminjs';
+import { config } from '../../server/config.js';
+import { allowAction, actorFromSession } from '../../server/policies/access.js';
+import { canManageUser, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
+import {
+  cancelWithdrawal,
+  rechargeUser,
+  requestWithdrawal,
+  reviewTransfer,
+  reviewWithdrawal,
+  transferQuota,
+} from '../../server/services/quota/index.js';
+import { Components } from '../componentLoader.js';
+import { sessionActor, type DomainAction } from '../resources/define.js';
+
+/**
+ * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
+ * (withdrawals), 审核 (held transfers). Each is a thin caller of the quota service, which checks the
+ * actor again and does the work in one transaction; `isAccessible` (synchronous, as AdminJS
+ * requires) only decides whether the button and the route exist for this admin and record.
+ */
+const QuotaActionForm = Components.QuotaActionForm;
+
+allowAction('admin_users', 'recharge', ['super_admin', 'agent_admin']);
+allowAction('quota_transfers', 'transfer', ['agent_admin', 'agent']);
+allowAction('quota_transfers', 'review', ['super_admin']);
+allowAction('withdrawals', 'requestWithdrawal', ['agent_admin', 'agent']);
+allowAction('withdrawals', 'review', ['super_admin', 'agent_admin']);
+allowAction('withdrawals', 'cancel', ['agent_admin', 'agent']);
+
+type Params = Record<string, unknown>;
+
+function ipOf(request: ActionRequest): string | null {
+  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
+  const forwarded = req.headers?.['x-forwarded-for'];
+  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
+  return req.socket?.remoteAddress ?? null;
+}
+
+const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const meta = (request: ActionRequest, context: ActionContext) => ({
+  actor: sessionActor(context),
+  ip: ipOf(request),
+  idempotencyKey: text(payloadOf(request).idempotencyKey) ?? null,
+});
+
+/** The record the action runs on, as the scoped adapter loaded it; a record action never runs without one. */
+function recordOf(context: ActionContext): { id: number; params: Params; json: RecordJSON } {
+  const record = context.record!;
+  return { id: Number(record.id()), params: record.params as Params, json: record.toJSON(context.currentAdmin) };
+}
+
+const when = (context: ActionContext, check: (actor: Actor, params: Params) => boolean): boolean => {
+  const actor = actorFromSession(context.currentAdmin);
+  const params = context.record?.params as Params | undefined;
+  return !!actor && !!params && check(actor, params);
+};
+
+const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+
+const decisionField = {
+  name: 'decision',
+  label: '审核结果',
+  type: 'select' as const,
+  required: true,
+  options: [
+    { value: 'approve', label: '通过' },
+    { value: 'reject', label: '拒绝' },
+  ],
+};
+
+function success(context: ActionContext, message: string, resourceId: string, record?: RecordJSON): ActionResponse {
+  return { notice: { message, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId }), ...(record ? { record } : {}) };
+}
+
+/** 充值 on an admin user: super admin → system recharge; agent admin → from own balance to own agent. */
+export const adminUserQuotaActions: Record<string, DomainAction> = {
+  recharge: {
+    actionType: 'record',
+    icon: 'DollarSign',
+    component: QuotaActionForm,
+    isAccessible: (context) =>
+      when(context, (actor, p) => canManageUser(actor, { id: Number(p.id), role: String(p.role), parentId: num(p.parentId) })),
+    custom: {
+      title: '充值',
+      description: '超级管理员充值为系统充值；代理管理员充值将从您自己的额度中扣除。',
+      submitLabel: '确认充值',
+      summary: [{ label: '用户', path: 'username' }],
+      fields: [
+        { name: 'amount', label: '充值额度', required: true, placeholder: '例如 100.00' },
+        { name: 'memo', label: '备注', type: 'textarea' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { id, json } = recordOf(context);
+      const p = payloadOf(request);
+      const result = await rechargeUser({ ...meta(request, context), targetUserId: id, amount: p.amount, memo: p.memo });
+      return success(context, `充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, 'quota_ledger', json);
+    },
+  },
+};
+
+/** 转账 (a resource action on transfers) and 审核 of a transfer held for review. */
+export const quotaTransferActions: Record<string, DomainAction> = {
+  transfer: {
+    actionType: 'resource',
+    icon: 'Send',
+    component: QuotaActionForm,
+    custom: {
+      title: '转账',
+      description: '按用户名转账给其他用户。大额或短时间内多次转账需超级管理员审核，审核前额度冻结。',
+      submitLabel: '确认转账',
+      fields: [
+        { name: 'recipientUsername', label: '接收方用户名', required: true },
+        { name: 'amount', label: '转账额度', required: true, placeholder: '例如 100.00' },
+        { name: 'memo', label: '备注', type: 'textarea' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      if (request.method !== 'post') return {};
+      const p = payloadOf(request);
+      const result = await transferQuota({ ...meta(request, context), recipientUsername: p.recipientUsername, amount: p.amount, memo: p.memo });
+      const message = result.status === 'completed' ? `转账成功：${result.amount}` : `转账 ${result.amount} 需管理员审核，额度已冻结`;
+      return success(context, message, 'quota_transfers');
+    },
+  },
+  review: {
+    actionType: 'record',
+    icon: 'CheckSquare',
+    component: QuotaActionForm,
+    isAccessible: (context) => when(context, (actor, p) => isSuperAdmin(actor) && p.status === 'pending_review'),
+    custom: {
+      title: '审核转账',
+      submitLabel: '提交审核',
+      summary: [
+        { label: '转账额度', path: 'amount' },
+        { label: '暂停原因', path: 'holdReason' },
+      ],
+      fields: [decisionField, { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' }],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { id, json } = recordOf(context);
+      const p = payloadOf(request);
+      const result = await reviewTransfer({ ...meta(request, context), transferId: id, decision: p.decision, opinion: p.opinion });
+      return success(context, result.status === 'completed' ? '已通过，额度已转给接收方' : '已拒绝，额度已解冻退回', 'quota_transfers', json);
+    },
+  },
+};
+
+/** 申请提现, its 审核 (the applicant's agent admin or a super admin) and the applicant's 撤销. */
+export const withdrawalActions: Record<string, DomainAction> = {
+  requestWithdrawal: {
+    actionType: 'resource',
+    icon: 'CreditCard',
+    component: QuotaActionForm,
+    custom: {
+      title: '申请提现',
+      description: '申请的额度将被冻结，审核通过并线下打款后扣除，拒绝或撤销则解冻。',
+      submitLabel: '提交申请',
+      fields: [
+        { name: 'amount', label: '提现额度', required: true, placeholder: '例如 100.00' },
+        { name: 'accountInfo', label: '收款账户信息（开户行、账号、户名或支付宝账号）', type: 'textarea', required: true },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      if (request.method !== 'post') return {};
+      const p = payloadOf(request);
+      const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
+      return success(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');
+    },
+  },
+  review: {
+    actionType: 'record',
+    icon: 'CheckSquare',
+    component: QuotaActionForm,
+    // Scope already limits an agent admin to their own and their agents' rows; never their own withdrawal.
+    isAccessible: (context) => when(context, (actor, p) => p.status === 'pending' && (isSuperAdmin(actor) || Number(p.userId) !== actor.id)),
+    custom: {
+      title: '审核提现',
+      submitLabel: '提交审核',
+      summary: [
+        { label: '提现额度', path: 'amount' },
+        { label: '收款账户', path: 'accountInfo' },
+      ],
+      fields: [
+        decisionField,
+        { name: 'paymentReference', label: '打款流水号（通过时必填，请先线下打款）' },
+        { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { id, json } = recordOf(context);
+      const p = payloadOf(request);
+      const result = await reviewWithdrawal({
+        ...meta(request, context),
+        withdrawalId: id,
+        decision: p.decision,
+        opinion: p.opinion,
+        paymentReference: p.paymentReference,
+      });
+      return success(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals', json);
+    },
+  },
+  cancel: {
+    actionType: 'record',
+    icon: 'XCircle',
+    component: QuotaActionForm,
+    isAccessible: (context) => when(context, (actor, p) => p.status === 'pending' && Number(p.userId) === actor.id),
+    custom: {
+      title: '撤销提现申请',
+      description: '撤销后冻结的额度将解冻。',
+      submitLabel: '确认撤销',
+      summary: [{ label: '提现额度', path: 'amount' }],
+      fields: [],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { id, json } = recordOf(context);
+      await cancelWithdrawal({ ...meta(request, context), withdrawalId: id });
+      return success(context, '提现申请已撤销，额度已解冻', 'withdrawals', json);
+    },
+  },
+};
