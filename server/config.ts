@@ -74,6 +74,7 @@ const schema = z.object({
   // Mini-program tokens: a short-lived access JWT and a longer refresh JWT (both signed with JWT_SECRET).
   MINI_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(7200),
   MINI_REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+  MINI_LOGIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
 export type Config = z.infer<typeof schema> & { isProduction: boolean; isTest: boolean };

@@ -124,3 +124,20 @@ describe('mini-program login (WeChat code → our tokens)', () => {
     assert.equal((await w.api.call('PATCH', '/api/user/me', { token, body: { nickname: 'x'.repeat(65) } })).status, 400);
   });
 });
+
+describe('login is throttled per IP', () => {
+  let w: World;
+  before(async () => {
+    w = await startWorld({ MINI_LOGIN_PER_IP_PER_MINUTE: '3' });
+  });
+  after(() => w.restore());
+
+  it('answers 429 once the per-minute allowance is used', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await w.api.call('POST', '/api/auth/wx-login', { body: { code: w.sim.issueCode(`o_rate_${i}`) } })).status);
+    }
+    assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+    assert.deepEqual(statuses.slice(3), [429, 429]);
+  });
+});

@@ -36,6 +36,8 @@ export async function startWorld(overrides: Record<string, string> = {}): Promis
       ...sim.env(),
       WECHAT_MCH_PRIVATE_KEY: merchant.privateKeyPem,
       WECHAT_NOTIFY_URL: `${server.url}/api/pay/wechat/notify`,
+      // Every test user logs in from 127.0.0.1.
+      MINI_LOGIN_PER_IP_PER_MINUTE: '100000',
       ...overrides,
     }),
   );

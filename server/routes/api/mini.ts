@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { config } from '../../config.js';
 import { notFound, tooMany } from '../../errors.js';
 import { ok } from '../../http/envelope.js';
 import { redis, redisKey } from '../../redis.js';
@@ -12,11 +13,17 @@ import { miniUserOf } from './miniAuth.js';
 import * as s from './mini.schema.js';
 import type { RouteSpec } from './routeSpec.js';
 
-/** Per-IP allowance for unauthenticated, WeChat-calling endpoints. */
-function perIp(name: string, points: number, seconds: number): RequestHandler {
-  let limiter: RateLimiterRedis | undefined;
+/** Per-IP allowance (requests per minute, from config) for unauthenticated, WeChat-calling endpoints. */
+function perIp(name: string, perMinute: () => number): RequestHandler {
+  const limiters = new Map<string, RateLimiterRedis>();
   return (req, _res, next) => {
-    limiter ??= new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('api-rate', name), points, duration: seconds });
+    const points = perMinute();
+    const keyPrefix = redisKey('api-rate', name, points);
+    let limiter = limiters.get(keyPrefix);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({ storeClient: redis(), keyPrefix, points, duration: 60 });
+      limiters.set(keyPrefix, limiter);
+    }
     limiter.consume(req.ip ?? 'unknown').then(
       () => next(),
       (err) => next(err instanceof Error ? err : tooMany()),
@@ -45,7 +52,7 @@ export const miniRoutes: RouteSpec[] = [
     summary: '微信登录（wx.login code）',
     description: 'code → jscode2session → 用户（首次登录自动创建）→ 本站 access/refresh token。不提供“按 openid 取 token”的接口。',
     auth: false,
-    before: [perIp('wx-login', 30, 60)],
+    before: [perIp('wx-login', () => config().MINI_LOGIN_PER_IP_PER_MINUTE)],
     body: s.wxLoginBody,
     data: s.loginData,
     handler: async (req, res) => ok(res, await wxLogin(req.body)),
@@ -56,7 +63,7 @@ export const miniRoutes: RouteSpec[] = [
     tag: '登录',
     summary: '刷新 token',
     auth: false,
-    before: [perIp('refresh', 60, 60)],
+    before: [perIp('refresh', () => config().MINI_LOGIN_PER_IP_PER_MINUTE * 2)],
     body: s.refreshBody,
     data: s.tokensData,
     handler: async (req, res) => ok(res, await refreshTokens(req.body.refreshToken)),
