@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mountAdminWith } from '../../admin/mount.js';
+import { projectRoot } from '../../server/lib/paths.js';
+import { Withdrawal } from '../../server/models/index.js';
+import { startTestServer, type TestServer } from '../support/http.js';
+import { account, events, makeUser, type TestUser } from './support.js';
+
+const PASSWORD = 'abcd1234';
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * The issue's "done when", in a real browser on the production asset bundle: the super admin funds
+ * an agent admin, who funds an agent, who transfers to another agent and requests a withdrawal that
+ * the agent admin approves — every step through the quota action form.
+ */
+describe('quota in a browser (production assets)', function () {
+  this.timeout(180_000);
+  const bundleRel = path.join('tmp', `quota-bundle-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
+  let server: TestServer;
+  let browser: Browser;
+  let root: TestUser;
+  let admin: TestUser;
+  let agentA: TestUser;
+  let agentB: TestUser;
+
+  before(async () => {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle-admin.ts', bundleRel], { cwd: projectRoot() });
+    root = await makeUser('qb_root', 'super_admin');
+    admin = await makeUser('qb_adm', 'agent_admin');
+    agentA = await makeUser('qb_agA', 'agent', admin.id);
+    agentB = await makeUser('qb_agB', 'agent', admin.id);
+    server = await startTestServer({
+      mountAdmin: async (app) => {
+        await mountAdminWith(app, { assets: 'bundled', bundleDir: path.join(projectRoot(), bundleRel) });
+      },
+    });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(path.join(projectRoot(), bundleRel), { recursive: true, force: true });
+  });
+
+  async function logIn(user: TestUser): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${server.url}/admin/login`);
+    await page.fill('input[name="email"]', user.username);
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('form button');
+    await page.waitForURL(`${server.url}/admin`);
+    return { page, errors };
+  }
+
+  /** Opens an action page, fills the form and submits; returns once the action redirected (success) or showed its refusal. */
+  async function submit(page: Page, url: string, fields: Record<string, string>): Promise<string | null> {
+    await page.goto(`${server.url}${url}`);
+    const form = page.locator('form[data-testid^="quota-form-"]');
+    await form.waitFor();
+    for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
+    const before = page.url();
+    await page.click('[data-testid="quota-form-submit"]');
+    const outcome = await Promise.race([
+      page.waitForURL((u) => u.toString() !== before).then(() => null),
+      page.locator('[data-testid="quota-form-error"]').waitFor().then(async () => page.locator('[data-testid="quota-form-error"]').innerText()),
+    ]);
+    return outcome;
+  }
+
+  it('super admin → agent admin → agent → transfer → withdrawal approved by the agent admin', async () => {
+    const superAdmin = await logIn(root);
+    assert.equal(await submit(superAdmin.page, `/admin/resources/admin_users/records/${admin.id}/recharge`, { amount: '1000' }), null);
+    assert.equal((await account(admin.id)).balance, '1000.00');
+
+    const agentAdmin = await logIn(admin);
+    // The 充值 button is on the agent's row for their own agent admin.
+    await agentAdmin.page.goto(`${server.url}/admin/resources/admin_users/records/${agentA.id}/show`);
+    await agentAdmin.page.locator(`a[href$="/records/${agentA.id}/recharge"], button:has-text("充值")`).first().waitFor();
+    const tooMuch = await submit(agentAdmin.page, `/admin/resources/admin_users/records/${agentA.id}/recharge`, { amount: '5000' });
+    assert.match(tooMuch ?? '', /额度不足/);
+    assert.equal(await submit(agentAdmin.page, `/admin/resources/admin_users/records/${agentA.id}/recharge`, { amount: '600' }), null);
+    assert.deepEqual([(await account(admin.id)).balance, (await account(agentA.id)).balance], ['400.00', '600.00']);
+
+    const agent = await logIn(agentA);
+    const unknown = await submit(agent.page, '/admin/resources/quota_transfers/actions/transfer', { recipientUsername: 'no_such_user', amount: '10' });
+    assert.match(unknown ?? '', /接收方用户不存在/);
+    assert.equal(await submit(agent.page, '/admin/resources/quota_transfers/actions/transfer', { recipientUsername: agentB.username, amount: '150' }), null);
+    assert.equal(
+      await submit(agent.page, '/admin/resources/withdrawals/actions/requestWithdrawal', { amount: '200', accountInfo: '建设银行 6217 0000 张三' }),
+      null,
+    );
+    assert.deepEqual(await account(agentA.id), { balance: '250.00', frozen: '200.00' });
+    assert.equal((await account(agentB.id)).balance, '150.00');
+
+    const withdrawal = (await Withdrawal.findOne({ where: { userId: agentA.id } }))!;
+    assert.equal(
+      await submit(agentAdmin.page, `/admin/resources/withdrawals/records/${withdrawal.id}/review`, { paymentReference: 'CCB-20261122-01' }),
+      null,
+    );
+    assert.equal((await withdrawal.reload()).status, 'approved');
+    assert.deepEqual(await account(agentA.id), { balance: '250.00', frozen: '0.00' });
+
+    // Everyone's ledger page lists their own rows.
+    await agent.page.goto(`${server.url}/admin/resources/quota_ledger`);
+    await agent.page.locator('table tbody tr').first().waitFor();
+    // recharge_in, transfer_freeze, transfer_out, withdrawal_freeze, withdrawal_paid
+    assert.equal(await agent.page.locator('table tbody tr').count(), 5);
+
+    assert.deepEqual(await events(agentA.id), [
+      'quota.recharged',
+      'quota.transfer_sent',
+      'quota.withdrawal_requested',
+      'quota.withdrawal_approved',
+    ]);
+    assert.ok((await events(agentB.id)).includes('quota.transfer_received'));
+    assert.ok((await events(admin.id)).includes('quota.withdrawal_review_required'));
+    for (const session of [superAdmin, agentAdmin, agent]) assert.deepEqual(session.errors, []);
+  });
+});
