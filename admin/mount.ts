@@ -95,7 +95,15 @@ function queueDashboard(): RequestHandler {
 async function authenticate(username: string, password: string, context?: { req?: Request }) {
   const req = context?.req;
   try {
-    const admin = await loginAdmin({ username, password, ip: req?.ip ?? null, userAgent: req?.get('user-agent') ?? null });
+    const fields = (req as (Request & { fields?: Record<string, unknown> }) | undefined)?.fields ?? {};
+    const admin = await loginAdmin({
+      username,
+      password,
+      captchaId: fields.captchaId,
+      captchaAnswer: fields.captchaAnswer,
+      ip: req?.ip ?? null,
+      userAgent: req?.get('user-agent') ?? null,
+    });
     // A fresh session id at login: a session id planted before login is worthless.
     if (req?.session) await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     return admin;

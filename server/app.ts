@@ -7,6 +7,7 @@ import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
+import { identityRouter } from './routes/identity/index.js';
 import { openRouter } from './routes/open/index.js';
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -57,6 +58,8 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis: redisCheck });
   });
 
+  // Identity pages, the forced password change and the account guard run in front of AdminJS.
+  app.use(identityRouter());
   // AdminJS brings its own body parsing; it must be mounted before any global parser.
   if (options.mountAdmin) await options.mountAdmin(app);
 

@@ -138,3 +138,27 @@ export async function makeUser(props: Partial<CreateAdminUserProps> & { password
   const name = uniqueName(props.role ?? 'agent');
   return createAdminUser({ username: name.username, email: name.email, password: 'Passw0rd1', role: 'agent', ...props });
 }
+
+/** POSTs a form the way a browser does (urlencoded, redirects not followed). */
+export function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...headers },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
+
+/** The value of a hidden/text input in server-rendered HTML. */
+export function inputValue(html: string, name: string): string {
+  const match = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
+  if (!match) throw new Error(`no input ${name} in page`);
+  return match[1]!;
+}
+
+/** A fresh captcha from a page, solved. */
+export async function captchaFrom(pageUrl: string, headers: Record<string, string> = {}): Promise<{ captchaId: string; captchaAnswer: string }> {
+  const html = await (await fetch(pageUrl, { headers })).text();
+  const captchaId = inputValue(html, 'captchaId');
+  return { captchaId, captchaAnswer: await solveCaptcha(captchaId) };
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
+import { projectRoot } from '../../server/lib/paths.js';
+import type { AdminUser } from '../../server/models/index.js';
+import { actorFromSession, allowAction } from '../../server/policies/access.js';
+import { canManageUser, type Actor } from '../../server/policies/actor.js';
+import { freezeUser, unfreezeUser, unlockUser } from '../../server/services/identity/freezeUser.js';
+import { componentLoader } from '../componentLoader.js';
+import { sessionActor, type DomainAction } from '../resources/define.js';
+
+const ConfirmAction = componentLoader.add('SeahorseConfirmAction', path.join(projectRoot(), 'admin', 'components', 'ConfirmAction.tsx'));
+
+// Which roles get the buttons; which users each may act on is decided again by the service (assertCanManageUser).
+for (const action of ['freeze', 'unfreeze', 'unlock']) allowAction('admin_users', action, ['super_admin', 'agent_admin']);
+
+type Command = (actor: Actor, userId: number, props: { ip?: string | null }) => Promise<AdminUser>;
+type Params = Record<string, unknown>;
+
+const manageable = (context: ActionContext, when: (p: Params) => boolean): boolean => {
+  const actor = actorFromSession(context.currentAdmin);
+  const p = context.record?.params as Params | undefined;
+  if (!actor || !p) return false;
+  const parentId = p.parentId === null || p.parentId === undefined || p.parentId === '' ? null : Number(p.parentId);
+  return canManageUser(actor, { id: Number(p.id), role: String(p.role), parentId }) && when(p);
+};
+
+function userCommand(command: Command, spec: { title: string; description: string; done: string; icon: string; when: (p: Params) => boolean }): DomainAction {
+  return {
+    actionType: 'record',
+    icon: spec.icon,
+    component: ConfirmAction,
+    // Synchronous, as AdminJS requires: a Promise here would count as "allowed".
+    isAccessible: (context) => manageable(context, spec.when),
+    custom: { title: spec.title, description: spec.description, submitLabel: spec.title },
+    handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const id = String(context.record!.id());
+      await command(sessionActor(context), Number(id), {});
+      const fresh = await context.resource.findOne(id, context);
+      return {
+        record: (fresh ?? context.record!).toJSON(context.currentAdmin),
+        notice: { message: spec.done, type: 'success' },
+        redirectUrl: context.h.recordActionUrl({ resourceId: 'admin_users', recordId: id, actionName: 'show' }),
+      };
+    },
+  };
+}
+
+/**
+ * Account security actions on admin_users (spread into the resource's `actions`): 冻结 ends the
+ * user's sessions at once and blocks login; 解冻 restores access; 解除锁定 lifts a login lock early.
+ * Each is one service command that writes the operation log.
+ */
+export const identityUserActions: Record<string, DomainAction> = {
+  freeze: userCommand(freezeUser, {
+    title: '冻结账号',
+    description: '冻结后该用户的所有登录会话立即结束，且无法再登录，直到解冻。',
+    done: '账号已冻结，其所有登录会话已结束',
+    icon: 'Lock',
+    when: (p) => p.status !== 'frozen',
+  }),
+  unfreeze: userCommand(unfreezeUser, {
+    title: '解冻账号',
+    description: '解冻后该用户可以重新登录。',
+    done: '账号已解冻',
+    icon: 'Unlock',
+    when: (p) => p.status === 'frozen',
+  }),
+  unlock: userCommand(unlockUser, {
+    title: '解除登录锁定',
+    description: '清除连续登录失败次数并立即解除锁定。',
+    done: '登录锁定已解除',
+    icon: 'Key',
+    when: (p) => Number(p.failedLoginCount ?? 0) > 0 || Boolean(p.lockedUntil),
+  }),
+};

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mountAdmin } from '../../admin/mount.js';
+import { db } from '../../server/db/index.js';
+import { AdminUser, OperationLog } from '../../server/models/index.js';
+import { freezeUser, unfreezeUser } from '../../server/services/identity/freezeUser.js';
+import { AdminClient } from '../admin/client.js';
+import { startTestServer, type TestServer } from '../support/http.js';
+import { makeUser } from './support.js';
+
+describe('identity: freezing a user', () => {
+  let srv: TestServer;
+  before(async () => {
+    // mountAdmin builds resources from the models, which db() initialises.
+    db();
+    srv = await startTestServer({ mountAdmin });
+  });
+  after(() => srv.close());
+
+  it('ends a live session at once, blocks login with a clear message; unfreezing restores access', async () => {
+    const owner = await makeUser({ role: 'agent_admin' });
+    const agent = await makeUser({ parentId: owner.id, password: 'Agent1pass' });
+    const session = await AdminClient.login(srv.url, agent.username, 'Agent1pass');
+    assert.equal((await session.getJson('/admin/api/dashboard')).status, 200);
+
+    await freezeUser({ id: owner.id, role: 'agent_admin', parentId: null }, agent.id, { ip: '10.1.1.1' });
+    const next = await session.get('/admin/api/dashboard');
+    assert.notEqual(next.status, 200, 'the live session is refused on its next request');
+
+    const login = await fetch(`${srv.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: agent.username, password: 'Agent1pass' }).toString(),
+      redirect: 'manual',
+    });
+    assert.equal(login.status, 400);
+    assert.match(await login.text(), /账号已被冻结，请联系管理员/);
+
+    await unfreezeUser({ id: owner.id, role: 'agent_admin', parentId: null }, agent.id);
+    const back = await AdminClient.login(srv.url, agent.username, 'Agent1pass');
+    assert.equal((await back.getJson('/admin/api/dashboard')).status, 200);
+    const ops = await OperationLog.findAll({ where: { recordId: String(agent.id), resource: 'admin_users' }, order: [['id', 'ASC']] });
+    assert.deepEqual(ops.map((o) => o.action).filter((a) => a === 'freeze' || a === 'unfreeze'), ['freeze', 'unfreeze']);
+  });
+
+  it('only the super admin or the agent admin owning the agent may freeze', async () => {
+    const owner = await makeUser({ role: 'agent_admin' });
+    const stranger = await makeUser({ role: 'agent_admin' });
+    const superAdmin = await makeUser({ role: 'super_admin' });
+    const agent = await makeUser({ parentId: owner.id });
+    await assert.rejects(freezeUser({ id: stranger.id, role: 'agent_admin', parentId: null }, agent.id), /无权管理该用户/);
+    await assert.rejects(freezeUser({ id: agent.id, role: 'agent', parentId: owner.id }, owner.id), /无权管理该用户/);
+    await assert.rejects(freezeUser({ id: owner.id, role: 'agent_admin', parentId: null }, superAdmin.id), /无权管理该用户/);
+    await freezeUser({ id: superAdmin.id, role: 'super_admin', parentId: null }, owner.id);
+    assert.equal((await AdminUser.findByPk(owner.id))!.status, 'frozen');
+    await assert.rejects(freezeUser({ id: superAdmin.id, role: 'super_admin', parentId: null }, owner.id), /已经是冻结状态/);
+  });
+});
