@@ -31,6 +31,11 @@ describe('verification log and key-sharing detection', () => {
       ['OK', 'OK', 'DEVICE_MISMATCH'],
     );
     assert.equal((await CardKey.findByPk(shared!.id))!.sharedFlaggedAt, null, 'two IPs are within the threshold');
+    const digest = await db().query<{ title: string }>(
+      `SELECT n.title FROM notifications n JOIN notification_recipients r ON r.notification_id = n.id WHERE r.user_id = :u AND n.event = 'card_key.activated'`,
+      { replacements: { u: w.agent.id }, type: QueryTypes.SELECT },
+    );
+    assert.deepEqual(digest.map((d) => d.title), ['2 张卡密已激活'], 'one digest for both activations');
     assert.ok((await CardKey.findByPk(shared!.id))!.lastVerifiedAt);
 
     await verifyCardKey(project, { code: shared!.code, deviceId: 'dev', ip: '198.51.100.3' });

@@ -6,9 +6,7 @@ import { queue } from '../../../worker/queues.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { db } from '../../db/index.js';
 import { QueryTypes } from 'sequelize';
-import { notifyUsers } from '../notifications/index.js';
 import { projectById } from '../projects/projectCredentials.js';
-import type { KeyState } from './keyCache.js';
 
 export type CardKeyEvent = 'activated' | 'unbound' | 'expired' | 'disabled' | 'enabled' | 'suspicious';
 
@@ -116,14 +114,4 @@ export async function replayCallback(actor: Actor, deliveryId: number): Promise<
   if (!rows[0]) throw notFound('回调记录不存在', 'DELIVERY_NOT_FOUND', 3407);
   await CallbackDelivery.update({ status: 'pending', lastError: null }, { where: { id: deliveryId } });
   await enqueueDelivery(deliveryId);
-}
-
-export async function notifyAgentOfActivation(key: KeyState, projectName: string): Promise<void> {
-  await notifyUsers({
-    userIds: [key.agentId],
-    event: 'card_key.activated',
-    title: `卡密已激活：${key.code}`,
-    body: `项目「${projectName}」的卡密 ${key.code} 已激活${key.expiresAt ? `，到期时间 ${new Date(key.expiresAt).toISOString()}` : '（永久）'}。`,
-    sendEmail: false,
-  });
 }

@@ -82,6 +82,12 @@ export async function loadKeyState(code: string): Promise<KeyState | null> {
   return rows[0] ? rowToState(rows[0]) : null;
 }
 
+/** Cached state of `code`, or undefined on a miss (no database access). */
+export function peekKeyState(code: string): KeyState | undefined {
+  listen();
+  return cache.get(code);
+}
+
 /** Cached state of `code`, loading it from the database on a miss. */
 export async function getKeyState(code: string): Promise<KeyState | null> {
   listen();

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
@@ -29,14 +30,32 @@ let buffer: VerificationRecord[] = [];
 let timer: NodeJS.Timeout | undefined;
 let flushing: Promise<void> = Promise.resolve();
 const flaggedIds = new Set<number>();
+// Steady-state verifications repeat the same (key, IP) and touch the same key: only news goes to Redis/PostgreSQL.
+const seenPairs = new LRUCache<string, true>({ max: 500_000, ttl: 3600_000 });
+const LAST_VERIFIED_RESOLUTION_MS = 60_000;
+const lastVerifiedWritten = new LRUCache<number, true>({ max: 500_000, ttl: LAST_VERIFIED_RESOLUTION_MS });
+let activations: Array<{ agentId: number; code: string; projectName: string; expiresAt: number | null }> = [];
 
-export function recordVerification(record: VerificationRecord): void {
-  buffer.push({ ...record, at: new Date() });
+function schedule(): void {
   if (buffer.length >= MAX_BUFFER) void flushVerificationLog();
   else if (!timer) {
     timer = setTimeout(() => void flushVerificationLog(), FLUSH_MS);
     timer.unref();
   }
+}
+
+export function recordVerification(record: VerificationRecord): void {
+  buffer.push({ ...record, at: new Date() });
+  schedule();
+}
+
+/**
+ * Activations are told to the agent as one in-site notification per agent per flush (an agent whose
+ * customers activate thousands of keys gets a digest, not thousands of messages).
+ */
+export function recordActivationNotice(notice: { agentId: number; code: string; projectName: string; expiresAt: number | null }): void {
+  activations.push(notice);
+  schedule();
 }
 
 /** Writes everything buffered so far; safe to call concurrently (flushes are serialised). */
@@ -45,8 +64,30 @@ export function flushVerificationLog(): Promise<void> {
   timer = undefined;
   const rows = buffer;
   buffer = [];
-  flushing = flushing.then(() => (rows.length ? writeRows(rows) : undefined)).catch((err) => logger().error({ err }, 'verification log flush failed'));
+  const notices = activations;
+  activations = [];
+  flushing = flushing
+    .then(async () => {
+      if (rows.length) await writeRows(rows);
+      if (notices.length) await notifyActivations(notices);
+    })
+    .catch((err) => logger().error({ err }, 'verification log flush failed'));
   return flushing;
+}
+
+async function notifyActivations(notices: typeof activations): Promise<void> {
+  const byAgent = new Map<number, typeof activations>();
+  for (const n of notices) byAgent.set(n.agentId, [...(byAgent.get(n.agentId) ?? []), n]);
+  for (const [agentId, list] of byAgent) {
+    const shown = list.slice(0, 20).map((n) => `${n.code}（${n.projectName}，${n.expiresAt ? `到期 ${new Date(n.expiresAt).toISOString()}` : '永久'}）`);
+    await notifyUsers({
+      userIds: [agentId],
+      event: 'card_key.activated',
+      title: list.length === 1 ? `卡密已激活：${list[0]!.code}` : `${list.length} 张卡密已激活`,
+      body: `${shown.join('\n')}${list.length > shown.length ? `\n……等共 ${list.length} 张` : ''}`,
+      sendEmail: false,
+    });
+  }
 }
 
 async function writeRows(rows: VerificationRecord[]): Promise<void> {
@@ -69,7 +110,10 @@ async function writeRows(rows: VerificationRecord[]): Promise<void> {
     },
   );
   const lastSeen = new Map<number, Date>();
-  for (const r of rows) if (r.cardKeyId && r.result === 'OK') lastSeen.set(r.cardKeyId, r.at!);
+  for (const r of rows) {
+    if (r.cardKeyId && r.result === 'OK' && !lastVerifiedWritten.has(r.cardKeyId)) lastSeen.set(r.cardKeyId, r.at!);
+  }
+  for (const id of lastSeen.keys()) lastVerifiedWritten.set(id, true);
   if (lastSeen.size) {
     await db().query(
       `UPDATE card_keys k SET last_verified_at = v.at
@@ -91,6 +135,9 @@ async function detectSharing(rows: VerificationRecord[]): Promise<void> {
   const seen = new Map<number, { record: VerificationRecord; ips: Set<string> }>();
   for (const r of rows) {
     if (!r.cardKeyId || !r.ip || r.result !== 'OK' || r.alreadyFlagged || flaggedIds.has(r.cardKeyId)) continue;
+    const pair = `${r.cardKeyId}|${r.ip}`;
+    if (seenPairs.has(pair)) continue;
+    seenPairs.set(pair, true);
     const entry = seen.get(r.cardKeyId) ?? { record: r, ips: new Set<string>() };
     entry.ips.add(r.ip);
     seen.set(r.cardKeyId, entry);

@@ -2,10 +2,10 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
 import type { ProjectCredentials } from '../projects/projectCredentials.js';
-import { emitCardKeyEvent, notifyAgentOfActivation } from './events.js';
+import { emitCardKeyEvent } from './events.js';
 import { publishInvalidation } from './invalidation.js';
-import { currentGeneration, getKeyState, KEY_STATE_COLUMNS, loadKeyState, rememberKeyState, rowToState, type KeyRow, type KeyState } from './keyCache.js';
-import { recordVerification } from './verificationLog.js';
+import { currentGeneration, getKeyState, KEY_STATE_COLUMNS, loadKeyState, peekKeyState, rememberKeyState, rowToState, type KeyRow, type KeyState } from './keyCache.js';
+import { recordActivationNotice, recordVerification } from './verificationLog.js';
 
 export type VerifyReason =
   | 'OK'
@@ -56,7 +56,7 @@ function decide(state: KeyState, deviceId: string, now: number): VerifyReason | 
  * verifications race inside PostgreSQL, where exactly one UPDATE wins. The validity clock starts at
  * the first activation and keeps running across unbinds.
  */
-async function activate(state: KeyState, req: VerifyRequest): Promise<{ row: KeyRow & { first: boolean } } | null> {
+async function activate(target: { id: number } | { code: string; projectId: number }, req: VerifyRequest): Promise<(KeyRow & { first: boolean }) | null> {
   const rows = await db().query<KeyRow & { first: boolean }>(
     `UPDATE card_keys
         SET status = 'active', device_id = :deviceId, device_info = :deviceInfo, bound_at = now(),
@@ -64,14 +64,15 @@ async function activate(state: KeyState, req: VerifyRequest): Promise<{ row: Key
             expires_at = COALESCE(expires_at, CASE WHEN duration_days IS NULL THEN NULL
                                                    ELSE now() + make_interval(days => duration_days) END),
             updated_at = now()
-      WHERE id = :id AND status = 'unused' AND device_id IS NULL AND (expires_at IS NULL OR expires_at > now())
+      WHERE ${'id' in target ? 'id = :id' : 'code = :code AND project_id = :projectId'}
+        AND status = 'unused' AND device_id IS NULL AND (expires_at IS NULL OR expires_at > now())
       RETURNING ${KEY_STATE_COLUMNS}, (activated_at = now()) AS first`,
     {
-      replacements: { id: state.id, deviceId: req.deviceId, deviceInfo: req.deviceInfo === undefined ? null : JSON.stringify(req.deviceInfo) },
+      replacements: { ...target, deviceId: req.deviceId, deviceInfo: req.deviceInfo === undefined ? null : JSON.stringify(req.deviceInfo) },
       type: QueryTypes.SELECT,
     },
   );
-  return rows[0] ? { row: rows[0] } : null;
+  return rows[0] ?? null;
 }
 
 /** Expiry on read: the key is past its end, so record it now rather than waiting for the worker. */
@@ -106,9 +107,36 @@ export async function verifyCardKey(project: ProjectCredentials, req: VerifyRequ
   return outcome;
 }
 
+async function bound(project: ProjectCredentials, row: KeyRow & { first: boolean }, req: VerifyRequest, generation: number): Promise<VerifyOutcome> {
+  const fresh = rowToState(row);
+  await publishInvalidation({ codes: [fresh.code] });
+  rememberKeyState(fresh, generation + 1);
+  emitCardKeyEvent({
+    event: 'activated',
+    projectId: project.id,
+    cardKeyId: fresh.id,
+    code: fresh.code,
+    data: {
+      device_id: req.deviceId,
+      first_activation: row.first,
+      activated_at: new Date(fresh.activatedAt!).toISOString(),
+      expires_at: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : null,
+    },
+  }).catch((err) => logger().error({ err }, 'activated event failed'));
+  if (row.first) recordActivationNotice({ agentId: fresh.agentId, code: fresh.code, projectName: project.name, expiresAt: fresh.expiresAt });
+  return { valid: true, reason: 'OK', key: fresh, activated: true };
+}
+
 async function evaluate(project: ProjectCredentials, req: VerifyRequest): Promise<VerifyOutcome> {
   if (project.status !== 'active') return { valid: false, reason: 'PROJECT_DISABLED', key: null, activated: false };
-  let state = await getKeyState(req.code);
+  let state: KeyState | null | undefined = peekKeyState(req.code);
+  if (!state) {
+    // Most cache misses are first activations: try the bind straight away (one round trip, not two).
+    const generation = currentGeneration();
+    const won = await activate({ code: req.code, projectId: project.id }, req);
+    if (won) return bound(project, won, req, generation);
+    state = await getKeyState(req.code);
+  }
   if (!state || state.projectId !== project.id) return { valid: false, reason: 'NOT_FOUND', key: null, activated: false };
 
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -120,27 +148,8 @@ async function evaluate(project: ProjectCredentials, req: VerifyRequest): Promis
     if (decision !== 'BIND') return { valid: decision === 'OK', reason: decision, key: state, activated: false };
 
     const generation = currentGeneration();
-    const won = await activate(state, req);
-    if (won) {
-      const fresh = rowToState(won.row);
-      await publishInvalidation({ codes: [fresh.code] });
-      rememberKeyState(fresh, generation + 1);
-      const first = won.row.first;
-      emitCardKeyEvent({
-        event: 'activated',
-        projectId: project.id,
-        cardKeyId: fresh.id,
-        code: fresh.code,
-        data: {
-          device_id: req.deviceId,
-          first_activation: first,
-          activated_at: new Date(fresh.activatedAt!).toISOString(),
-          expires_at: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : null,
-        },
-      }).catch((err) => logger().error({ err }, 'activated event failed'));
-      if (first) notifyAgentOfActivation(fresh, project.name).catch((err) => logger().error({ err }, 'activation notification failed'));
-      return { valid: true, reason: 'OK', key: fresh, activated: true };
-    }
+    const won = await activate({ id: state.id }, req);
+    if (won) return bound(project, won, req, generation);
     // Someone else changed the key between our read and our write: decide again on the stored row.
     state = await loadKeyState(req.code);
     if (!state) return { valid: false, reason: 'NOT_FOUND', key: null, activated: false };
