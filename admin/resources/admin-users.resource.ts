@@ -9,6 +9,8 @@ import { createAdminUser, emailSchema, ROLES, usernameSchema, type Role } from '
 import { assertPasswordPolicy, hashPassword } from '../../server/services/users/password.js';
 import { defineResource, sessionActor } from './define.js';
 import { adminUserQuotaActions } from '../actions/quota.js';
+import { identityUserActions } from '../actions/identity.js';
+import { onboardAgent } from '../../server/services/identity/onboardAgent.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const flag = (v: unknown) => v === true || v === 'true';
@@ -34,6 +36,11 @@ async function createUser(request: ActionRequest, _response: unknown, context: A
   const parentId = byAgentAdmin ? actor.id : p.parentId ? Number(p.parentId) : null;
   const status = byAgentAdmin ? 'active' : ((str(p.status) || 'active') as 'active' | 'pending' | 'frozen');
   if (!['active', 'pending', 'frozen'].includes(status)) throw badRequest('状态无效', 'INVALID_STATUS', 2007);
+  // Agents get the account email with a one-time set-password link and must change an initial password.
+  if (role === 'agent' && status === 'active' && (byAgentAdmin || str(p.email))) {
+    const agent = await onboardAgent({ actor, username: str(p.username), email: str(p.email), initialPassword: p.password, parentId });
+    return recordResponse(context, agent.id, 'successfullyCreated');
+  }
   const user = await createAdminUser({
     username: str(p.username),
     password: typeof p.password === 'string' ? p.password : '',
@@ -128,5 +135,5 @@ export const adminUsersResource = () =>
         passwordHash: { isVisible: false },
       },
     },
-    actions: { ...adminUserQuotaActions },
+    actions: { ...adminUserQuotaActions, ...identityUserActions },
   });

@@ -42,6 +42,33 @@ describe('identity: freezing a user', () => {
     assert.deepEqual(ops.map((o) => o.action).filter((a) => a === 'freeze' || a === 'unfreeze'), ['freeze', 'unfreeze']);
   });
 
+  it('the 冻结 / 解冻 / 解除锁定 actions in the back office do the same, for the owning agent admin only', async () => {
+    const owner = await makeUser({ role: 'agent_admin', password: 'Owner1pass' });
+    const stranger = await makeUser({ role: 'agent_admin', password: 'Stranger1pass' });
+    const agent = await makeUser({ parentId: owner.id, password: 'Agent1pass' });
+    const agentSession = await AdminClient.login(srv.url, agent.username, 'Agent1pass');
+    const admin = await AdminClient.login(srv.url, owner.username, 'Owner1pass');
+    const other = await AdminClient.login(srv.url, stranger.username, 'Stranger1pass');
+    const action = (name: string) => `/admin/api/resources/admin_users/records/${agent.id}/${name}`;
+
+    const refused = await other.postJson(action('freeze'), {});
+    assert.notEqual(refused.body.notice?.type, 'success');
+    const viaGet = await admin.getJson(action('freeze'));
+    assert.notEqual(viaGet.body.notice?.type, 'success', 'a GET never changes anything');
+    assert.equal((await AdminUser.findByPk(agent.id))!.status, 'active');
+
+    const frozen = await admin.postJson(action('freeze'), {});
+    assert.equal(frozen.body.notice?.type, 'success', JSON.stringify(frozen.body));
+    assert.equal((await AdminUser.findByPk(agent.id))!.status, 'frozen');
+    assert.notEqual((await agentSession.get('/admin/api/dashboard')).status, 200);
+
+    assert.equal((await admin.postJson(action('unfreeze'), {})).body.notice?.type, 'success');
+    await AdminUser.update({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 3600_000) }, { where: { id: agent.id } });
+    assert.equal((await admin.postJson(action('unlock'), {})).body.notice?.type, 'success');
+    const back = await AdminClient.login(srv.url, agent.username, 'Agent1pass');
+    assert.equal((await back.getJson('/admin/api/dashboard')).status, 200);
+  });
+
   it('only the super admin or the agent admin owning the agent may freeze', async () => {
     const owner = await makeUser({ role: 'agent_admin' });
     const stranger = await makeUser({ role: 'agent_admin' });

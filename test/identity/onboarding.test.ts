@@ -80,6 +80,20 @@ describe('identity: agent onboarding by an agent admin and the forced password c
     assert.equal(await OperationLog.count({ where: { action: 'set_password', recordId: String(agent.id) } }), 1);
   });
 
+  it('creating an agent in the back office sends the account email (agent admin via AdminJS)', async () => {
+    const admin = await AdminClient.login(srv.url, owner.username, 'Passw0rd1');
+    const { username, email } = uniqueName('adm');
+    const created = await admin.postJson('/admin/api/resources/admin_users/actions/new', { username, email, password: 'Temp0rary1' });
+    assert.equal(created.body.notice?.type, 'success', JSON.stringify(created.body));
+    const agent = (await AdminUser.findOne({ where: { username } }))!;
+    assert.equal(agent.parentId, owner.id);
+    assert.equal(agent.mustChangePassword, true);
+    const account = await mailbox.next(email);
+    assert.ok(account.text.includes(username));
+    const missingEmail = await admin.postJson('/admin/api/resources/admin_users/actions/new', { username: uniqueName('noemail').username, password: 'Temp0rary1' });
+    assert.notEqual(missingEmail.body.notice?.type, 'success');
+  });
+
   it('only admins onboard agents, an agent admin always owns them, and the password policy applies', async () => {
     const agent = await makeUser({ parentId: owner.id });
     await assert.rejects(onboardAgent({ actor: { id: agent.id, role: 'agent', parentId: owner.id }, ...uniqueName('x') }), /只有管理员/);
