@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { config } from '../../config.js';
+import { inTransaction } from '../../db/index.js';
 import { notFound, tooMany } from '../../errors.js';
 import { ok } from '../../http/envelope.js';
 import { redis, redisKey } from '../../redis.js';
@@ -8,7 +9,7 @@ import { listPackages } from '../../services/catalog/listPackages.js';
 import { getArticle, getServiceStatus, listArticles, listBanners } from '../../services/content/content.js';
 import { presentMiniUser, refreshTokens, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
 import { cancelOrder, createOrder, getOrder, getOrderStatus, listOrders, payOrder } from '../../services/orders/index.js';
-import { getPointsSummary, listPointsRecords, PointsOperation, redeemCardKey } from '../../services/points/index.js';
+import { expireUserLots, getPointsSummary, listPointsRecords, PointsOperation, redeemCardKey } from '../../services/points/index.js';
 import { miniUserOf } from './miniAuth.js';
 import * as s from './mini.schema.js';
 import type { RouteSpec } from './routeSpec.js';
@@ -75,7 +76,12 @@ export const miniRoutes: RouteSpec[] = [
     summary: '当前用户',
     auth: true,
     data: s.userData,
-    handler: async (req, res) => ok(res, presentMiniUser(miniUserOf(req))),
+    handler: async (req, res) => {
+      // The balance shown must not include points that expired since the last sweep.
+      const user = miniUserOf(req);
+      await inTransaction((t) => expireUserLots(user.id, new Date(), t));
+      ok(res, presentMiniUser(await user.reload()));
+    },
   },
   {
     method: 'patch',
