@@ -8,7 +8,7 @@
  * Enqueue from web code with `enqueue('<name>', data)` (or `queue(q).add('<name>', data)` —
  * always with the job name: a nameless job has no processor). New queue names go in queues.ts.
  */
-import type { Job, Queue } from 'bull';
+import type { Job, JobOptions, Queue } from 'bull';
 import { logger } from '../server/logger.js';
 import { emailJobs } from './jobs/email.js';
 import { quotaJobs } from './jobs/quota.js';
@@ -39,21 +39,42 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-const repeatOf = (d: JobDefinition) =>
+type Repeat = { cron?: string; tz?: string; every?: number; endDate?: number };
+
+const repeatOf = (d: JobDefinition): Repeat | undefined =>
   d.schedule && ('cron' in d.schedule ? { cron: d.schedule.cron, tz: d.schedule.tz } : { every: d.schedule.every });
+
+// Bull's repeat key is "name:jobId:endDate:tz:cron" (or "...:every"), and its own parser splits on
+// ":" — which our "area:verb" names contain. Schedules are therefore added with jobId = name and
+// recognised by that doubled prefix, so they can be compared and removed with their real name.
+function repeatKey(name: string, r: Repeat): string {
+  const suffix = r.cron ? `${r.tz ?? ''}:${r.cron}` : String(r.every);
+  return `${name}:${name}:${r.endDate ? `${r.endDate}:` : ':'}${suffix}`;
+}
+
+function parseRepeatKey(key: string): { name: string; repeat: Repeat } | undefined {
+  for (let i = key.indexOf(':'); i > 0; i = key.indexOf(':', i + 1)) {
+    const name = key.slice(0, i);
+    if (!key.startsWith(`${name}:${name}:`)) continue;
+    const m = /^(\d*):(?:(\d+)|([^:]*):(.+))$/.exec(key.slice(2 * name.length + 2));
+    if (!m) return undefined;
+    const endDate = m[1] ? Number(m[1]) : undefined;
+    return { name, repeat: m[2] ? { every: Number(m[2]), endDate } : { tz: m[3] || undefined, cron: m[4], endDate } };
+  }
+  return undefined;
+}
 
 /** Makes the queue's repeatable jobs exactly the scheduled definitions (old schedules removed). */
 async function syncSchedules(q: Queue, definitions: JobDefinition[]): Promise<void> {
   const wanted = definitions.filter((d) => d.schedule);
-  const existing = await q.getRepeatableJobs();
-  for (const r of existing) {
-    const keep = wanted.some((d) => {
-      const repeat = repeatOf(d)!;
-      return r.name === d.name && ('cron' in repeat ? r.cron === repeat.cron : Number(r.every) === repeat.every);
-    });
-    if (!keep) await q.removeRepeatableByKey(r.key);
+  const wantedKeys = new Set(wanted.map((d) => repeatKey(d.name, repeatOf(d)!)));
+  for (const r of await q.getRepeatableJobs()) {
+    if (wantedKeys.has(r.key)) continue;
+    const parsed = parseRepeatKey(r.key);
+    if (parsed) await q.removeRepeatable(parsed.name, { ...parsed.repeat, jobId: parsed.name } as Parameters<Queue['removeRepeatable']>[1]);
+    else await q.removeRepeatableByKey(r.key);
   }
-  for (const d of wanted) await q.add(d.name, {}, { ...d.options, repeat: repeatOf(d), jobId: d.name });
+  for (const d of wanted) await q.add(d.name, {}, { ...d.options, repeat: repeatOf(d) as JobOptions['repeat'], jobId: d.name });
 }
 
 /**
