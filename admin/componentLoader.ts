@@ -16,4 +16,8 @@ export const Components = {
   Money: componentLoader.add('SeahorseMoney', file('Money')),
   Json: componentLoader.add('SeahorseJson', file('Json')),
   QuotaActionForm: componentLoader.add('SeahorseQuotaActionForm', file('QuotaActionForm')),
+  NotificationInbox: componentLoader.add('SeahorseNotificationInbox', file('NotificationInbox')),
+  NotificationBell: componentLoader.override('LoggedIn', file('NotificationBell')),
+  ConfirmAction: componentLoader.add('SeahorseConfirmAction', file('ConfirmAction')),
+  Login: componentLoader.override('Login', file('Login')),
 };

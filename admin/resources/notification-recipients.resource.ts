@@ -1,4 +1,5 @@
 import { NotificationRecipient } from '../../server/models/index.js';
+import { notificationRecipientActions } from '../actions/notifications.js';
 import { defineResource } from './define.js';
 
 /** `notification_recipients`. */
@@ -7,5 +8,5 @@ export const notificationRecipientsResource = () =>
     navigation: 'content',
     list: ['id', 'notificationId', 'userId', 'readAt', 'createdAt'],
     filter: ['notificationId', 'userId', 'readAt', 'createdAt'],
-    actions: {},
+    actions: { ...notificationRecipientActions },
   });

@@ -121,4 +121,28 @@ describe('quota actions through the AdminJS back office', function () {
       await updateSetting('quota.transfer_review_threshold', 10000, root);
     }
   });
+
+  it('我的通知: each admin reads and marks only their own notifications; the unread count follows', async () => {
+    const count = async (who: TestUser) =>
+      (await as[who.username]!.getJson('/admin/api/resources/notification_recipients/actions/unreadCount')).body.count as number;
+    const unreadA = await count(agentA);
+    assert.ok(unreadA >= 5, `agent A was told of each move (${unreadA})`);
+    const inbox = await as[agentA.username]!.getJson('/admin/api/resources/notification_recipients/actions/inbox');
+    const items = inbox.body.items as Array<{ id: number; title: string; readAt: string | null }>;
+    assert.equal(inbox.body.unread, unreadA);
+    assert.ok(items.some((i) => i.title === '额度充值到账'));
+
+    const unreadB = await count(agentB);
+    // Agent B cannot mark agent A's notifications, even by id.
+    await as[agentB.username]!.postJson('/admin/api/resources/notification_recipients/actions/inbox', { ids: items.map((i) => i.id).join(',') });
+    assert.equal(await count(agentA), unreadA);
+    assert.equal(await count(agentB), unreadB);
+
+    const one = await as[agentA.username]!.postJson('/admin/api/resources/notification_recipients/actions/inbox', { ids: String(items[0]!.id) });
+    assert.equal(one.body.unread, unreadA - 1);
+    const all = await as[agentA.username]!.postJson('/admin/api/resources/notification_recipients/actions/inbox', { all: '1' });
+    assert.equal(all.body.unread, 0);
+    assert.equal(await count(agentA), 0);
+  });
 });
+

@@ -124,6 +124,17 @@ describe('quota in a browser (production assets)', function () {
     ]);
     assert.ok((await events(agentB.id)).includes('quota.transfer_received'));
     assert.ok((await events(admin.id)).includes('quota.withdrawal_review_required'));
+
+    // The top bar shows the unread count; the inbox lists them and marks them read.
+    await agent.page.goto(`${server.url}/admin`);
+    await agent.page.locator('[data-testid="notification-bell"][data-unread="4"]').waitFor();
+    await agent.page.click('[data-testid="notification-bell"]');
+    await agent.page.locator('[data-testid="notification-inbox"]').waitFor();
+    assert.equal(await agent.page.locator('[data-testid="notification-item"][data-read="no"]').count(), 4);
+    await agent.page.click('[data-testid="mark-all-read"]');
+    await agent.page.locator('[data-testid="notification-item"][data-read="no"]').first().waitFor({ state: 'detached' });
+    await agent.page.locator('[data-testid="notification-bell"][data-unread="0"]').waitFor();
+
     for (const session of [superAdmin, agentAdmin, agent]) assert.deepEqual(session.errors, []);
   });
 });
