@@ -19,5 +19,4 @@ export const Components = {
   NotificationInbox: componentLoader.add('SeahorseNotificationInbox', file('NotificationInbox')),
   NotificationBell: componentLoader.override('LoggedIn', file('NotificationBell')),
   ConfirmAction: componentLoader.add('SeahorseConfirmAction', file('ConfirmAction')),
-  Login: componentLoader.override('Login', file('Login')),
 };
