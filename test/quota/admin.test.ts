@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
-import { QuotaTransfer, Withdrawal } from '../../server/models/index.js';
+import { OperationLog, QuotaTransfer, Withdrawal } from '../../server/models/index.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { AdminClient, isRefused, type ApiBody } from '../admin/client.js';
 import { startTestServer, type TestServer } from '../support/http.js';
@@ -55,6 +55,9 @@ describe('quota actions through the AdminJS back office', function () {
     succeeded(await recordAction(admin1, 'admin_users', agentA.id, 'recharge', { amount: '1000' }));
     assert.equal((await account(agentA.id)).balance, '1000.00');
     assert.equal((await account(admin1.id)).balance, '4000.00');
+    const log = await OperationLog.findOne({ where: { action: 'recharge', ownerId: agentA.id } });
+    assert.equal(log!.actorId, admin1.id);
+    assert.match(log!.ip ?? '', /127\.0\.0\.1/, 'the operation log has the client IP');
   });
 
   it('an agent admin cannot recharge someone else\'s agent, a peer or themself by any route; an agent cannot recharge', async () => {
