@@ -16,6 +16,7 @@ import { callbackJobs } from './processors/callbacks.js';
 import { cardKeyJobs } from './processors/cardKeys.js';
 import { exportJobs } from './processors/exports.js';
 import { orderJobs } from './processors/orders.js';
+import { apiKeyUsageJobs } from './processors/apiKeyUsage.js';
 import { pointsJobs } from './processors/points.js';
 import { closeQueue, queue, type QueueName } from './queues.js';
 import { enqueueJob, parseJobData, runJobNow, type JobDefinition } from './registry.js';
@@ -29,6 +30,7 @@ export const JOBS: JobDefinition[] = [
   ...exportJobs,
   ...orderJobs,
   ...pointsJobs,
+  ...apiKeyUsageJobs,
 ];
 
 export const runNow = (name: string, data?: unknown) => runJobNow(JOBS, name, data);

@@ -1,4 +1,5 @@
 import { ApiKey } from '../../server/models/index.js';
+import { apiKeyAdminActions } from '../actions/apiKeys.js';
 import { defineResource } from './define.js';
 
 /** `meta_auth_key`. */
@@ -9,5 +10,5 @@ export const apiKeysResource = () =>
     filter: ['userId', 'keyPrefix', 'status', 'expiresAt'],
     json: ['ipWhitelist'],
     enums: { status: [0, 1] },
-    actions: {},
+    actions: apiKeyAdminActions,
   });

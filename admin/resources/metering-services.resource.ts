@@ -1,4 +1,5 @@
 import { MeteringService } from '../../server/models/index.js';
+import { meteringServiceAdminActions } from '../actions/apiKeys.js';
 import { defineResource } from './define.js';
 
 /** `metering_services`. */
@@ -9,5 +10,5 @@ export const meteringServicesResource = () =>
     edit: ['name', 'status'],
     filter: ['name', 'clientId', 'status'],
     enums: { status: [0, 1] },
-    actions: {},
+    actions: meteringServiceAdminActions,
   });

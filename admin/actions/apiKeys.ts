@@ -1,0 +1,111 @@
+import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
+import { config } from '../../server/config.js';
+import { allowAction } from '../../server/policies/access.js';
+import { apiCatalogChanged } from '../../server/services/apiKeys/catalog.js';
+import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
+import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
+import { Components } from '../componentLoader.js';
+import { sessionActor, type DomainAction } from '../resources/define.js';
+
+/**
+ * Back-office actions on API keys and metering services (super admin only): 禁用 / 启用 any user's
+ * key through the same command the mini-program uses — audited with the admin as
+ * actor, effective in every process at once — and 注册 / 轮换密钥 for metering services, whose
+ * secret is shown once in the result notice and stored only as a hash.
+ */
+allowAction('meta_auth_key', 'disableKey', ['super_admin']);
+allowAction('meta_auth_key', 'enableKey', ['super_admin']);
+allowAction('metering_services', 'registerService', ['super_admin']);
+allowAction('metering_services', 'rotateSecret', ['super_admin']);
+
+function ipOf(request: ActionRequest): string | null {
+  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
+  const forwarded = req.headers?.['x-forwarded-for'];
+  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
+  return req.socket?.remoteAddress ?? null;
+}
+
+const adminActor = (request: ActionRequest, context: ActionContext) => ({
+  kind: 'admin' as const,
+  admin: sessionActor(context),
+  ip: ipOf(request),
+});
+
+// A form (not a bare button): AdminJS calls button-only actions with GET, and a GET changes nothing.
+const keyStatusAction = (enabled: boolean): DomainAction => ({
+  actionType: 'record',
+  icon: enabled ? 'Play' : 'Slash',
+  component: Components.QuotaActionForm,
+  custom: {
+    title: enabled ? '启用 API Key' : '禁用 API Key',
+    description: enabled ? '启用后该 Key 可再次调用接口（未过期且用户积分充足时）。' : '禁用后该 Key 的所有调用立即被拒绝（所有服务器进程）。',
+    submitLabel: enabled ? '确认启用' : '确认禁用',
+    summary: [
+      { label: 'Key', path: 'keyPrefix' },
+      { label: '名称', path: 'name' },
+      { label: '用户', path: 'userId' },
+    ],
+    fields: [],
+  },
+  isAccessible: (context) => Boolean(context.record) && (Number(context.record!.params.status) === 1) !== enabled,
+  handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const record = context.record!;
+    await setApiKeysEnabled(adminActor(request, context), [String(record.id())], enabled);
+    return {
+      record: record.toJSON(context.currentAdmin),
+      notice: { message: enabled ? 'API Key 已启用' : 'API Key 已禁用', type: 'success' },
+      redirectUrl: context.h.resourceUrl({ resourceId: 'meta_auth_key' }),
+    };
+  },
+});
+
+export const apiKeyAdminActions: Record<string, DomainAction> = {
+  disableKey: keyStatusAction(false),
+  enableKey: keyStatusAction(true),
+};
+
+const credentialsNotice = (c: { clientId: string; secret: string }) =>
+  `Client ID：${c.clientId}　Secret：${c.secret}（仅显示这一次，请立即保存；调用方式：Authorization: Basic base64(ClientID:Secret)）`;
+
+export const meteringServiceAdminActions: Record<string, DomainAction> = {
+  registerService: {
+    actionType: 'resource',
+    icon: 'Plus',
+    component: Components.QuotaActionForm,
+    custom: {
+      title: '注册计费服务',
+      description: '注册后显示一次 Client ID 与 Secret；数据库只保存 Secret 的哈希。',
+      submitLabel: '注册',
+      fields: [{ name: 'name', label: '服务名称', required: true }],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      if (request.method !== 'post') return {};
+      const name = String((request.payload ?? {}).name ?? '');
+      const creds = await registerMeteringService(sessionActor(context), { name }, ipOf(request));
+      return { notice: { message: credentialsNotice(creds), type: 'success' } };
+    },
+  },
+  rotateSecret: {
+    actionType: 'record',
+    icon: 'RefreshCw',
+    component: Components.QuotaActionForm,
+    custom: {
+      title: '轮换密钥',
+      description: '旧 Secret 立即失效；新 Secret 只显示这一次。',
+      submitLabel: '确认轮换',
+      summary: [{ label: '服务', path: 'name' }],
+      fields: [],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const record = context.record!;
+      const creds = await rotateMeteringServiceSecret(sessionActor(context), Number(record.id()), ipOf(request));
+      return { record: record.toJSON(context.currentAdmin), notice: { message: credentialsNotice(creds), type: 'success' } };
+    },
+  },
+};
+
+/** After a catalog row is edited in AdminJS: every process drops its cached catalog (prices and status are re-read per charge anyway). */
+export async function apiCatalogAfterEdit(response: ActionResponse): Promise<ActionResponse> {
+  await apiCatalogChanged();
+  return response;
+}

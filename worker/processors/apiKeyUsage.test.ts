@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../server/models/index.js';
+import { businessDay, recordKeyUse } from '../../server/services/apiKeys/usage.js';
+import { redis } from '../../server/redis.js';
+import { newKey, newMiniUser } from '../../test/apiKeys/fixtures.js';
+import { JOBS, runNow } from '../index.js';
+
+describe('worker job api-keys:flush-usage', () => {
+  it('is scheduled every minute and copies the Redis counters into the keys', async () => {
+    const job = JOBS.find((j) => j.name === 'api-keys:flush-usage');
+    assert.deepEqual(job?.schedule, { every: 60_000 });
+    const userId = await newMiniUser(0);
+    const { id } = await newKey(userId);
+    const at = new Date();
+    recordKeyUse(id, at);
+    recordKeyUse(id, at);
+    await redis().ping(); // the counters went out on this connection before the ping's answer
+    const result = (await runNow('api-keys:flush-usage', {})) as { keys: number };
+    assert.ok(result.keys >= 1);
+    const key = await ApiKey.findByPk(id);
+    assert.equal(key!.callsToday, 2);
+    assert.equal(key!.callsDay, businessDay(at));
+    assert.equal(key!.lastUsedAt!.getTime(), at.getTime());
+  });
+});
