@@ -19,4 +19,5 @@ export const Components = {
   NotificationInbox: componentLoader.add('SeahorseNotificationInbox', file('NotificationInbox')),
   NotificationBell: componentLoader.override('LoggedIn', file('NotificationBell')),
   ConfirmAction: componentLoader.add('SeahorseConfirmAction', file('ConfirmAction')),
+  Login: componentLoader.override('Login', file('Login')),
 };

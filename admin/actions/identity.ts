@@ -1,14 +1,10 @@
-import path from 'node:path';
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { projectRoot } from '../../server/lib/paths.js';
 import type { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, allowAction } from '../../server/policies/access.js';
 import { canManageUser, type Actor } from '../../server/policies/actor.js';
 import { freezeUser, unfreezeUser, unlockUser } from '../../server/services/identity/freezeUser.js';
-import { componentLoader } from '../componentLoader.js';
+import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
-
-const ConfirmAction = componentLoader.add('SeahorseConfirmAction', path.join(projectRoot(), 'admin', 'components', 'ConfirmAction.tsx'));
 
 // Which roles get the buttons; which users each may act on is decided again by the service (assertCanManageUser).
 for (const action of ['freeze', 'unfreeze', 'unlock']) allowAction('admin_users', action, ['super_admin', 'agent_admin']);
@@ -28,7 +24,7 @@ function userCommand(command: Command, spec: { title: string; description: strin
   return {
     actionType: 'record',
     icon: spec.icon,
-    component: ConfirmAction,
+    component: Components.ConfirmAction,
     // Synchronous, as AdminJS requires: a Promise here would count as "allowed".
     isAccessible: (context) => manageable(context, spec.when),
     custom: { title: spec.title, description: spec.description, submitLabel: spec.title },

@@ -53,6 +53,7 @@ export function page(p: PageProps): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(p.title)} · ${escapeHtml(p.brand)}</title>
 <style>${CSS}</style>
 </head>
