@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Order } from '../../server/models/index.js';
+import { Order, Promotion } from '../../server/models/index.js';
+import { syncPromotionStatuses } from '../../server/services/catalog/index.js';
 import { seedPackage, startWorld, type World } from './support.js';
 
 const DAY = 86_400_000;
@@ -32,16 +33,25 @@ describe('catalog: server-side pricing of packages', () => {
     assert.equal((await listed(odd.pkg.id)).price, '3.30', '9.99 × 0.33 = 3.2967 → 3.30');
   });
 
-  it('a discount outside its window (not started, ended) or switched off does not apply', async () => {
-    const future = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, startTime: new Date(Date.now() + HOUR), endTime: new Date(Date.now() + DAY) } });
-    const past = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, startTime: new Date(Date.now() - 2 * DAY), endTime: new Date(Date.now() - HOUR) } });
-    const off = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, status: 0 } });
-    for (const { pkg } of [future, past, off]) {
+  it('a discount outside its window (not started, ended) does not apply, whatever its status column says', async () => {
+    const future = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, status: 1, startTime: new Date(Date.now() + HOUR), endTime: new Date(Date.now() + DAY) } });
+    const past = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, status: 1, startTime: new Date(Date.now() - 2 * DAY), endTime: new Date(Date.now() - HOUR) } });
+    for (const { pkg } of [future, past]) {
       const p = await listed(pkg.id);
       assert.equal(p.price, '50.00');
       assert.equal(p.bonusPoints, 0);
       assert.equal(p.promotion, null);
     }
+  });
+
+  it('the promotion status follows its window (worker sync)', async () => {
+    const running = await seedPackage({ promotion: { promoType: 1, discountRate: '0.90', status: 0 } });
+    const ended = await seedPackage({ promotion: { promoType: 1, discountRate: '0.90', status: 1, startTime: new Date(Date.now() - 2 * DAY), endTime: new Date(Date.now() - HOUR) } });
+    assert.equal((await listed(running.pkg.id)).price, '45.00', 'the window decides, not the stored status');
+    assert.ok((await syncPromotionStatuses()) >= 2);
+    assert.equal((await Promotion.findByPk(running.promotion!.id))!.status, 1);
+    assert.equal((await Promotion.findByPk(ended.promotion!.id))!.status, 2);
+    assert.equal(await syncPromotionStatuses(), 0, 'nothing left to change');
   });
 
   it('a promotion applies only to its products', async () => {

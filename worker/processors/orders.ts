@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { syncPromotionStatuses } from '../../server/services/catalog/index.js';
 import { closeExpiredOrders } from '../../server/services/orders/index.js';
 import { defineJob } from '../registry.js';
 
@@ -10,5 +11,13 @@ export const orderJobs = [
     schedule: { every: 60_000 },
     data: z.object({}).default({}),
     run: async () => closeExpiredOrders(),
+  }),
+  defineJob({
+    name: 'catalog:promotion-status',
+    queue: 'maintenance',
+    description: 'Keep each promotion status (0 not started / 1 running / 2 ended) equal to its time window',
+    schedule: { every: 60_000 },
+    data: z.object({}).default({}),
+    run: async () => ({ changed: await syncPromotionStatuses() }),
   }),
 ];

@@ -16,12 +16,12 @@ export interface PackagePrice {
 }
 
 /**
- * Whether a promotion applies to a product at `now`: it must be switched on (status ≠ 0), `now`
- * inside [start, end), and the product listed in applicable_products (an empty list means every
- * product the promotion is attached to).
+ * Whether a promotion applies to a product at `now`: `now` inside [start, end) — the status column
+ * only mirrors the window (SPEC §8, kept in sync by the worker) — and the product listed in
+ * applicable_products (an empty list means every product the promotion is attached to).
  */
 export function promotionApplies(promotion: Promotion | null | undefined, productId: string, now: Date): promotion is Promotion {
-  if (!promotion || promotion.status === 0) return false;
+  if (!promotion) return false;
   if (now < promotion.startTime || now >= promotion.endTime) return false;
   const products = Array.isArray(promotion.applicableProducts) ? (promotion.applicableProducts as unknown[]).map(String) : [];
   return products.length === 0 || products.includes(productId);
