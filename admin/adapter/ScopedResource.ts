@@ -1,6 +1,6 @@
 import { BaseRecord, ForbiddenError, ValidationError, type ActionContext, type BaseProperty, type Filter, type ParamsType } from 'adminjs';
 import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize';
-import { Op, literal, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, Utils, literal, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { isAppError } from '../../server/errors.js';
 import { hiddenFields, ruleFor, scopeWhere, actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
@@ -155,7 +155,12 @@ export class ScopedResource extends SequelizeResource {
     const where = this.scoped(actor, this.filterWhere(actor, filter));
     const limit = Math.min(Math.max(Number(options.limit) || 20, 1), MAX_PAGE);
     const offset = Math.max(Number(options.offset) || 0, 0);
-    const sortBy = options.sort?.sortBy && this.attributes()[options.sort.sortBy] && !hiddenFields(actor, this.id()).includes(options.sort.sortBy) ? options.sort.sortBy : this.pk();
+    const sortable = ruleFor(this.id()).large?.sortable;
+    const wanted = options.sort?.sortBy;
+    const sortBy =
+      wanted && this.attributes()[wanted] && !hiddenFields(actor, this.id()).includes(wanted) && (!sortable || sortable.includes(wanted))
+        ? wanted
+        : this.pk();
     const direction = options.sort?.direction === 'desc' ? 'DESC' : 'ASC';
     const order: [string, string][] = sortBy === this.pk() ? [[sortBy, direction]] : [[sortBy, direction], [this.pk(), direction]];
     const rows = await this.guard(() => this.model.findAll({ where, limit, offset, order }));
@@ -165,7 +170,18 @@ export class ScopedResource extends SequelizeResource {
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
     const actor = this.actor(context);
     const where = this.scoped(actor, this.filterWhere(actor, filter));
-    return this.guard(() => this.model.count({ where }));
+    const cap = ruleFor(this.id()).large?.countCap;
+    if (!cap) return this.guard(() => this.model.count({ where }));
+    // Millions of rows: count at most `cap` (the pager then offers that many) instead of a full scan.
+    return this.guard(async () => {
+      const generator = this.model.sequelize!.getQueryInterface().queryGenerator as unknown as {
+        selectQuery(table: string, options: object, model: ModelStatic<Model>): string;
+      };
+      const mapped = Utils.mapOptionFieldNames({ attributes: [[literal('1'), 'one']], where, limit: cap } as never, this.model as never);
+      const inner = generator.selectQuery(this.model.getTableName() as string, mapped, this.model);
+      const [row] = await this.model.sequelize!.query<{ n: string }>(`SELECT count(*) AS n FROM (${inner.replace(/;\s*$/, '')}) capped`, { type: QueryTypes.SELECT });
+      return Number(row?.n ?? 0);
+    });
   }
 
   private async findScoped(actor: Actor, id: unknown): Promise<Model | null> {

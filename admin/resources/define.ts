@@ -10,7 +10,7 @@ import {
 } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
 import { AdminUser } from '../../server/models/index.js';
-import { actorFromSession, can, mayAssignOwner, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
+import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { toValidationError } from '../adapter/ScopedResource.js';
 import { Components } from '../componentLoader.js';
@@ -168,6 +168,11 @@ export function defineResource(model: ModelStatic<Model>, spec: ResourceSpec): R
       ...properties[prop],
       availableValues: values.map((v) => ({ value: String(v), label: String(v) })),
     };
+  }
+
+  const large = ruleFor(resourceId).large;
+  for (const p of large ? spec.list.filter((name) => !large.sortable.includes(name)) : []) {
+    properties[p] = { ...properties[p], isSortable: false };
   }
 
   const actions: Record<string, Partial<Action<ActionResponse>>> = {};

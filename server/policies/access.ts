@@ -47,6 +47,8 @@ export interface ResourceRule {
   hiddenFor?: Partial<Record<Role, readonly string[]>>;
   /** String filters compared with `=` instead of LIKE (codes on large tables). */
   exactFilters?: readonly string[];
+  /** Large tables: list totals count at most this many rows, and only these (indexed) sorts are offered. */
+  large?: { countCap: number; sortable: readonly string[] };
 }
 
 const ownRows = (actions: readonly string[], superActions: readonly string[] = actions) => ({
@@ -106,8 +108,18 @@ export const RULES: Record<string, ResourceRule> = {
     writable: { agent: ['projectId', 'reason'] },
   },
   card_key_batches: { owner: ['agentId'], actions: ownRows(READ) },
-  card_keys: { owner: ['agentId'], actions: ownRows(READ), exactFilters: ['code', 'deviceId'] },
-  card_key_verifications: { owner: ['agentId'], actions: ownRows(READ), exactFilters: ['code', 'deviceId'] },
+  card_keys: {
+    owner: ['agentId'],
+    actions: ownRows(READ),
+    exactFilters: ['code', 'deviceId'],
+    large: { countCap: 10_000, sortable: ['id', 'createdAt'] },
+  },
+  card_key_verifications: {
+    owner: ['agentId'],
+    actions: ownRows(READ),
+    exactFilters: ['code', 'deviceId'],
+    large: { countCap: 10_000, sortable: ['id', 'createdAt'] },
+  },
   callback_deliveries: { actions: SUPER_READ_ONLY },
 
   // Points business and the mini-program: super admin only.
@@ -141,9 +153,9 @@ export const RULES: Record<string, ResourceRule> = {
   system_config_changes: { actions: SUPER_READ_ONLY },
 
   // Logs: agent admins see their own and their agents'; the rest is the super admin's.
-  operation_logs: { owner: ['ownerId'], actions: ownRows(READ) },
-  system_logs: { actions: SUPER_READ_ONLY },
-  api_call_logs: { actions: SUPER_READ_ONLY },
+  operation_logs: { owner: ['ownerId'], actions: ownRows(READ), large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
+  system_logs: { actions: SUPER_READ_ONLY, large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
+  api_call_logs: { actions: SUPER_READ_ONLY, large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
   email_messages: { actions: SUPER_READ_ONLY },
   backups: { actions: SUPER_READ_ONLY },
 
