@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const fresh = await codesOfBatch((await generateCardKeys({ ...agent, count: KEYS * 3 })).batch.id);
   const ids = (await db().query<{ id: number }>('SELECT id FROM card_keys ORDER BY id', { type: QueryTypes.SELECT })).map((r) => r.id);
 
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))], {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))], {
     env: { ...process.env, BENCH_CHILD: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

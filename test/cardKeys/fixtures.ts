@@ -2,7 +2,6 @@ import { config, setConfig, type Config } from '../../server/config.js';
 import { QueryTypes } from 'sequelize';
 import { db, inTransaction } from '../../server/db/index.js';
 import type { Actor } from '../../server/policies/actor.js';
-import { resetRateLimiters } from '../../server/routes/open/signedRequest.js';
 import { createProject, type PriceInput } from '../../server/services/projects/createProject.js';
 import { grantAuthorization } from '../../server/services/projects/authorizations.js';
 import { applyQuotaChanges } from '../../server/services/quota/ledger.js';
@@ -63,12 +62,10 @@ export function clientFor(baseUrl: string, world: Pick<World, 'project' | 'appSe
 export async function withConfig<T>(patch: Partial<Config>, fn: () => Promise<T>): Promise<T> {
   const before = config();
   setConfig({ ...before, ...patch });
-  resetRateLimiters();
   try {
     return await fn();
   } finally {
     setConfig(before);
-    resetRateLimiters();
   }
 }
 

@@ -1,9 +1,9 @@
 import { createHash, createHmac, sign, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import { config } from '../../config.js';
 import { logger } from '../../logger.js';
-import { redis, redisKey } from '../../redis.js';
+import { createRedis, redisKey } from '../../redis.js';
 import { projectByAppKey, type ProjectCredentials } from '../../services/projects/projectCredentials.js';
 
 /**
@@ -50,36 +50,70 @@ export function sendSigned(res: Response, status: number, payload: object, proje
 const refuse = (res: Response, status: number, reason: string, message: string, project: ProjectCredentials | null = null, nonce: string | null = null) =>
   sendSigned(res, status, { valid: false, reason, message, server_time: Date.now() }, project, nonce);
 
-let limiters: { ip: RateLimiterRedis; app: RateLimiterRedis } | undefined;
+/**
+ * Per-IP and per-app-key fixed-window limits with a temporary ban, and the single-use nonce, in ONE
+ * Redis script call per request (the hot path cannot afford a round trip per check). Counters live
+ * in Redis, so the limits hold across every web process.
+ * Returns [ms the IP is still banned, ms the app key is still banned, 1 if the nonce was fresh].
+ */
+const GUARD_SCRIPT = `
+local function hit(counter, ban, limit)
+  local banned = redis.call('PTTL', ban)
+  if banned > 0 then return banned end
+  local n = redis.call('INCR', counter)
+  if n == 1 then redis.call('PEXPIRE', counter, ARGV[2]) end
+  if n > tonumber(limit) then
+    redis.call('SET', ban, '1', 'EX', ARGV[5])
+    return tonumber(ARGV[5]) * 1000
+  end
+  return 0
+end
+local ipWait = hit(KEYS[2], KEYS[3], ARGV[3])
+local appWait = 0
+if tonumber(ARGV[4]) > 0 then appWait = hit(KEYS[4], KEYS[5], ARGV[4]) end
+local fresh = 1
+if ipWait == 0 and appWait == 0 and tonumber(ARGV[1]) > 0 then
+  if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then fresh = 0 end
+end
+return {ipWait, appWait, fresh}`;
 
-/** Limits live in Redis so they hold across processes; a client over the limit is blocked for a while. */
-function rateLimiters() {
-  if (!limiters) {
-    const cfg = config();
-    const common = { storeClient: redis(), duration: 60, blockDuration: cfg.OPEN_RATE_BLOCK_SECONDS, useRedisPackage: false };
-    limiters = {
-      ip: new RateLimiterRedis({ ...common, keyPrefix: redisKey('rl', 'open-ip'), points: cfg.OPEN_RATE_IP_PER_MINUTE, inMemoryBlockOnConsumed: cfg.OPEN_RATE_IP_PER_MINUTE }),
-      app: new RateLimiterRedis({ ...common, keyPrefix: redisKey('rl', 'open-app'), points: cfg.OPEN_RATE_APP_PER_MINUTE, inMemoryBlockOnConsumed: cfg.OPEN_RATE_APP_PER_MINUTE }),
-    };
+type GuardClient = Redis & { seahorseOpenGuard(...args: Array<string | number>): Promise<[number, number, number]> };
+let guardClient: GuardClient | undefined;
+
+/** Its own connection with auto-pipelining: concurrent requests share socket writes. */
+function guard(): GuardClient {
+  if (!guardClient || guardClient.status === 'end') {
+    guardClient = createRedis({ enableAutoPipelining: true, maxRetriesPerRequest: 2 }) as GuardClient;
+    guardClient.defineCommand('seahorseOpenGuard', { numberOfKeys: 5, lua: GUARD_SCRIPT });
   }
-  return limiters;
+  return guardClient;
 }
 
-/** Tests change the limits through setConfig; the next request builds limiters from the new values. */
-export function resetRateLimiters(): void {
-  limiters = undefined;
-}
+const WINDOW_MS = 60_000;
 
-const consume = (limiter: RateLimiterRedis, key: string): Promise<RateLimiterRes | null> =>
-  limiter.consume(key).then(
-    () => null,
-    (rej: unknown) => {
-      if (rej instanceof RateLimiterRes) return rej;
-      // Redis trouble must not take verification down with it; the nonce check below still needs Redis.
-      logger().warn({ err: rej }, 'rate limiter unavailable');
-      return null;
-    },
-  );
+async function checkGuard(ip: string, appKey: string | null, nonce: string | null): Promise<{ retryAfterMs: number; nonceFresh: boolean }> {
+  const cfg = config();
+  const window = Math.floor(Date.now() / WINDOW_MS);
+  try {
+    const [ipWait, appWait, fresh] = await guard().seahorseOpenGuard(
+      redisKey('open-nonce', appKey ?? '-', nonce ?? '-'),
+      redisKey('rl', 'open-ip', ip, window),
+      redisKey('rl', 'open-ip-ban', ip),
+      redisKey('rl', 'open-app', appKey ?? '-', window),
+      redisKey('rl', 'open-app-ban', appKey ?? '-'),
+      nonce && appKey ? NONCE_TTL_SECONDS : 0,
+      WINDOW_MS,
+      cfg.OPEN_RATE_IP_PER_MINUTE,
+      appKey ? cfg.OPEN_RATE_APP_PER_MINUTE : 0,
+      cfg.OPEN_RATE_BLOCK_SECONDS,
+    );
+    return { retryAfterMs: Math.max(Number(ipWait), Number(appWait)), nonceFresh: Number(fresh) === 1 };
+  } catch (err) {
+    // Without Redis neither limits nor replay protection can be checked: refuse rather than accept replays.
+    logger().error({ err }, 'open API guard unavailable');
+    throw err;
+  }
+}
 
 /**
  * Rate limits (per IP, per app key), app key, timestamp window, HMAC signature (current secret, or
@@ -112,17 +146,10 @@ export function signedRequest(): RequestHandler {
         if (!current && !previous) problem = [401, 'BAD_SIGNATURE', '签名不正确'];
       }
 
-      const { ip: ipLimiter, app: appLimiter } = rateLimiters();
-      const [ipLimited, appLimited, nonceFresh] = await Promise.all([
-        consume(ipLimiter, ip),
-        project ? consume(appLimiter, project.appKey) : Promise.resolve(null),
-        problem ? Promise.resolve(true) : redis().set(redisKey('open-nonce', project!.appKey, nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX').then((r) => r === 'OK'),
-      ]);
-      const limited = ipLimited ?? appLimited;
-      const signedNonce = problem ? null : nonce;
-      if (limited) {
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000))));
-        return refuse(res, 429, 'RATE_LIMITED', '请求过于频繁，已被暂时封禁', project, signedNonce);
+      const { retryAfterMs, nonceFresh } = await checkGuard(ip, project?.appKey ?? null, problem ? null : nonce);
+      if (retryAfterMs > 0) {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+        return refuse(res, 429, 'RATE_LIMITED', '请求过于频繁，已被暂时封禁', project, null);
       }
       if (problem) return refuse(res, problem[0], problem[1], problem[2], project, null);
       if (!nonceFresh) return refuse(res, 401, 'NONCE_REUSED', '该 nonce 已使用过', project, null);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { logger } from '../../logger.js';
 import { createRedis, redis, redisKey } from '../../redis.js';
@@ -16,6 +17,8 @@ export type Invalidation =
 type Listener = (message: Invalidation) => void;
 
 const listeners = new Set<Listener>();
+// Each message is applied locally when published; the copy this process hears back is skipped.
+const ORIGIN = randomUUID();
 let subscriber: Redis | undefined;
 let subscribing: Promise<void> | undefined;
 
@@ -38,7 +41,8 @@ export function startInvalidationListener(): Promise<void> {
   sub.on('message', (ch: string, raw: string) => {
     if (ch !== channel()) return;
     try {
-      dispatch(JSON.parse(raw) as Invalidation);
+      const { origin, ...message } = JSON.parse(raw) as Invalidation & { origin?: string };
+      if (origin !== ORIGIN) dispatch(message as Invalidation);
     } catch (err) {
       logger().warn({ err }, 'bad card-key invalidation message');
     }
@@ -59,11 +63,11 @@ export async function publishInvalidation(message: Invalidation): Promise<void> 
   const CHUNK = 1000;
   if ('codes' in message && message.codes.length > CHUNK) {
     for (let i = 0; i < message.codes.length; i += CHUNK) {
-      await redis().publish(channel(), JSON.stringify({ codes: message.codes.slice(i, i + CHUNK) }));
+      await redis().publish(channel(), JSON.stringify({ codes: message.codes.slice(i, i + CHUNK), origin: ORIGIN }));
     }
     return;
   }
-  await redis().publish(channel(), JSON.stringify(message));
+  await redis().publish(channel(), JSON.stringify({ ...message, origin: ORIGIN }));
 }
 
 export function stopInvalidationListener(): void {

@@ -51,12 +51,14 @@ export const rowToState = (r: KeyRow): KeyState => ({
 
 /**
  * In-process cache of key state so that verifying a bound key needs no database round trip. It is
- * correct because every write to a key publishes an invalidation (see invalidation.ts) after commit;
- * the TTL only bounds the damage of a lost pub/sub message, and `generation` stops a read that raced
- * with an invalidation from re-caching the old state.
+ * correct because every write to a key publishes an invalidation (see invalidation.ts) after commit.
+ * A load that raced with an invalidation of the same key (or a batch/global one) is not cached, so a
+ * stale read can never outlive the change; the TTL only bounds the damage of a lost pub/sub message.
  */
 const cache = new LRUCache<string, KeyState>({ max: 200_000, ttl: 5 * 60_000 });
-let generation = 0;
+let seq = 0;
+let globalSeq = 0;
+const codeSeq = new LRUCache<string, number>({ max: 200_000, ttl: 10 * 60_000 });
 let listening = false;
 
 function listen(): void {
@@ -65,14 +67,25 @@ function listen(): void {
   void startInvalidationListener();
   onInvalidation((m) => {
     if ('projectId' in m) return;
-    generation++;
-    if ('all' in m) cache.clear();
-    else if ('codes' in m) for (const code of m.codes) cache.delete(code);
-    else if ('batchId' in m) {
-      for (const [code, state] of cache.entries()) if (state.batchId === m.batchId) cache.delete(code);
+    seq++;
+    if ('codes' in m) {
+      for (const code of m.codes) {
+        cache.delete(code);
+        codeSeq.set(code, seq);
+      }
+      return;
     }
+    globalSeq = seq;
+    if ('all' in m) cache.clear();
+    else for (const [code, state] of cache.entries()) if (state.batchId === m.batchId) cache.delete(code);
   });
 }
+
+/** A position in the invalidation stream: take it before reading or writing a key. */
+export const currentGeneration = () => seq;
+
+/** True when nothing invalidated `code` since `started`, so what was read or written then is still current. */
+export const unchangedSince = (code: string, started: number) => globalSeq <= started && (codeSeq.get(code) ?? 0) <= started;
 
 export async function loadKeyState(code: string): Promise<KeyState | null> {
   const rows = await db().query<KeyRow>(`SELECT ${KEY_STATE_COLUMNS} FROM card_keys WHERE code = :code`, {
@@ -93,15 +106,13 @@ export async function getKeyState(code: string): Promise<KeyState | null> {
   listen();
   const hit = cache.get(code);
   if (hit) return hit;
-  const started = generation;
+  const started = seq;
   const state = await loadKeyState(code);
-  if (state && started === generation) cache.set(code, state);
+  if (state && unchangedSince(code, started)) cache.set(code, state);
   return state;
 }
 
-/** Caches state just written by this process (its invalidation has already been published). */
-export function rememberKeyState(state: KeyState, startedGeneration: number): void {
-  if (startedGeneration === generation) cache.set(state.code, state);
+/** Caches state this process has just written, unless another change to the key arrived meanwhile. */
+export function rememberKeyState(state: KeyState, started: number): void {
+  if (unchangedSince(state.code, started)) cache.set(state.code, state);
 }
-
-export const currentGeneration = () => generation;

@@ -4,7 +4,18 @@ import { logger } from '../../logger.js';
 import type { ProjectCredentials } from '../projects/projectCredentials.js';
 import { emitCardKeyEvent } from './events.js';
 import { publishInvalidation } from './invalidation.js';
-import { currentGeneration, getKeyState, KEY_STATE_COLUMNS, loadKeyState, peekKeyState, rememberKeyState, rowToState, type KeyRow, type KeyState } from './keyCache.js';
+import {
+  currentGeneration,
+  getKeyState,
+  KEY_STATE_COLUMNS,
+  loadKeyState,
+  peekKeyState,
+  rememberKeyState,
+  rowToState,
+  unchangedSince,
+  type KeyRow,
+  type KeyState,
+} from './keyCache.js';
 import { recordActivationNotice, recordVerification } from './verificationLog.js';
 
 export type VerifyReason =
@@ -109,8 +120,11 @@ export async function verifyCardKey(project: ProjectCredentials, req: VerifyRequ
 
 async function bound(project: ProjectCredentials, row: KeyRow & { first: boolean }, req: VerifyRequest, generation: number): Promise<VerifyOutcome> {
   const fresh = rowToState(row);
-  await publishInvalidation({ codes: [fresh.code] });
-  rememberKeyState(fresh, generation + 1);
+  // Ours is remembered only if no other change to the key raced in. Not awaited: a process still
+  // holding the old 'unused' state can only try to bind, and that goes to the database and loses.
+  const clean = unchangedSince(fresh.code, generation);
+  publishInvalidation({ codes: [fresh.code] }).catch((err) => logger().error({ err }, 'invalidation publish failed'));
+  if (clean) rememberKeyState(fresh, currentGeneration());
   emitCardKeyEvent({
     event: 'activated',
     projectId: project.id,
