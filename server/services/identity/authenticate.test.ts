@@ -121,7 +121,7 @@ describe('identity: authenticate (lockout, captcha, throttle)', () => {
     assert.equal(await OperationLog.count({ where: { action: 'unlock', recordId: String(agent.id), actorId: owner.id } }), 1);
   });
 
-  it('throttles one IP trying many usernames', async () => {
+  it('throttles one IP trying many usernames, not one whose logins succeed', async () => {
     const admin = await makeUser({ role: 'super_admin' });
     const actor = { id: admin.id, role: 'super_admin' };
     await updateSetting('security.login_ip_max_per_minute', 4, actor);
@@ -133,6 +133,9 @@ describe('identity: authenticate (lockout, captcha, throttle)', () => {
       assert.equal(limited.reason, 'LOGIN_RATE_LIMITED');
       assert.equal(await LoginLog.count({ where: { ip, reason: 'rate_limited' } }), 1);
       assert.equal((await refused({ username: uniqueName('spray').username, password: 'guess123', ip: nextIp() })).reason, 'BAD_CREDENTIALS', 'other IPs are not affected');
+      const office = nextIp();
+      const colleague = await makeUser();
+      for (let i = 0; i < 6; i++) assert.equal((await authenticate({ username: colleague.username, password: PASSWORD, ip: office })).id, colleague.id, 'successful logins are not limited');
     } finally {
       await updateSetting('security.login_ip_max_per_minute', 30, actor);
     }

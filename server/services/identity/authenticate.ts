@@ -82,8 +82,12 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
   const log = (reason: LoginReason, userId: number | null = null) =>
     LoginLog.create({ username: username || '-', userId, ip, userAgent: attempt.userAgent?.slice(0, 1000) ?? null, success: reason === 'success', reason });
 
+  // Every attempt takes a point first (atomic, so a burst of parallel guesses is cut off too);
+  // a successful login gives it back, so busy offices behind one IP are only limited when failing.
+  const limiter = await ipLimiter();
+  const ipKey = ip ?? 'unknown';
   try {
-    await (await ipLimiter()).consume(ip ?? 'unknown');
+    await limiter.consume(ipKey);
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
     await log('rate_limited');
@@ -146,6 +150,7 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
 
   await user.update({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, lastLoginIp: ip });
   await log('success', user.id);
+  await limiter.reward(ipKey, 1);
   return user;
 }
 
