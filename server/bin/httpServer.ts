@@ -4,6 +4,7 @@ import { mountAdmin } from '../../admin/mount.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import { PreflightError } from '../db/preflight.js';
+import { flushVerificationLog } from '../services/cardKeys/verificationLog.js';
 
 export interface RunningWeb {
   server: Server;
@@ -37,7 +38,8 @@ export async function startWeb(cfg: Config): Promise<RunningWeb> {
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          resolve();
+          // Buffered card-key verification rows are written before the pools close.
+          void flushVerificationLog().then(resolve);
         });
         server.closeIdleConnections();
       }),
