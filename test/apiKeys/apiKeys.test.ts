@@ -244,8 +244,10 @@ describe('/api/v1/api-keys', () => {
     assert.equal((await ApiKey.findByPk(a1.id))!.status, 1, 'nothing changed by a refused batch');
 
     const renamed = await call(alice.token, 'PATCH', `/${a1.id}`, { name: '新名字' });
-    assert.equal(renamed.status, 200);
-    assert.equal((await ApiKey.findByPk(a1.id))!.name, '新名字');
+    assert.deepEqual(renamed.body.data, { id: a1.id, name: '新名字', enabled: true });
+    const both = await call(alice.token, 'PATCH', `/${a3.id}`, { name: 'a3 停用', enabled: false });
+    assert.deepEqual(both.body.data, { id: a3.id, name: 'a3 停用', enabled: false });
+    assert.equal((await call(alice.token, 'PATCH', `/${a3.id}`, { enabled: true })).body.data.enabled, true);
 
     const disabled = await call(alice.token, 'POST', '/batch', { action: 'disable', ids: [a1.id, a2.id] });
     assert.deepEqual(disabled.body.data, { action: 'disable', changed: 2 });
@@ -265,6 +267,7 @@ describe('/api/v1/api-keys', () => {
     const byKey = (id: string) => actions.filter((l) => l.recordId === id).map((l) => l.action);
     assert.deepEqual(byKey(a1.id), ['api_key.create', 'api_key.rename', 'api_key.disable', 'api_key.enable', 'api_key.delete']);
     assert.deepEqual(byKey(a2.id), ['api_key.create', 'api_key.disable', 'api_key.delete']);
+    assert.deepEqual(byKey(a3.id), ['api_key.create', 'api_key.rename', 'api_key.disable', 'api_key.enable', 'api_key.delete']);
     assert.ok(actions.every((l) => l.ip && (l.after ?? l.before) && JSON.stringify(l.after ?? l.before).includes(alice.userId)));
   });
 

@@ -77,13 +77,29 @@ export async function deleteApiKeys(actor: KeyActor, ids: string[]): Promise<{ d
   return { deleted };
 }
 
-export async function renameApiKey(actor: KeyActor, id: string, name: string): Promise<{ name: string }> {
-  const newName = apiKeyName.parse(name);
-  return inTransaction(async (t) => {
+/** Renames and/or enables/disables one key, in one transaction (PATCH /api/v1/api-keys/:id). */
+export async function updateApiKey(actor: KeyActor, id: string, patch: { name?: string; enabled?: boolean }): Promise<{ id: string; name: string; enabled: boolean }> {
+  const newName = patch.name === undefined ? undefined : apiKeyName.parse(patch.name);
+  let changedHash: string | null = null;
+  const result = await inTransaction(async (t) => {
     const [row] = await lockKeys(actor, [id], t);
-    if (row!.name === newName) return { name: newName };
-    await ApiKey.update({ name: newName }, { where: { id }, transaction: t });
-    await auditKeyEvent(actor, { action: 'api_key.rename', keyId: id, before: { name: row!.name }, after: { name: newName } }, t);
-    return { name: newName };
+    const key = row!;
+    if (newName !== undefined && newName !== key.name) {
+      await ApiKey.update({ name: newName }, { where: { id }, transaction: t });
+      await auditKeyEvent(actor, { action: 'api_key.rename', keyId: id, before: { name: key.name }, after: { name: newName } }, t);
+    }
+    const target = patch.enabled === undefined ? key.status : patch.enabled ? 1 : 0;
+    if (target !== key.status) {
+      await ApiKey.update({ status: target }, { where: { id }, transaction: t });
+      await auditKeyEvent(
+        actor,
+        { action: target === 1 ? 'api_key.enable' : 'api_key.disable', keyId: id, before: { status: stateOf(key.status), userId: key.user_id }, after: { status: stateOf(target), userId: key.user_id } },
+        t,
+      );
+      changedHash = key.key_hash;
+    }
+    return { id, name: newName ?? key.name, enabled: target === 1 };
   });
+  if (changedHash) await publishInvalidation({ keyHashes: [changedHash] });
+  return result;
 }

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { handle, ok, validate } from '../../../http/envelope.js';
 import { listActiveApis } from '../../../services/apiKeys/catalog.js';
-import { deleteApiKeys, renameApiKey, setApiKeysEnabled } from '../../../services/apiKeys/changeApiKeys.js';
+import { deleteApiKeys, setApiKeysEnabled, updateApiKey } from '../../../services/apiKeys/changeApiKeys.js';
 import { createApiKey } from '../../../services/apiKeys/createApiKey.js';
 import type { KeyActor } from '../../../services/apiKeys/actor.js';
 import { listApiKeys } from '../../../services/apiKeys/listApiKeys.js';
@@ -50,14 +50,7 @@ export function apiKeysRouter(auth: MiniUserAuth): Router {
   router.patch(
     '/v1/api-keys/:id',
     validate({ params: keyParams, body: updateBody }),
-    handle(async (req, res) => {
-      const actor = actorOf(req);
-      const { id } = req.params as { id: string };
-      const body = req.body as { name?: string; enabled?: boolean };
-      if (body.name !== undefined) await renameApiKey(actor, id, body.name);
-      if (body.enabled !== undefined) await setApiKeysEnabled(actor, [id], body.enabled);
-      ok(res, { id, ...body });
-    }),
+    handle(async (req, res) => ok(res, await updateApiKey(actorOf(req), (req.params as { id: string }).id, req.body as { name?: string; enabled?: boolean }))),
   );
 
   router.delete(
