@@ -20,6 +20,7 @@ const TEXT = {
 const Login: React.FC = () => {
   const { action, errorMessage: message } = ((window as unknown as { __APP_STATE__?: LoginState }).__APP_STATE__ ?? { action: '/admin/login' }) as LoginState;
   const { translateComponent, translateMessage } = useTranslation();
+  const companyName = (window as unknown as { REDUX_STATE?: { branding?: { companyName?: string } } }).REDUX_STATE?.branding?.companyName;
   const text = document.documentElement.lang === 'en' ? TEXT.en : TEXT['zh-CN'];
   const [captcha, setCaptcha] = useState<{ id: string; svg: string } | null>(null);
 
@@ -43,7 +44,7 @@ const Login: React.FC = () => {
           </Text>
         </Box>
         <Box as="form" action={action} method="POST" p="x3" flexGrow={1} width={['100%', '100%', '480px']}>
-          <H5 marginBottom="xxl">{translateComponent('Login.welcomeHeader')}</H5>
+          <H5 marginBottom="xxl">{companyName ?? translateComponent('Login.welcomeHeader')}</H5>
           {message && <MessageBox my="lg" message={message.split(' ').length > 1 || /[^\x00-\x7f]/.test(message) ? message : translateMessage(message)} variant="danger" />}
           <FormGroup>
             <Label required>{translateComponent('Login.properties.email')}</Label>
