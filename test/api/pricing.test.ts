@@ -112,3 +112,29 @@ describe('catalog: server-side pricing of packages', () => {
     assert.equal(answer.body.code, 3404);
   });
 });
+
+describe('orders: open-order limit', () => {
+  let w: World;
+  before(async () => {
+    w = await startWorld();
+  });
+  after(() => w.restore());
+
+  it('allows 10 unpaid orders even when 25 are placed at once (429, 4xxx), until one is cancelled', async () => {
+    const { pkg } = await seedPackage();
+    const u = await w.api.login(w.sim);
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, () => w.api.call('POST', '/api/orders', { token: u.token, body: { packageId: pkg.id } })),
+    );
+    const ids = answers.filter((a) => a.status === 201).map((a) => a.body.data.id as string);
+    assert.equal(ids.length, 10);
+    const refused = answers.find((a) => a.status !== 201)!;
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.code, 4429);
+    assert.equal((await w.api.call('POST', `/api/orders/${ids[0]}/cancel`, { token: u.token })).status, 200);
+    assert.equal((await w.api.call('POST', '/api/orders', { token: u.token, body: { packageId: pkg.id } })).status, 201);
+    const list = await w.api.call('GET', '/api/orders?status=pending&pageSize=5', { token: u.token });
+    assert.equal(list.body.data.total, 10);
+    assert.equal(list.body.data.items.length, 5);
+  });
+});
