@@ -33,10 +33,12 @@ describe('catalog: server-side pricing of packages', () => {
     assert.equal((await listed(odd.pkg.id)).price, '3.30', '9.99 × 0.33 = 3.2967 → 3.30');
   });
 
-  it('a discount outside its window (not started, ended) does not apply, whatever its status column says', async () => {
+  it('discounts and full reductions outside their window (not started, ended) do not apply, whatever its status column says', async () => {
     const future = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, status: 1, startTime: new Date(Date.now() + HOUR), endTime: new Date(Date.now() + DAY) } });
     const past = await seedPackage({ promotion: { promoType: 1, discountRate: '0.50', bonusPoints: 10, status: 1, startTime: new Date(Date.now() - 2 * DAY), endTime: new Date(Date.now() - HOUR) } });
-    for (const { pkg } of [future, past]) {
+    const reductionEnded = await seedPackage({ promotion: { promoType: 2, minAmount: '10.00', reduceAmount: '5.00', bonusPoints: 10, startTime: new Date(Date.now() - 2 * DAY), endTime: new Date(Date.now() - HOUR) } });
+    const reductionLater = await seedPackage({ promotion: { promoType: 2, minAmount: '10.00', reduceAmount: '5.00', bonusPoints: 10, startTime: new Date(Date.now() + HOUR), endTime: new Date(Date.now() + DAY) } });
+    for (const { pkg } of [future, past, reductionEnded, reductionLater]) {
       const p = await listed(pkg.id);
       assert.equal(p.price, '50.00');
       assert.equal(p.bonusPoints, 0);
