@@ -14,6 +14,7 @@ export interface WxLoginInput {
 }
 
 function loginRefusal(err: WechatError): AppError {
+  if (err.wxCode === 'NOT_CONFIGURED') return new AppError(503, 2503, 'WECHAT_LOGIN_NOT_CONFIGURED', '微信登录暂未开通');
   switch (Number(err.wxCode)) {
     case 40029:
     case 40163:
