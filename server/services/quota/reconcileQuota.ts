@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
+import { logger } from '../../logger.js';
 import { SystemLog } from '../../models/index.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { superAdminIds } from './transferQuota.js';
@@ -104,6 +105,7 @@ async function raiseAlert(result: ReconcileResult): Promise<void> {
     result.internalMovesNet !== '0.00' ? `内部划转流水合计不为零（${result.internalMovesNet}）` : null,
   ].filter(Boolean);
   const message = `额度对账发现异常：${parts.join('；')}`;
+  logger().error({ source: 'quota.reconcile', mismatches: result.mismatches, internalMovesNet: result.internalMovesNet }, message);
   await SystemLog.create({
     level: 'alert',
     source: 'quota.reconcile',

@@ -44,7 +44,6 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
       const id = Number(input.withdrawalId);
       const peek = Number.isSafeInteger(id) ? await Withdrawal.findByPk(id, { transaction: t }) : null;
       const applicant = peek ? await findUser(peek.userId, t) : null;
-      // Someone else's withdrawal is reported exactly like a missing one: no probing by id.
       if (!peek || !applicant) throw withdrawalNotFound();
       if (!canManageUser(actor, applicant)) throw notYourUser();
       await lockAccounts([applicant.id], t);
