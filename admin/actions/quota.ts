@@ -1,6 +1,7 @@
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON } from 'adminjs';
 import { config } from '../../server/config.js';
 import { allowAction, actorFromSession } from '../../server/policies/access.js';
+import { QuotaAccount } from '../../server/models/index.js';
 import { canManageUser, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import {
   cancelWithdrawal,
@@ -70,6 +71,12 @@ const decisionField = {
   ],
 };
 
+/** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
+async function ownAccount(context: ActionContext): Promise<ActionResponse> {
+  const account = await QuotaAccount.findByPk(sessionActor(context).id, { attributes: ['balance', 'frozen'] });
+  return { account: { balance: account?.balance ?? '0.00', frozen: account?.frozen ?? '0.00' } };
+}
+
 function success(context: ActionContext, message: string, resourceId: string, record?: RecordJSON): ActionResponse {
   return { notice: { message, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId }), ...(record ? { record } : {}) };
 }
@@ -118,7 +125,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
       ],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      if (request.method !== 'post') return {};
+      if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await transferQuota({ ...meta(request, context), recipientUsername: p.recipientUsername, amount: p.amount, memo: p.memo });
       const message = result.status === 'completed' ? `转账成功：${result.amount}` : `转账 ${result.amount} 需管理员审核，额度已冻结`;
@@ -164,7 +171,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
       ],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      if (request.method !== 'post') return {};
+      if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
       return success(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
@@ -34,6 +34,14 @@ const QuotaActionForm: React.FC<ActionProps> = ({ action, resource, record }) =>
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [account, setAccount] = useState<{ balance: string; frozen: string } | null>(null);
+  useEffect(() => {
+    if (record) return;
+    api
+      .resourceAction({ resourceId: resource.id, actionName: action.name })
+      .then((res) => setAccount((res.data as { account?: { balance: string; frozen: string } }).account ?? null))
+      .catch(() => undefined);
+  }, [record, resource.id, action.name]);
   // Sent once per form: a double click or a retried request runs the command once.
   const [idempotencyKey] = useState(() => `adm-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
 
@@ -72,6 +80,11 @@ const QuotaActionForm: React.FC<ActionProps> = ({ action, resource, record }) =>
           {s.label}：{String(record?.params?.[s.path] ?? '—')}
         </Text>
       ))}
+      {account && (
+        <Text mb="lg" data-testid="quota-form-account">
+          可用额度：{account.balance}　冻结额度：{account.frozen}
+        </Text>
+      )}
       {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="quota-form-error" />}
       {spec.fields.map((f) => (
         <FormGroup key={f.name}>

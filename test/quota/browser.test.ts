@@ -92,6 +92,8 @@ describe('quota in a browser (production assets)', function () {
     assert.deepEqual([(await account(admin.id)).balance, (await account(agentA.id)).balance], ['400.00', '600.00']);
 
     const agent = await logIn(agentA);
+    await agent.page.goto(`${server.url}/admin/resources/quota_transfers/actions/transfer`);
+    assert.match(await agent.page.locator('[data-testid="quota-form-account"]').innerText(), /600\.00/);
     const unknown = await submit(agent.page, '/admin/resources/quota_transfers/actions/transfer', { recipientUsername: 'no_such_user', amount: '10' });
     assert.match(unknown ?? '', /接收方用户不存在/);
     assert.equal(await submit(agent.page, '/admin/resources/quota_transfers/actions/transfer', { recipientUsername: agentB.username, amount: '150' }), null);
