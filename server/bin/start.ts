@@ -1,7 +1,5 @@
-import { startWorker } from '../../worker/index.js';
 import { ensureFirstSuperAdmin } from '../services/bootstrap/ensureFirstSuperAdmin.js';
 import { ensureDefaultSettings } from '../services/systemConfig/systemConfig.js';
-import { startWeb } from './httpServer.js';
 import { checkServices, loadEnvironment, onShutdown, runMain, runMigrations } from './lifecycle.js';
 
 /** `npm start`: everything a deployment needs in one process — schema, first admin, web and worker. */
@@ -22,8 +20,10 @@ runMain('seahorse start', async () => {
     console.log(`Created the first super admin "${admin.username}" with the password from ADMIN_PASSWORD.`);
   }
 
+  // Loaded only now (AdminJS is heavy), so a missing service is reported at once.
+  const { startWeb } = await import('./httpServer.js');
   const web = await startWeb(cfg);
-  const worker = cfg.RUN_WORKER ? await startWorker() : undefined;
+  const worker = cfg.RUN_WORKER ? await (await import('../../worker/index.js')).startWorker() : undefined;
   onShutdown(async () => {
     await web.close();
     await worker?.close();

@@ -8,7 +8,7 @@ import { closedPort, collect, runEntry, STACK_LINE, startEntry, until } from './
 const START = 'server/bin/start.ts';
 
 describe('npm start (the real start entry, as a child process)', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
 
   it('with PostgreSQL unreachable: one clear message naming the URL and how to start it, exit code ≠ 0', async () => {
     const port = await closedPort();
@@ -35,6 +35,21 @@ describe('npm start (the real start entry, as a child process)', function () {
     assert.match(result.stderr, /PORT/);
     assert.match(result.stderr, /MASTER_KEY: must be 64 hex characters/);
     assert.doesNotMatch(result.stderr, STACK_LINE);
+  });
+
+  it('npm run web / npm run worker never migrate: on an empty database they name the missing migrations and exit 1', async () => {
+    const url = `${TEST_DATABASE_URL}_empty`;
+    try {
+      for (const entry of ['server/bin/web.ts', 'worker/main.ts']) {
+        const result = await runEntry(entry, [], { DATABASE_URL: url, PORT: '0' });
+        assert.equal(result.code, 1, entry);
+        assert.match(result.stderr, /is missing \d+ migration\(s\) \(20261122000100-identity\.cjs/);
+        assert.match(result.stderr, /seahorse db:migrate/);
+        assert.doesNotMatch(result.stderr, STACK_LINE);
+      }
+    } finally {
+      await dropDatabase(url);
+    }
   });
 
   describe('on a fresh database', () => {
