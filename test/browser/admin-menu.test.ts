@@ -103,6 +103,11 @@ describe('admin in a browser (production assets)', function () {
     assert.equal(await page.getAttribute('[data-testid="seahorse-dashboard"]', 'data-role'), 'agent_admin');
     await page.waitForSelector('[data-testid="figure-myAgents"]');
     assert.deepEqual(await menu(page), AGENT_ADMIN_MENU);
+
+    // Enumerated values read in Chinese: role agent_admin is shown as 代理管理员.
+    await page.goto(`${server.url}/admin/resources/admin_users`);
+    await page.locator('table').getByText('代理管理员', { exact: true }).first().waitFor();
+    assert.equal(await page.locator('table').getByText('Agent Admin').count(), 0);
     await page.close();
   });
 
