@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { AdminUser, EmailMessage, EmailToken, OperationLog } from '../../server/models/index.js';
 import { authenticate } from '../../server/services/identity/authenticate.js';
 import { resendVerification } from '../../server/services/identity/registerAgent.js';
@@ -151,5 +152,38 @@ describe('identity: agent self-registration with email verification', () => {
     } finally {
       await updateSetting('basic.registration_enabled', true, { id: admin.id, role: 'super_admin' });
     }
+  });
+});
+
+/** A GET sent from another loopback address (its own per-IP bucket): status, headers and body. */
+function getFrom(localAddress: string, url: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { localAddress }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('identity: per-IP limit on the public identity pages', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startTestServer();
+  });
+  after(() => srv.close());
+
+  it('refuses a script hammering the captcha and forms, and only that address', async () => {
+    const statuses = [];
+    for (let i = 0; i < 120; i++) statuses.push((await getFrom('127.0.0.2', `${srv.url}/auth/captcha`)).status);
+    assert.deepEqual(statuses, Array(120).fill(200));
+    const limited = await getFrom('127.0.0.2', `${srv.url}/auth/forgot`);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.retryAfter) > 0);
+    assert.match(limited.body, /操作过于频繁/);
+    assert.equal((await getFrom('127.0.0.3', `${srv.url}/auth/forgot`)).status, 200, 'other addresses are not affected');
   });
 });

@@ -62,6 +62,8 @@ const zh = {
   policyLetters: '，包含字母',
   policyDigits: '，包含数字',
   PASSWORD_MISMATCH: '两次输入的密码不一致',
+  tooManyTitle: '请求过于频繁',
+  tooManyBody: '操作过于频繁，请稍后再试。',
 };
 type Key = keyof typeof zh;
 
@@ -111,6 +113,8 @@ const en: Record<Key, string> = {
   policyLetters: ', with letters',
   policyDigits: ', with digits',
   PASSWORD_MISMATCH: 'The two passwords differ',
+  tooManyTitle: 'Too many requests',
+  tooManyBody: 'Too many requests from your network. Please try again in a minute.',
 };
 
 export function t(lang: Lang, key: Key, vars: Record<string, string | number> = {}): string {

@@ -1,4 +1,6 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { redis, redisKey } from '../../redis.js';
 import { handle } from '../../http/envelope.js';
 import { adminSession } from '../../services/auth/sessions.js';
 import { createCaptcha } from '../../services/identity/captcha.js';
@@ -83,9 +85,29 @@ ${field({ name: 'passwordConfirm', label: t(lang, 'confirmPassword'), type: 'pas
   return render(req, res, lang, t(lang, 'changeTitle'), body, status);
 }
 
+// Generous for people, tight for scripts: every captcha is a Redis key and every form may send a mail.
+const PAGE_REQUESTS_PER_MINUTE = 120;
+
+function perIpLimit(): RequestHandler {
+  let limiter: RateLimiterRedis | undefined;
+  return (req, res, next) => {
+    limiter ??= new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('identity-pages'), points: PAGE_REQUESTS_PER_MINUTE, duration: 60 });
+    limiter.consume(req.ip ?? 'unknown').then(
+      () => next(),
+      (err: unknown) => {
+        if (!(err instanceof RateLimiterRes)) return next(err);
+        res.set('Retry-After', String(Math.ceil(err.msBeforeNext / 1000)));
+        const lang = pageLang(req, res);
+        render(req, res, lang, t(lang, 'tooManyTitle'), alert('error', t(lang, 'tooManyBody')), 429).catch(next);
+      },
+    );
+  };
+}
+
 /** Server-rendered pages for registration, verification and password reset (no session needed). */
 function authPages(): Router {
   const router = Router();
+  router.use(perIpLimit());
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   router.get('/captcha', handle(async (_req, res) => {
