@@ -12,6 +12,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // The server child inherits the parent's run id (and so its database and Redis prefix).
@@ -210,6 +211,7 @@ async function main(): Promise<void> {
       return values[Math.floor(values.length / 2)]!;
     };
     console.log(`\nmetering benchmark: ${CONNECTIONS} connections, ${ROUNDS} rounds × ${seconds}s per phase, server in a child process`);
+    console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine skews absolute figures)`);
     rounds.forEach((r, i) => {
       console.log(`round ${i + 1}`);
       console.log(line('  baseline', r.baseline));
