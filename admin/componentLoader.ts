@@ -20,4 +20,5 @@ export const Components = {
   NotificationBell: componentLoader.override('LoggedIn', file('NotificationBell')),
   ConfirmAction: componentLoader.add('SeahorseConfirmAction', file('ConfirmAction')),
   Login: componentLoader.override('Login', file('Login')),
+  CardKeyActionForm: componentLoader.add('SeahorseCardKeyActionForm', file('cardKeys/CardKeyActionForm')),
 };

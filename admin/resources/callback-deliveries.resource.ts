@@ -1,3 +1,4 @@
+import { callbackDeliveryActions } from '../actions/cardKeys.js';
 import { CallbackDelivery } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -9,5 +10,5 @@ export const callbackDeliveriesResource = () =>
     filter: ['projectId', 'cardKeyId', 'event', 'status', 'createdAt'],
     json: ['payload'],
     textarea: ['lastError'],
-    actions: {},
+    actions: { ...callbackDeliveryActions },
   });

@@ -1,3 +1,4 @@
+import { cardKeyBatchActions } from '../actions/cardKeys.js';
 import { CardKeyBatch } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -9,5 +10,5 @@ export const cardKeyBatchesResource = () =>
     filter: ['projectId', 'agentId', 'status', 'createdAt'],
     money: ['unitPrice', 'totalCost'],
     enums: { status: ['pending', 'generating', 'completed', 'failed', 'disabled'] },
-    actions: {},
+    actions: { ...cardKeyBatchActions },
   });

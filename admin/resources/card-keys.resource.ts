@@ -1,3 +1,4 @@
+import { cardKeyActions } from '../actions/cardKeys.js';
 import { CardKey } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -9,5 +10,5 @@ export const cardKeysResource = () =>
     filter: ['code', 'batchId', 'projectId', 'agentId', 'status', 'deviceId'],
     json: ['deviceInfo'],
     enums: { status: ['unused', 'active', 'expired', 'disabled', 'revoked', 'redeemed'] },
-    actions: {},
+    actions: { ...cardKeyActions },
   });

@@ -1,3 +1,4 @@
+import { projectApplicationActions, projectApplicationHandlers } from '../actions/projects.js';
 import { ProjectApplication } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -11,5 +12,6 @@ export const projectApplicationsResource = () =>
     textarea: ['reason', 'reviewOpinion'],
     enums: { status: ['pending', 'approved', 'rejected'] },
     ownerOnNew: 'agentId',
-    actions: {},
+    actions: { ...projectApplicationActions },
+    handlers: projectApplicationHandlers,
   });

@@ -1,3 +1,4 @@
+import { projectAuthorizationActions, projectAuthorizationHandlers } from '../actions/projects.js';
 import { ProjectAuthorization } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -11,5 +12,6 @@ export const projectAuthorizationsResource = () =>
     enums: { status: ['active', 'revoked'] },
     ownerOnNew: 'agentId',
     stampActor: ['grantedBy'],
-    actions: {},
+    actions: { ...projectAuthorizationActions },
+    handlers: projectAuthorizationHandlers,
   });

@@ -1,3 +1,4 @@
+import { projectActions, projectHandlers } from '../actions/projects.js';
 import { Project } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -11,5 +12,6 @@ export const projectsResource = () =>
     filter: ['name', 'status', 'kind'],
     textarea: ['description', 'signPublicKey'],
     enums: { status: ['active', 'disabled'], kind: ['software', 'points'] },
-    actions: {},
+    actions: { ...projectActions },
+    handlers: projectHandlers,
   });

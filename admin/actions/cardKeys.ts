@@ -1,0 +1,285 @@
+import { readFile } from 'node:fs/promises';
+import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
+import { Op } from 'sequelize';
+import { badRequest } from '../../server/errors.js';
+import { AdminUser, Project, ProjectAuthorization, ProjectPrice } from '../../server/models/index.js';
+import { actorFromSession, allowAction } from '../../server/policies/access.js';
+import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
+import { replayCallback } from '../../server/services/cardKeys/events.js';
+import { exportDownload, getExportStatus, requestCardKeyExport, type ExportFormat } from '../../server/services/cardKeys/exportCardKeys.js';
+import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
+import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
+import { Components } from '../componentLoader.js';
+import { sessionActor, type DomainAction } from '../resources/define.js';
+
+/**
+ * Card-key actions of the back office: 生成卡密, 导出, 解绑, 禁用/启用 (one or many), and the batch
+ * actions 禁用批次 / 延长有效期 / 作废未使用并退款 / 导出批次, plus 重发 of a callback delivery. Each is a
+ * thin caller of server/services/cardKeys, which checks the actor and the row scope again.
+ */
+
+const ALL = ['super_admin', 'agent_admin', 'agent'] as const;
+for (const name of ['generate', 'export', 'unbind', 'disable', 'enable', 'bulkDisable', 'bulkEnable']) allowAction('card_keys', name, ALL);
+for (const name of ['disableBatch', 'extendBatch', 'revokeUnused', 'exportBatch']) allowAction('card_key_batches', name, ALL);
+allowAction('callback_deliveries', 'replay', ['super_admin']);
+
+type Params = Record<string, unknown>;
+const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
+const ipOf = (request: ActionRequest): string | null => (request as ActionRequest & { ip?: string }).ip ?? null;
+const idOf = (context: ActionContext) => Number(context.record!.id());
+const paramsOf = (context: ActionContext) => (context.record?.params ?? {}) as Params;
+const done = (context: ActionContext, message: string, resourceId: string): ActionResponse => ({
+  notice: { message, type: 'success' },
+  redirectUrl: context.h.resourceUrl({ resourceId }),
+  ...(context.record ? { record: context.record.toJSON(context.currentAdmin) } : {}),
+});
+const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.includes(String(paramsOf(context).status));
+const signedIn = (context: ActionContext) => actorFromSession(context.currentAdmin) !== null;
+
+/** What the generate form may offer this actor: agents they act for, projects, validities per project. */
+async function generateOptions(actor: Actor) {
+  const now = new Date();
+  let agents: AdminUser[] = [];
+  let projectIds: number[] | null = null;
+  if (isAgent(actor)) {
+    const auths = await ProjectAuthorization.findAll({
+      where: { agentId: actor.id, status: 'active', [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: now } }] },
+    });
+    projectIds = auths.map((a) => a.projectId);
+  } else {
+    agents = await AdminUser.findAll({
+      where: { role: 'agent', status: 'active', ...(isSuperAdmin(actor) ? {} : { parentId: actor.id }) },
+      order: [['username', 'ASC']],
+      limit: 500,
+    });
+  }
+  const projects = await Project.findAll({ where: { status: 'active', ...(projectIds ? { id: { [Op.in]: projectIds } } : {}) }, order: [['name', 'ASC']] });
+  const prices = await ProjectPrice.findAll({ where: { projectId: { [Op.in]: projects.map((p) => p.id) } }, order: [['sort', 'ASC']] });
+  const options: Record<string, Array<{ value: string; label: string }>> = {
+    agents: agents.map((a) => ({ value: String(a.id), label: a.username })),
+    projects: projects.map((p) => ({ value: String(p.id), label: p.name })),
+  };
+  for (const p of projects) {
+    options[`validity:${p.id}`] = prices.filter((x) => x.projectId === p.id).map((x) => ({ value: x.label, label: `${x.label}（每张 ${x.unitPrice} 额度）` }));
+  }
+  return options;
+}
+
+function filterFromPayload(payload: Params): Record<string, string> {
+  const filter: Record<string, string> = {};
+  for (const [k, v] of Object.entries(payload)) {
+    if (!k.startsWith('filter.') || typeof v !== 'string' || v === '') continue;
+    const key = k.slice(7);
+    if (['batchId', 'projectId', 'agentId', 'status', 'code'].includes(key)) filter[key] = v;
+  }
+  for (const key of ['batchId', 'projectId', 'status', 'code']) if (typeof payload[key] === 'string' && payload[key] !== '') filter[key] = payload[key] as string;
+  return filter;
+}
+
+const MAX_DOWNLOAD_BYTES = 60 * 1024 * 1024;
+
+/** GET ?exportId → status; GET ?exportId&download=1 → the file (only the requester's own export). */
+async function exportStatusOrFile(actor: Actor, query: Params): Promise<ActionResponse> {
+  const exportId = String(query.exportId ?? '');
+  if (query.download) {
+    const file = await exportDownload(actor, exportId);
+    if (file.size > MAX_DOWNLOAD_BYTES) throw badRequest('文件过大，请缩小筛选范围后分批导出', 'EXPORT_TOO_LARGE', 3444);
+    const mime = file.filename.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+    return { download: { filename: file.filename, mime, base64: (await readFile(file.file)).toString('base64') } };
+  }
+  const status = await getExportStatus(actor, exportId);
+  return { exportStatus: { status: status.status, rows: status.rows, error: status.error } };
+}
+
+const formatField = {
+  name: 'format',
+  label: '格式',
+  type: 'select' as const,
+  required: true,
+  options: [
+    { value: 'xlsx', label: 'Excel (XLSX)' },
+    { value: 'csv', label: 'CSV' },
+  ],
+};
+
+export const cardKeyActions: Record<string, DomainAction> = {
+  generate: {
+    actionType: 'resource',
+    icon: 'Plus',
+    component: Components.CardKeyActionForm,
+    custom: {
+      title: '生成卡密',
+      description: '按「数量 × 单价」从代理额度中扣除；额度不足时不会生成任何卡密。大批量由后台任务生成，可在“卡密批次”中查看进度。',
+      submitLabel: '生成',
+      loadOptions: true,
+      fields: [
+        { name: 'agentId', label: '代理（管理员代为生成时选择）', type: 'select', optionsKey: 'agents' },
+        { name: 'projectId', label: '项目', type: 'select', optionsKey: 'projects', required: true },
+        { name: 'validityLabel', label: '有效期', type: 'select', optionsKey: 'validity', dependsOn: 'projectId', required: true },
+        { name: 'count', label: '数量', required: true, placeholder: '1 - 100000' },
+        { name: 'memo', label: '备注', type: 'textarea' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const actor = sessionActor(context);
+      if (request.method !== 'post') return { options: await generateOptions(actor) } as ActionResponse;
+      const p = payloadOf(request);
+      const agentId = isAgent(actor) ? actor.id : Number(p.agentId);
+      if (!Number.isSafeInteger(agentId) || agentId <= 0) throw badRequest('请选择代理', 'AGENT_REQUIRED', 3022);
+      const { batch, async } = await generateCardKeys({
+        actor,
+        agentId,
+        projectId: Number(p.projectId),
+        validityLabel: String(p.validityLabel ?? ''),
+        count: Number(p.count),
+        memo: typeof p.memo === 'string' ? p.memo : null,
+        ip: ipOf(request),
+      });
+      return {
+        notice: { message: async ? `批次 #${batch.id} 已扣除 ${batch.totalCost} 额度，正在后台生成 ${batch.count} 张卡密` : `已生成 ${batch.count} 张卡密（批次 #${batch.id}），扣除 ${batch.totalCost} 额度`, type: 'success' },
+        redirectUrl: context.h.recordActionUrl({ resourceId: 'card_key_batches', recordId: String(batch.id), actionName: 'show' }),
+      };
+    },
+  },
+  export: {
+    actionType: 'resource',
+    icon: 'Download',
+    component: Components.CardKeyActionForm,
+    custom: {
+      title: '导出卡密',
+      description: '导出当前筛选条件下您有权查看的卡密（由后台任务生成，完成后可下载）。',
+      submitLabel: '开始导出',
+      fields: [
+        formatField,
+        { name: 'batchId', label: '批次 ID（可选）', fromFilter: 'batchId' },
+        { name: 'projectId', label: '项目 ID（可选）', fromFilter: 'projectId' },
+        { name: 'status', label: '状态（可选：unused/active/expired/disabled/revoked）', fromFilter: 'status' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const actor = sessionActor(context);
+      if (request.method !== 'post') {
+        if (request.query?.exportId) return exportStatusOrFile(actor, request.query as Params);
+        return {} as ActionResponse;
+      }
+      const p = payloadOf(request);
+      const job = await requestCardKeyExport({ actor, format: String(p.format) as ExportFormat, filter: filterFromPayload(p) });
+      return { notice: { message: '导出任务已创建', type: 'success' }, exportJob: { id: job.id, pollResource: 'card_keys' } } as ActionResponse;
+    },
+  },
+  unbind: {
+    actionType: 'record',
+    icon: 'Unlock',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'active'),
+    custom: { title: '解绑设备', description: '清除绑定设备，卡密可在新设备上重新激活；有效期不重置，解绑次数和间隔受项目规则限制。', submitLabel: '确认解绑', fields: [], summary: [{ label: '卡密', path: 'code' }, { label: '设备', path: 'deviceId' }] },
+    handler: async (request, _response, context) => {
+      await unbindCardKey({ actor: sessionActor(context), cardKeyId: idOf(context), ip: ipOf(request) });
+      return done(context, '已解绑', 'card_keys');
+    },
+  },
+  disable: {
+    actionType: 'record',
+    icon: 'Slash',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'unused', 'active', 'expired'),
+    custom: { title: '禁用卡密', description: '禁用后验证接口立即返回 DISABLED。', submitLabel: '确认禁用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
+    handler: async (request, _response, context) => {
+      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: false, ip: ipOf(request) });
+      return done(context, '已禁用', 'card_keys');
+    },
+  },
+  enable: {
+    actionType: 'record',
+    icon: 'Check',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'disabled'),
+    custom: { title: '启用卡密', submitLabel: '确认启用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
+    handler: async (request, _response, context) => {
+      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: true, ip: ipOf(request) });
+      return done(context, '已启用', 'card_keys');
+    },
+  },
+  bulkDisable: {
+    actionType: 'bulk',
+    icon: 'Slash',
+    component: Components.CardKeyActionForm,
+    custom: { title: '批量禁用', submitLabel: '确认禁用', fields: [] },
+    handler: async (request, _response, context) => {
+      const ids = (context.records ?? []).map((r) => Number(r.id()));
+      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: false, ip: ipOf(request) });
+      return { notice: { message: `已禁用 ${n} 张卡密`, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId: 'card_keys' }) };
+    },
+  },
+  bulkEnable: {
+    actionType: 'bulk',
+    icon: 'Check',
+    component: Components.CardKeyActionForm,
+    custom: { title: '批量启用', submitLabel: '确认启用', fields: [] },
+    handler: async (request, _response, context) => {
+      const ids = (context.records ?? []).map((r) => Number(r.id()));
+      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: true, ip: ipOf(request) });
+      return { notice: { message: `已启用 ${n} 张卡密`, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId: 'card_keys' }) };
+    },
+  },
+};
+
+export const cardKeyBatchActions: Record<string, DomainAction> = {
+  disableBatch: {
+    actionType: 'record',
+    icon: 'Slash',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed'),
+    custom: { title: '禁用整个批次', description: '批次内所有未作废的卡密将被禁用。', submitLabel: '确认禁用', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '数量', path: 'count' }] },
+    handler: async (request, _response, context) => {
+      const n = await disableBatch({ actor: sessionActor(context), batchId: idOf(context), ip: ipOf(request) });
+      return done(context, `已禁用 ${n} 张卡密`, 'card_key_batches');
+    },
+  },
+  extendBatch: {
+    actionType: 'record',
+    icon: 'Clock',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
+    custom: { title: '延长批次有效期', description: '批次内所有限时卡密的有效期延长指定天数（已激活的顺延到期时间）。', submitLabel: '确认延长', fields: [{ name: 'days', label: '延长天数', required: true, placeholder: '例如 30' }] },
+    handler: async (request, _response, context) => {
+      const n = await extendBatch({ actor: sessionActor(context), batchId: idOf(context), days: Number(payloadOf(request).days), ip: ipOf(request) });
+      return done(context, `已延长 ${n} 张卡密`, 'card_key_batches');
+    },
+  },
+  revokeUnused: {
+    actionType: 'record',
+    icon: 'RotateCcw',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
+    custom: { title: '作废未使用的卡密并退款', description: '从未激活过的卡密将作废，其额度按批次单价退回代理账户。', submitLabel: '确认作废', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '单价', path: 'unitPrice' }] },
+    handler: async (request, _response, context) => {
+      const r = await revokeUnusedKeys({ actor: sessionActor(context), batchId: idOf(context), ip: ipOf(request) });
+      return done(context, `已作废 ${r.revoked} 张卡密，退回 ${r.refund} 额度`, 'card_key_batches');
+    },
+  },
+  exportBatch: {
+    actionType: 'record',
+    icon: 'Download',
+    component: Components.CardKeyActionForm,
+    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
+    custom: { title: '导出批次', submitLabel: '开始导出', fields: [formatField], summary: [{ label: '批次', path: 'id' }] },
+    handler: async (request, _response, context) => {
+      const job = await requestCardKeyExport({ actor: sessionActor(context), format: String(payloadOf(request).format) as ExportFormat, filter: { batchId: idOf(context) } });
+      return { notice: { message: '导出任务已创建', type: 'success' }, exportJob: { id: job.id, pollResource: 'card_keys' } } as ActionResponse;
+    },
+  },
+};
+
+export const callbackDeliveryActions: Record<string, DomainAction> = {
+  replay: {
+    actionType: 'record',
+    icon: 'Repeat',
+    component: Components.CardKeyActionForm,
+    custom: { title: '重新投递回调', description: '以新的签名重新发送同一事件。', submitLabel: '重新投递', fields: [], summary: [{ label: '事件', path: 'event' }, { label: '地址', path: 'url' }] },
+    handler: async (_request, _response, context) => {
+      await replayCallback(sessionActor(context), idOf(context));
+      return done(context, '已重新加入投递队列', 'callback_deliveries');
+    },
+  },
+};

@@ -1,0 +1,202 @@
+import React, { useEffect, useState } from 'react';
+import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
+import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+
+interface Option {
+  value: string;
+  label: string;
+}
+
+interface Field {
+  name: string;
+  label: string;
+  type?: 'text' | 'textarea' | 'select';
+  required?: boolean;
+  placeholder?: string;
+  options?: Option[];
+  /** Options loaded from the action's GET answer (`options[optionsKey]`); with `dependsOn`, `options[optionsKey + ':' + value of that field]`. */
+  optionsKey?: string;
+  dependsOn?: string;
+  /** Prefilled from the list page's `filters.<name>` query parameter. */
+  fromFilter?: string;
+}
+
+interface FormSpec {
+  title: string;
+  description?: string;
+  submitLabel: string;
+  fields: Field[];
+  loadOptions?: boolean;
+  summary?: Array<{ label: string; path: string }>;
+}
+
+interface ActionAnswer {
+  notice?: { message: string; type?: string };
+  redirectUrl?: string;
+  record?: { baseError?: { message?: string } };
+  options?: Record<string, Option[]>;
+  /** Something to show once (a new secret, the public key). */
+  reveal?: { title: string; lines: string[] };
+  /** An export was queued: poll `pollResource`'s export action until it is done. */
+  exportJob?: { id: string; pollResource: string };
+  exportStatus?: { status: string; rows: number; error?: string };
+  download?: { filename: string; mime: string; base64: string };
+}
+
+const api = new ApiClient();
+
+function filtersFromLocation(): Record<string, string> {
+  const out: Record<string, string> = {};
+  new URLSearchParams(window.location.search).forEach((v, k) => {
+    if (k.startsWith('filters.')) out[k.slice(8)] = v;
+  });
+  return out;
+}
+
+/**
+ * The form of the card-key and project actions (生成卡密, 解绑, 批量操作, 导出, 轮换密钥…). Fields come
+ * from the action's `custom` spec; the domain service decides, and its refusal is shown as is.
+ */
+const CardKeyActionForm: React.FC<ActionProps & { records?: Array<{ id: string }> }> = ({ action, resource, record, records }) => {
+  const spec = action.custom as FormSpec;
+  const addNotice = useNotice();
+  const [options, setOptions] = useState<Record<string, Option[]>>({});
+  const [values, setValues] = useState<Record<string, string>>(() => {
+    const filters = filtersFromLocation();
+    return Object.fromEntries(spec.fields.map((f) => [f.name, (f.fromFilter && filters[f.fromFilter]) || (f.options?.[0]?.value ?? '')]));
+  });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reveal, setReveal] = useState<ActionAnswer['reveal'] | null>(null);
+  const [job, setJob] = useState<{ id: string; pollResource: string; status: string; rows: number } | null>(null);
+
+  useEffect(() => {
+    if (!spec.loadOptions) return;
+    void api.resourceAction({ resourceId: resource.id, actionName: action.name, method: 'get' } as never).then((r) => {
+      const loaded = (r.data as ActionAnswer).options ?? {};
+      setOptions(loaded);
+      setValues((v) => {
+        const next = { ...v };
+        for (const f of spec.fields) {
+          if (!f.optionsKey || next[f.name]) continue;
+          const list = f.dependsOn ? loaded[`${f.optionsKey}:${next[f.dependsOn]}`] : loaded[f.optionsKey];
+          next[f.name] = list?.[0]?.value ?? '';
+        }
+        return next;
+      });
+    });
+  }, []);
+
+  useEffect(() => {
+    if (!job || job.status === 'done' || job.status === 'failed') return;
+    const timer = setTimeout(async () => {
+      const r = await api.resourceAction({ resourceId: job.pollResource, actionName: 'export', method: 'get', params: { exportId: job.id } } as never);
+      const s = (r.data as ActionAnswer).exportStatus;
+      if (s) setJob({ ...job, status: s.status, rows: s.rows });
+      if (s?.error) setError(s.error);
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [job]);
+
+  const optionsOf = (f: Field): Option[] =>
+    f.options ?? (f.optionsKey ? (f.dependsOn ? options[`${f.optionsKey}:${values[f.dependsOn]}`] : options[f.optionsKey]) ?? [] : []);
+
+  const download = async () => {
+    if (!job) return;
+    const r = await api.resourceAction({ resourceId: job.pollResource, actionName: 'export', method: 'get', params: { exportId: job.id, download: '1' } } as never);
+    const file = (r.data as ActionAnswer).download;
+    if (!file) return setError('文件不可用');
+    const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.filename;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const data = new FormData();
+    for (const [k, v] of Object.entries(values)) data.append(k, v);
+    for (const [k, v] of Object.entries(filtersFromLocation())) data.append(`filter.${k}`, v);
+    try {
+      const response = records?.length
+        ? await api.bulkAction({ resourceId: resource.id, recordIds: records.map((r) => r.id), actionName: action.name, data } as never)
+        : record
+          ? await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data })
+          : await api.resourceAction({ resourceId: resource.id, actionName: action.name, data });
+      const body = response.data as ActionAnswer;
+      const failure = body.record?.baseError?.message ?? (body.notice?.type === 'error' ? body.notice.message : null);
+      if (failure) return setError(failure);
+      if (body.notice) addNotice({ message: body.notice.message, type: 'success' });
+      if (body.reveal) return setReveal(body.reveal);
+      if (body.exportJob) return setJob({ ...body.exportJob, status: 'queued', rows: 0 });
+      if (body.redirectUrl) window.location.assign(body.redirectUrl);
+    } catch {
+      setError('请求失败，请稍后重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box variant="card" p="xl" as="form" onSubmit={submit} data-testid={`card-key-form-${action.name}`}>
+      <H4>{spec.title}</H4>
+      {spec.description && <Text mb="lg">{spec.description}</Text>}
+      {spec.summary?.map((s) => (
+        <Text key={s.path} mb="sm">
+          {s.label}：{String(record?.params?.[s.path] ?? '—')}
+        </Text>
+      ))}
+      {records?.length ? <Text mb="lg">已选择 {records.length} 条</Text> : null}
+      {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="card-key-form-error" />}
+      {reveal && (
+        <MessageBox mb="lg" variant="info" message={reveal.title} data-testid="card-key-form-reveal">
+          <pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', userSelect: 'all' }}>{reveal.lines.join('\n')}</pre>
+        </MessageBox>
+      )}
+      {job && (
+        <Box mb="lg" data-testid="card-key-export-status">
+          <Text>导出状态：{job.status === 'done' ? `已完成（${job.rows} 条）` : job.status === 'failed' ? '失败' : '生成中…'}</Text>
+          {job.status === 'done' && (
+            <Button type="button" mt="default" onClick={download} data-testid="card-key-export-download">
+              下载文件
+            </Button>
+          )}
+        </Box>
+      )}
+      {!reveal &&
+        !job &&
+        spec.fields.map((f) => (
+          <FormGroup key={f.name}>
+            <Label required={f.required}>{f.label}</Label>
+            {f.type === 'textarea' ? (
+              <TextArea name={f.name} width={1} placeholder={f.placeholder} value={values[f.name]} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setValues({ ...values, [f.name]: e.target.value })} />
+            ) : f.type === 'select' ? (
+              <Select
+                value={optionsOf(f).find((o) => o.value === values[f.name]) ?? null}
+                options={optionsOf(f)}
+                onChange={(selected: Option | null) => {
+                  const next = { ...values, [f.name]: selected?.value ?? '' };
+                  for (const dep of spec.fields.filter((d) => d.dependsOn === f.name && d.optionsKey)) next[dep.name] = options[`${dep.optionsKey}:${next[f.name]}`]?.[0]?.value ?? '';
+                  setValues(next);
+                }}
+              />
+            ) : (
+              <Input name={f.name} width={1} placeholder={f.placeholder} value={values[f.name]} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [f.name]: e.target.value })} />
+            )}
+          </FormGroup>
+        ))}
+      {!reveal && !job && (
+        <Button variant="contained" type="submit" disabled={busy} data-testid="card-key-form-submit">
+          {spec.submitLabel}
+        </Button>
+      )}
+    </Box>
+  );
+};
+
+export default CardKeyActionForm;
