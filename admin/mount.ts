@@ -13,7 +13,7 @@ import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
 import { loginAdmin, toSessionAdmin } from '../server/services/auth/login.js';
-import { adminSession, SESSION_COOKIE } from '../server/services/auth/sessions.js';
+import { adminSession, adminSessionOptions, SESSION_COOKIE } from '../server/services/auth/sessions.js';
 import { QUEUE_NAMES, queue } from '../worker/queues.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
@@ -134,8 +134,8 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
     admin,
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: cfg.SESSION_SECRET },
     null,
-    // The session middleware mounted above already ran; these options only matter if it did not.
-    { secret: cfg.SESSION_SECRET, resave: false, saveUninitialized: false },
+    // The session middleware mounted above already ran; the same options (store included) if it did not.
+    adminSessionOptions(),
   );
   app.use(admin.options.rootPath, router, adminErrorHandler);
   return admin;

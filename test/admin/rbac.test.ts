@@ -49,6 +49,8 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
 
   /** The admin user ids each tested user may see rows of (SPEC §3). */
   let allowedOwners: Record<'agentadmin1' | 'agent1a', Set<number>>;
+  /** A project nobody is authorized for or has applied to yet. */
+  let applyProjectId: number;
 
   before(async () => {
     await truncateAll();
@@ -75,6 +77,11 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
       { name: 'demo', prices: [{ label: '30d', durationDays: 30, unitPrice: '1.50' }] },
       { id: superadmin.id, role: 'super_admin', parentId: null },
     );
+    const { project: otherProject } = await createProject(
+      { name: 'demo2', prices: [{ label: '1d', durationDays: 1, unitPrice: '0.50' }] },
+      { id: superadmin.id, role: 'super_admin', parentId: null },
+    );
+    applyProjectId = otherProject.id;
     await Product.create({ name: '10元积分', productType: 1, pointAmount: 100, originalPrice: '10.00', salePrice: '10.00', expireTime: new Date('2099-12-31T00:00:00Z') });
     await inTransaction(async (t) => {
       for (const u of Object.values(users)) {
@@ -320,7 +327,7 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
   it('new/edit force owner columns from the session and drop fields the role may not set', async () => {
     // An agent applying "as" another agent still applies as themself.
     const applied = await clients.agent1a!.postJson(`${api('project_applications')}/actions/new`, {
-      projectId: String((await ProjectAuthorization.findOne())!.projectId),
+      projectId: String(applyProjectId),
       agentId: String(users.agent2a.id),
       reason: 'need it',
       status: 'approved',
