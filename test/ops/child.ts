@@ -14,7 +14,8 @@ export interface ChildResult {
 export function startEntry(entry: string, args: string[], env: Record<string, string | undefined>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), entry), ...args], {
     cwd: projectRoot(),
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    // SMTP_URL present but empty: unset for the config, and a developer's .env cannot fill it in.
+    env: { ...process.env, NODE_OPTIONS: '', SMTP_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
