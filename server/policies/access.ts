@@ -126,7 +126,8 @@ export const RULES: Record<string, ResourceRule> = {
   meta_product: { actions: { super_admin: CRUD } },
   meta_promotion: { actions: { super_admin: CRUD } },
   rel_product_package: { actions: { super_admin: CRUD } },
-  meta_user: { actions: { super_admin: ['list', 'search', 'show', 'edit'] }, writable: { super_admin: ['status'] } },
+  // Status changes only through 冻结/解冻 (setMiniUserStatus: tokens revoked, audited), never a form edit.
+  meta_user: { actions: SUPER_READ_ONLY },
   meta_order: { actions: SUPER_READ_ONLY, exactFilters: ['orderNo', 'wxTransactionId'] },
   wechat_payments: { actions: SUPER_READ_ONLY },
   points_lots: { actions: SUPER_READ_ONLY },
@@ -205,7 +206,7 @@ export function scopeWhere(actor: Actor, resource: string): WhereOptions | null 
   return conditions.length === 1 ? conditions[0]! : { [Op.or]: conditions };
 }
 
-/** The admin user ids whose rows `actor` owns in `resource` (for checks on values a form supplies). */
+/** May `actor` make `ownerId` (a value a form supplied; `target` is that user) the owner of a new `resource` row? */
 export function mayAssignOwner(actor: Actor, resource: string, ownerId: number, target?: { role: string; parentId: number | null }): boolean {
   if (isSuperAdmin(actor)) return true;
   const rule = ruleFor(resource);

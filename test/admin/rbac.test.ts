@@ -271,6 +271,37 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
     });
   }
 
+  for (const who of ['agentadmin1', 'agent1a'] as const) {
+    it(`${who}: actions the policy does not give the role are refused on own rows too (resource, record and bulk)`, async () => {
+      const c = clients[who]!;
+      const self = users[who];
+      const actor = { id: self.id, role: self.role as Role, parentId: self.parentId };
+      const allowed = allowedOwners[who];
+      for (const resource of admin.resources) {
+        const id = resource.id();
+        const rule = RULES[id]!;
+        const pk = model(id).primaryKeyAttribute;
+        const own = rule.owner ? await model(id).findOne({ where: { [rule.owner[0]!]: [...allowed] } as never }) : await model(id).findOne();
+        for (const action of Object.values(resource.decorate().actions)) {
+          if (can(actor, id, action.name)) continue;
+          const paths = action.isResourceType()
+            ? [`${api(id)}/actions/${action.name}`]
+            : own
+              ? [action.isBulkType() ? `${api(id)}/bulk/${action.name}?recordIds=${own.get(pk)}` : `${api(id)}/records/${own.get(pk)}/${action.name}`]
+              : [];
+          for (const path of paths) {
+            const before = own ? (await model(id).findByPk(own.get(pk) as string))?.toJSON() : undefined;
+            for (const res of [await c.getJson(path), await c.postJson(path, { status: 'approved', amount: '1' })]) {
+              assert.ok(res.status === 200 || res.status === 404, `${who} ${path}: HTTP ${res.status}`);
+              assert.ok(isRefused(res) || res.status === 404, `${who} ${path} must be refused: ${JSON.stringify(res.body).slice(0, 200)}`);
+            }
+            if (own) assert.deepEqual((await model(id).findByPk(own.get(pk) as string))?.toJSON(), before, `${who} ${path} changed a row`);
+          }
+        }
+      }
+    });
+  }
+
   it('superadmin lists every row of every resource, never a secret', async () => {
     const c = clients.superadmin!;
     for (const id of adminResourceIds()) {
