@@ -86,7 +86,7 @@ describe('npm run seed:demo (the real CLI, own database)', function () {
       [
         ['10.00', 100, false, null],
         ['50.00', 600, true, null],
-        ['300.00', 4200, false, 200],
+        ['300.00', 4000, false, 200],
       ],
     );
 

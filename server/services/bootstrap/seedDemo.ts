@@ -130,7 +130,7 @@ async function seedCatalog(created: string[]): Promise<void> {
   const packages = [
     { name: '10元 100积分', productId: p100.id, promotionId: null, packagePrice: '10.00', totalPoints: 100, isHot: false, sort: 1, description: '小档' },
     { name: '50元 600积分', productId: p600.id, promotionId: null, packagePrice: '50.00', totalPoints: 600, isHot: true, sort: 2, description: '中档，热销' },
-    { name: '300元 4000积分+赠200积分', productId: p4000.id, promotionId: bonus.id, packagePrice: '300.00', totalPoints: 4200, isHot: false, sort: 3, description: '大额档，含赠送 200 积分' },
+    { name: '300元 4000积分+赠200积分', productId: p4000.id, promotionId: bonus.id, packagePrice: '300.00', totalPoints: 4000, isHot: false, sort: 3, description: '大额档，活动期间另赠 200 积分' },
   ];
   for (const pkg of packages) {
     const [, isNew] = await Package.findOrCreate({ where: { name: pkg.name }, defaults: { ...pkg, expireTime: FOREVER, status: 1 } });
