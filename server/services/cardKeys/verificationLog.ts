@@ -34,6 +34,10 @@ const flaggedIds = new Set<number>();
 const seenPairs = new LRUCache<string, true>({ max: 500_000, ttl: 3600_000 });
 const LAST_VERIFIED_RESOLUTION_MS = 60_000;
 const lastVerifiedWritten = new LRUCache<number, true>({ max: 500_000, ttl: LAST_VERIFIED_RESOLUTION_MS });
+/** The activation UPDATE already set last_verified_at: the next flush need not write it again. */
+export function markLastVerifiedWritten(cardKeyId: number): void {
+  lastVerifiedWritten.set(cardKeyId, true);
+}
 let activations: Array<{ agentId: number; code: string; projectName: string; expiresAt: number | null }> = [];
 
 function schedule(): void {

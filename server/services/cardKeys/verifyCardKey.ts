@@ -16,7 +16,7 @@ import {
   type KeyRow,
   type KeyState,
 } from './keyCache.js';
-import { recordActivationNotice, recordVerification } from './verificationLog.js';
+import { markLastVerifiedWritten, recordActivationNotice, recordVerification } from './verificationLog.js';
 
 export type VerifyReason =
   | 'OK'
@@ -70,7 +70,7 @@ function decide(state: KeyState, deviceId: string, now: number): VerifyReason | 
 async function activate(target: { id: number } | { code: string; projectId: number }, req: VerifyRequest): Promise<(KeyRow & { first: boolean }) | null> {
   const rows = await db().query<KeyRow & { first: boolean }>(
     `UPDATE card_keys
-        SET status = 'active', device_id = :deviceId, device_info = :deviceInfo, bound_at = now(),
+        SET status = 'active', device_id = :deviceId, device_info = :deviceInfo, bound_at = now(), last_verified_at = now(),
             activated_at = COALESCE(activated_at, now()),
             expires_at = COALESCE(expires_at, CASE WHEN duration_days IS NULL THEN NULL
                                                    ELSE now() + make_interval(days => duration_days) END),
@@ -120,6 +120,7 @@ export async function verifyCardKey(project: ProjectCredentials, req: VerifyRequ
 
 async function bound(project: ProjectCredentials, row: KeyRow & { first: boolean }, req: VerifyRequest, generation: number): Promise<VerifyOutcome> {
   const fresh = rowToState(row);
+  markLastVerifiedWritten(fresh.id);
   // Ours is remembered only if no other change to the key raced in. Not awaited: a process still
   // holding the old 'unused' state can only try to bind, and that goes to the database and loses.
   const clean = unchangedSince(fresh.code, generation);
