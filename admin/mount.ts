@@ -18,7 +18,7 @@ import { QUEUE_NAMES, queue } from '../worker/queues.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
-import { adminErrorHandler } from './errors.js';
+import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { adminResources } from './resources/index.js';
 
@@ -137,6 +137,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
     // The session middleware mounted above already ran; the same options (store included) if it did not.
     adminSessionOptions(),
   );
+  app.use(`${ADMIN_ROOT}/api/resources`, rejectUnknownActions(admin));
   app.use(admin.options.rootPath, router, adminErrorHandler);
   return admin;
 }

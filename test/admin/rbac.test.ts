@@ -417,6 +417,13 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
       `${api('quota_ledger')}/actions/list?sortBy=nope&direction=sideways`,
       `${api('card_keys')}/records/abc/show`,
       `${api('meta_product')}/actions/new`,
+      `${api('no_such_table')}/actions/list`,
+      `${api('card_keys')}/actions/no_such_action`,
+      `${api('meta_order')}/records/not-a-uuid/show`,
+      `${api('card_keys')}/bulk/bulkDelete`,
+      `${api('card_keys')}/bulk/bulkDelete?recordIds=x,y`,
+      `${api('card_keys')}/actions/search/%25?perPage=100000`,
+      `${api('card_keys')}/actions/list?page=-3&perPage=abc`,
     ]) {
       const res = await c.get(path);
       assert.ok(res.status < 500, `${path}: HTTP ${res.status}`);
