@@ -1,4 +1,5 @@
 import { MiniUser } from '../../server/models/index.js';
+import { miniUserAdminActions } from '../actions/miniprogram.js';
 import { defineResource } from './define.js';
 
 /** `meta_user`. */
@@ -6,8 +7,7 @@ export const miniUsersResource = () =>
   defineResource(MiniUser, {
     navigation: 'points',
     list: ['id', 'nickname', 'openid', 'status', 'totalPoints', 'lastLoginAt', 'createdAt'],
-    edit: ['status'],
     filter: ['openid', 'nickname', 'status', 'createdAt'],
     enums: { status: [0, 1] },
-    actions: {},
+    actions: miniUserAdminActions,
   });

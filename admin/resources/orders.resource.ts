@@ -1,4 +1,5 @@
 import { Order } from '../../server/models/index.js';
+import { orderAdminActions } from '../actions/miniprogram.js';
 import { defineResource } from './define.js';
 
 /** `meta_order`. */
@@ -10,5 +11,5 @@ export const ordersResource = () =>
     money: ['originalAmount', 'discountAmount', 'totalAmount'],
     textarea: ['refundReason'],
     enums: { paymentStatus: [0, 1, 2, 3] },
-    actions: {},
+    actions: orderAdminActions,
   });

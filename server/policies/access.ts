@@ -180,7 +180,8 @@ export function allowAction(resource: string, action: string, roles: readonly Ro
   const rule = ruleFor(resource);
   for (const role of roles) {
     const current = rule.actions[role] ?? [];
-    if (!current.includes(action)) rule.actions[role] = [...current, action];
+    // A fresh object: rules share action maps (SUPER_READ_ONLY), and one resource's action must not leak into the others.
+    if (!current.includes(action)) rule.actions = { ...rule.actions, [role]: [...current, action] };
   }
 }
 
