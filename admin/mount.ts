@@ -8,6 +8,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import AdminJS from 'adminjs';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { config } from '../server/config.js';
+import { db } from '../server/db/index.js';
 import { isAppError } from '../server/errors.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
@@ -115,6 +116,7 @@ async function authenticate(username: string, password: string, context?: { req?
 }
 
 export async function mountAdminWith(app: Express, options: AdminMountOptions = {}): Promise<AdminJS> {
+  db(); // the resources are the models: they must be initialised before AdminJS inspects them
   const cfg = config();
   const assets = options.assets ?? cfg.ADMIN_ASSETS ?? (cfg.isProduction ? 'bundled' : 'dev');
   if (assets === 'bundled') {
