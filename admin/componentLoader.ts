@@ -21,4 +21,6 @@ export const Components = {
   ConfirmAction: componentLoader.add('SeahorseConfirmAction', file('ConfirmAction')),
   Login: componentLoader.override('Login', file('Login')),
   CardKeyActionForm: componentLoader.add('SeahorseCardKeyActionForm', file('cardKeys/CardKeyActionForm')),
+  SettingForm: componentLoader.add('SeahorseSettingForm', file('SettingForm')),
+  SettingValue: componentLoader.add('SeahorseSettingValue', file('SettingValue')),
 };

@@ -314,6 +314,6 @@ export const en = {
     "forbiddenError": "You are not allowed to do that",
     "invalidCredentials": "Wrong username or password"
   },
-  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points" },
+  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change" },
   "resources": {}
 };

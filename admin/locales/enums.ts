@@ -44,6 +44,12 @@ const perResource: Record<string, Tree> = {
   banners: enabled,
   meta_user: { status: { 0: ['冻结', 'Frozen'], 1: ['正常', 'Active'] } },
   meta_promotion: { status: { 0: ['未激活', 'Inactive'], 1: ['进行中', 'Running'], 2: ['已结束', 'Ended'] } },
+  system_configs: {
+    configGroup: {
+      basic: ['基础', 'Basic'], security: ['安全', 'Security'], quota: ['额度', 'Quota'],
+      notification: ['通知', 'Notifications'], card_key: ['卡密', 'Card keys'], points: ['积分', 'Points'],
+    },
+  },
 };
 
 function pick(tree: Tree, index: 0 | 1): Record<string, unknown> {

@@ -314,6 +314,6 @@ export const zhCN = {
     "forbiddenError": "无权执行此操作",
     "invalidCredentials": "用户名或密码错误"
   },
-  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分" },
+  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改" },
   "resources": {}
 };

@@ -4,6 +4,7 @@ import { mountAdmin } from '../../admin/mount.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import { PreflightError } from '../db/preflight.js';
+import { closeAdminSessions } from '../services/auth/sessions.js';
 import { flushVerificationLog } from '../services/cardKeys/verificationLog.js';
 
 export interface RunningWeb {
@@ -39,7 +40,7 @@ export async function startWeb(cfg: Config): Promise<RunningWeb> {
         server.close(() => {
           clearTimeout(force);
           // Buffered card-key verification rows are written before the pools close.
-          void flushVerificationLog().then(resolve);
+          void flushVerificationLog().then(closeAdminSessions).then(resolve);
         });
         server.closeIdleConnections();
       }),

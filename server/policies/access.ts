@@ -151,7 +151,8 @@ export const RULES: Record<string, ResourceRule> = {
   },
   notification_recipients: { owner: ['userId'], agentAdminScope: 'self', actions: ownRows(READ) },
   system_configs: { actions: SUPER_READ_ONLY },
-  system_config_changes: { actions: SUPER_READ_ONLY },
+  // `key` is a reference to a setting (a string key, not an id): filtered with `=`.
+  system_config_changes: { actions: SUPER_READ_ONLY, exactFilters: ['key'] },
 
   // Logs: agent admins see their own and their agents'; the rest is the super admin's.
   operation_logs: { owner: ['ownerId'], actions: ownRows(READ), large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },

@@ -3,6 +3,7 @@ import { loadConfig, setConfig } from '../../server/config.js';
 import { closeDb, db } from '../../server/db/index.js';
 import { dropDatabase, ensureDatabase, migrate } from '../../server/db/preflight.js';
 import { closeRedis, redis } from '../../server/redis.js';
+import { ensureDefaultSettings } from '../../server/services/systemConfig/systemConfig.js';
 import { closeQueues } from '../../worker/queues.js';
 
 /**
@@ -29,6 +30,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   await ensureDatabase(TEST_DATABASE_URL);
   await migrate(TEST_DATABASE_URL);
   db(); // initialises the models
+  await ensureDefaultSettings(); // as `npm start` does: every setting is a row
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checkServices, runMigrations } from '../../bin/lifecycle.js';
+import { ensureDefaultSettings } from '../../services/systemConfig/systemConfig.js';
 import { action } from '../run.js';
 
 export function registerDbCommands(program: Command): void {
@@ -10,6 +11,7 @@ export function registerDbCommands(program: Command): void {
       action(async (cfg) => {
         await checkServices(cfg);
         await runMigrations(cfg);
+        await ensureDefaultSettings(); // so `npm run web` after a fresh db:migrate lists (and can edit) every setting
         console.log('Migrations are up to date.');
       }),
     );

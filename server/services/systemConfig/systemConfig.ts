@@ -1,11 +1,14 @@
 import type { Transaction } from 'sequelize';
-import { badRequest } from '../../errors.js';
+import { z } from 'zod';
+import { badRequest, forbidden } from '../../errors.js';
 import { SystemConfig, SystemConfigChange } from '../../models/index.js';
 import { inTransaction } from '../../db/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { systemConfigDefinitions, type SystemConfigKey, type SystemConfigValue } from './definitions.js';
 
 const CACHE_MS = 2000;
+// Validation messages are shown to the (Chinese-speaking) super admin as they are.
+const zhMessages = z.locales.zhCN().localeError;
 let cache: { at: number; values: Map<string, unknown> } | undefined;
 
 async function load(): Promise<Map<string, unknown>> {
@@ -37,14 +40,35 @@ export async function getAllSettings(): Promise<Record<SystemConfigKey, unknown>
 export function parseSettingValue(key: string, raw: unknown): unknown {
   const definition = systemConfigDefinitions[key as SystemConfigKey];
   if (!definition) throw badRequest(`未知的配置项：${key}`, 'UNKNOWN_SETTING');
-  const parsed = definition.schema.safeParse(raw);
+  const parsed = definition.schema.safeParse(raw, { error: zhMessages });
   if (!parsed.success) {
     throw badRequest(`配置项 ${key} 的值无效：${parsed.error.issues.map((i) => i.message).join('; ')}`, 'INVALID_SETTING');
   }
   return parsed.data;
 }
 
-/** Changes a setting (validated), logging before/after in the change log and the operation log. */
+export type SettingKind = 'boolean' | 'number' | 'string';
+
+export const settingKind = (key: SystemConfigKey): SettingKind => typeof systemConfigDefinitions[key].default as SettingKind;
+
+/**
+ * A value typed in a form (always text) as the setting's type: "true"/"false" for switches, a
+ * decimal number for numbers. Anything else is passed on as typed, so the schema names the problem.
+ */
+export function coerceSettingInput(key: string, input: unknown): unknown {
+  if (!(key in systemConfigDefinitions) || typeof input !== 'string') return input;
+  const text = input.trim();
+  switch (settingKind(key as SystemConfigKey)) {
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : input;
+    case 'number':
+      return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : input;
+    default:
+      return text;
+  }
+}
+
+/** Changes a setting (validated), logging before/after in the change log and the operation log. Super admins only. */
 export async function updateSetting(
   key: string,
   raw: unknown,
@@ -52,6 +76,7 @@ export async function updateSetting(
   ip?: string,
   transaction?: Transaction,
 ): Promise<void> {
+  if (actor.role !== 'super_admin') throw forbidden('只有超级管理员可以修改系统配置');
   const value = parseSettingValue(key, raw);
   const definition = systemConfigDefinitions[key as SystemConfigKey];
   const work = async (t: Transaction) => {
@@ -73,13 +98,11 @@ export async function updateSetting(
   invalidateSystemConfigCache();
 }
 
-/** Writes every missing setting with its default (start-up and seeders). */
+/** Writes every missing setting with its default (start-up, db:migrate, seeders); safe when several processes start at once. */
 export async function ensureDefaultSettings(): Promise<void> {
-  for (const [key, d] of Object.entries(systemConfigDefinitions)) {
-    await SystemConfig.findOrCreate({
-      where: { key },
-      defaults: { key, configGroup: d.group, value: d.default, description: d.description },
-    });
-  }
+  await SystemConfig.bulkCreate(
+    Object.entries(systemConfigDefinitions).map(([key, d]) => ({ key, configGroup: d.group, value: d.default, description: d.description })),
+    { ignoreDuplicates: true },
+  );
   invalidateSystemConfigCache();
 }
