@@ -9,18 +9,20 @@ export async function queryCardKey(project: ProjectCredentials, code: string) {
     status: string;
     duration_days: number | null;
     device_id: string | null;
+    project_id: number;
     activated_at: Date | null;
     bound_at: Date | null;
     expires_at: Date | null;
     unbind_count: number;
     created_at: Date;
   }>(
-    `SELECT code, status, duration_days, device_id, activated_at, bound_at, expires_at, unbind_count, created_at
-       FROM card_keys WHERE code = :code AND project_id = :projectId`,
-    { replacements: { code, projectId: project.id }, type: QueryTypes.SELECT },
+    // By code alone (the unique index); the project is compared here so the planner never picks the project index.
+    `SELECT code, status, duration_days, device_id, project_id, activated_at, bound_at, expires_at, unbind_count, created_at
+       FROM card_keys WHERE code = :code`,
+    { replacements: { code }, type: QueryTypes.SELECT },
   );
   const k = rows[0];
-  if (!k) return null;
+  if (!k || k.project_id !== project.id) return null;
   const now = Date.now();
   const expired = k.status === 'expired' || ((k.status === 'active' || k.status === 'unused') && k.expires_at !== null && k.expires_at.getTime() <= now);
   return {

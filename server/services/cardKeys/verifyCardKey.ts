@@ -65,7 +65,8 @@ function decide(state: KeyState, deviceId: string, now: number): VerifyReason | 
 /**
  * Binds `deviceId` if and only if nobody else did first: the WHERE clause makes concurrent first
  * verifications race inside PostgreSQL, where exactly one UPDATE wins. The validity clock starts at
- * the first activation and keeps running across unbinds.
+ * the first activation and keeps running across unbinds. The key is found by its unique code in a
+ * sub-select so the planner cannot pick the (project, status) index, which scans a whole fresh batch.
  */
 async function activate(target: { id: number } | { code: string; projectId: number }, req: VerifyRequest): Promise<(KeyRow & { first: boolean }) | null> {
   const rows = await db().query<KeyRow & { first: boolean }>(
@@ -75,7 +76,7 @@ async function activate(target: { id: number } | { code: string; projectId: numb
             expires_at = COALESCE(expires_at, CASE WHEN duration_days IS NULL THEN NULL
                                                    ELSE now() + make_interval(days => duration_days) END),
             updated_at = now()
-      WHERE ${'id' in target ? 'id = :id' : 'code = :code AND project_id = :projectId'}
+      WHERE ${'id' in target ? 'id = :id' : 'id = (SELECT id FROM card_keys WHERE code = :code AND project_id = :projectId)'}
         AND status = 'unused' AND device_id IS NULL AND (expires_at IS NULL OR expires_at > now())
       RETURNING ${KEY_STATE_COLUMNS}, (activated_at = now()) AS first`,
     {
