@@ -14,7 +14,7 @@ export class SystemConfigChange extends Model {
     return SystemConfigChange.init(
       {
         id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
-        key: { type: DataTypes.STRING(64), allowNull: false, references: { model: 'system_configs', key: 'id' } },
+        key: { type: DataTypes.STRING(64), allowNull: false, references: { model: 'system_configs', key: 'key' } },
         before: { type: DataTypes.JSONB },
         after: { type: DataTypes.JSONB, allowNull: false },
         actorId: { type: DataTypes.INTEGER, references: { model: 'admin_users', key: 'id' }, field: 'actor_id' },
