@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { setApiKeysEnabled } from '../apiKeys/changeApiKeys.js';
 import type { InvalidationMessage } from '../apiKeys/invalidation.js';
 import { hashApiKey } from '../apiKeys/keyFormat.js';
+import { db } from '../../db/index.js';
+import { MiniUser, PurchaseRecord } from '../../models/index.js';
+import { findPointsDrift, PointsOperation } from '../points/index.js';
 import { newApi, newKey, newMiniUser, newService } from '../../../test/apiKeys/fixtures.js';
 import { Meter, type ServiceIdentity } from './meter.js';
 
@@ -68,5 +71,55 @@ describe('Meter caches and pub/sub invalidation (two processes)', () => {
     // Re-enabled while this process hears nothing: without a subscription the cache must not answer.
     await setApiKeysEnabled({ kind: 'mini_user', userId }, [id], true);
     assert.equal((await meter.charge(service, input)).decision, 'allow');
+  });
+});
+
+describe('Meter: the database call decides, whatever the cache says', () => {
+  const meters: Meter[] = [];
+  after(() => Promise.all(meters.map((m) => m.close())));
+
+  it('re-checks the scope under the user lock: a scope entry gone from the database refuses a key cached as in scope', async () => {
+    const meter = new Meter();
+    meters.push(meter);
+    await meter.invalidations.ready();
+    const creds = await newService();
+    const service = await meter.authenticate(`Basic ${Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64')}`);
+    const userId = await newMiniUser(10);
+    const api = await newApi(1);
+    const { key } = await newKey(userId, { scopeAll: false, apiIds: [api.id] });
+    const input = { apiKey: key, apiName: api.name, callerIp: '10.0.0.1' };
+    assert.equal((await meter.charge(service, input)).decision, 'allow');
+    // No invalidation is published for this: only the database knows.
+    await db().query('DELETE FROM api_key_scopes WHERE api_id = :apiId', { replacements: { apiId: api.id } });
+    const refused = await meter.charge(service, input);
+    assert.equal(refused.decision === 'deny' && refused.reason, 'API_NOT_IN_SCOPE');
+    assert.equal((await MiniUser.findByPk(userId))!.totalPoints, 9);
+  });
+
+  it('expires a due lot inside the charge (expire ledger row) and never spends it', async () => {
+    const meter = new Meter();
+    meters.push(meter);
+    await meter.invalidations.ready();
+    const creds = await newService();
+    const service = await meter.authenticate(`Basic ${Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64')}`);
+    const userId = await newMiniUser(10, 2); // 5 points expiring in 10 days, 5 in 11 days
+    const api = await newApi(4);
+    const { key } = await newKey(userId);
+    await db().query(
+      `UPDATE points_lots SET expires_at = now() - interval '1 second'
+        WHERE id = (SELECT id FROM points_lots WHERE user_id = :userId ORDER BY expires_at LIMIT 1)`,
+      { replacements: { userId } },
+    );
+    const decision = await meter.charge(service, { apiKey: key, apiName: api.name, callerIp: '10.0.0.1' });
+    assert.equal(decision.decision === 'allow' && decision.remainingPoints, 1);
+    const ledger = await PurchaseRecord.findAll({ where: { userId }, order: [['seq', 'ASC']] });
+    assert.deepEqual(
+      ledger.slice(-2).map((r) => [r.operationType, r.pointsChange, r.remainingPoints]),
+      [
+        [PointsOperation.expire, -5, 5],
+        [PointsOperation.consume, -4, 1],
+      ],
+    );
+    assert.deepEqual(await findPointsDrift(), []);
   });
 });

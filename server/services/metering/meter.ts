@@ -1,13 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
-import { db, inTransaction } from '../../db/index.js';
+import { db } from '../../db/index.js';
 import { unauthorized } from '../../errors.js';
 import { InvalidationSubscriber, type InvalidationMessage } from '../apiKeys/invalidation.js';
 import { compileWhitelist, normalizeIp, type IpMatcher } from '../apiKeys/ipWhitelist.js';
 import { hashApiKey, isWellFormedApiKey } from '../apiKeys/keyFormat.js';
 import { recordKeyUse } from '../apiKeys/usage.js';
-import { consumePoints, InsufficientPointsError } from '../points/index.js';
 import { secretMatches } from './meteringServices.js';
 
 /** Why a charge was refused, in the order the checks run. */
@@ -51,7 +50,6 @@ export interface ServiceIdentity {
 
 interface CachedKey {
   id: string;
-  userId: string;
   enabled: boolean;
   expiresAt: number;
   scopeAll: boolean;
@@ -81,26 +79,25 @@ const deny = (reason: DenyReason, remainingPoints?: number): ChargeDecision => (
   ...(remainingPoints === undefined ? {} : { remainingPoints }),
 });
 
-interface AuthoritativeRow {
-  deleted: boolean;
-  key_status: number;
-  expired: boolean;
-  api_status: number | null;
-  api_path: string | null;
-  points_per_call: number | null;
-  user_status: number;
-  replay_key_id: string | null;
-  replay_record_id: string | null;
-  replay_change: number | null;
-  replay_remaining: number | null;
-  service_ok: boolean;
+/** What the database function `charge_points` answers (migration 20261122090000). */
+interface ChargeRow {
+  decision: 'allow' | 'deny' | 'unauthorized';
+  reason: DenyReason | null;
+  charged_points: number | null;
+  remaining_points: number | null;
+  record_id: string | null;
+  replayed: boolean | null;
 }
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const CHARGE_ATTEMPTS = 5;
 
 /**
  * The metering engine of one server process. Keys, the catalog and service credentials are cached
  * in memory, but only to answer REFUSALS and to find ids quickly: every allowed charge re-reads the
- * key, the user and the API price inside its transaction (one statement, user row locked), and
- * points move through consumePoints. So the database alone decides what is spent — a stale cache
+ * service credentials, key, user, API price and scope with the user row locked, and draws the
+ * points, in one database call (`charge_points`, which uses the same `points_draw` as
+ * consumePoints). So the database alone decides what is spent — a stale cache
  * can at worst refuse, never overdraw or accept a revoked key. Redis pub/sub drops changed entries
  * everywhere; while not subscribed the caches are bypassed.
  */
@@ -170,14 +167,13 @@ export class Meter {
     return this.cached(this.keys, hash, async () => {
       const [row] = await db().query<{
         id: string;
-        user_id: string;
         status: number;
         expires_at: Date;
         scope_all: boolean;
         ip_whitelist: string[];
         api_ids: number[];
       }>(
-        `SELECT k.id, k.user_id, k.status, k.expires_at, k.scope_all, k.ip_whitelist,
+        `SELECT k.id, k.status, k.expires_at, k.scope_all, k.ip_whitelist,
                 COALESCE(array_agg(s.api_id) FILTER (WHERE s.api_id IS NOT NULL), '{}') AS api_ids
            FROM meta_auth_key k LEFT JOIN api_key_scopes s ON s.api_key_id = k.id
           WHERE k.key_hash = :hash AND k.deleted_at IS NULL
@@ -187,7 +183,6 @@ export class Meter {
       if (!row) return null;
       return {
         id: row.id,
-        userId: row.user_id,
         enabled: row.status === 1,
         expiresAt: row.expires_at.getTime(),
         scopeAll: row.scope_all,
@@ -223,89 +218,54 @@ export class Meter {
     if (!key.scopeAll && !key.apiIds.has(api.id)) return deny('API_NOT_IN_SCOPE');
     if (!key.whitelist.allows(input.callerIp)) return deny('IP_NOT_ALLOWED');
 
+    const row = await this.chargeInDatabase(key.id, api.id, service, input.requestId ?? null);
+    if (row === 'REQUEST_ID_REUSED') return deny('REQUEST_ID_REUSED');
+    if (row.decision === 'unauthorized') {
+      // Disabled or re-keyed a moment ago; the invalidation has not reached this process yet.
+      this.services.delete(service.clientId);
+      throw serviceRefused();
+    }
     let decision: ChargeDecision;
-    try {
-      decision = await inTransaction(async (t) => {
-        // synchronous_commit off for this transaction only: the commit no longer waits for the WAL
-        // flush (the user-row lock is held through the commit, so that wait bounds a user's charges
-        // per second). A database crash can lose the last few hundred ms of charges — calls the
-        // user gets for free — but never spends points the user does not have, and never corrupts.
-        const [row] = await db().query<AuthoritativeRow>(
-          `SET LOCAL synchronous_commit TO OFF;
-           SELECT k.deleted_at IS NOT NULL AS deleted, k.status AS key_status, k.expires_at <= now() AS expired,
-                  a.status AS api_status, a.path AS api_path, a.points_per_call, u.status AS user_status,
-                  r.api_key_id AS replay_key_id, r.id AS replay_record_id,
-                  r.points_change AS replay_change, r.remaining_points AS replay_remaining,
-                  (ms.status = 1 AND ms.secret_hash = :secretHash) IS TRUE AS service_ok
-             FROM meta_auth_key k
-             JOIN meta_user u ON u.id = k.user_id
-             LEFT JOIN metering_services ms ON ms.id = :serviceId
-             LEFT JOIN api_catalog a ON a.id = :apiId
-             LEFT JOIN purchase_record r ON r.metering_service_id = :serviceId AND r.request_id = :requestId
-            WHERE k.id = :keyId
-              FOR UPDATE OF u`,
-          {
-            replacements: { keyId: key.id, apiId: api.id, serviceId: service.id, secretHash: service.secretHash, requestId: input.requestId ?? null },
-            type: QueryTypes.SELECT,
-            transaction: t,
-          },
-        );
-        if (!row!.service_ok) {
-          // Disabled or re-keyed a moment ago; the invalidation has not reached this process yet.
-          this.services.delete(service.clientId);
-          throw serviceRefused();
-        }
-        if (row!.replay_record_id) {
-          if (row!.replay_key_id !== key.id) return deny('REQUEST_ID_REUSED');
-          return { decision: 'allow', chargedPoints: -row!.replay_change!, remainingPoints: row!.replay_remaining!, recordId: row!.replay_record_id, replayed: true };
-        }
-        const refusal = row!.deleted
-          ? 'KEY_NOT_FOUND'
-          : row!.key_status !== 1
-            ? 'KEY_DISABLED'
-            : row!.expired
-              ? 'KEY_EXPIRED'
-              : row!.api_status !== 1
-                ? 'API_NOT_FOUND'
-                : row!.user_status !== 1
-                  ? 'USER_FROZEN'
-                  : null;
-        if (refusal) {
-          // The cache was behind the database (the invalidation is still in flight): forget the entry.
-          if (refusal.startsWith('KEY_')) this.keys.delete(hash);
-          if (refusal === 'API_NOT_FOUND') this.apis.delete(input.apiName);
-          return deny(refusal);
-        }
-        const consumed = await consumePoints(
-          {
-            userId: key.userId,
-            points: row!.points_per_call!,
-            apiKeyId: key.id,
-            apiName: input.apiName,
-            apiPath: row!.api_path,
-            requestId: input.requestId ?? null,
-            meteringServiceId: service.id,
-            memo: `API 调用：${input.apiName}`,
-          },
-          t,
-        );
-        if (consumed.replayed && consumed.record.apiKeyId !== key.id) return deny('REQUEST_ID_REUSED');
-        return {
-          decision: 'allow',
-          chargedPoints: -consumed.record.pointsChange,
-          remainingPoints: consumed.balance,
-          recordId: consumed.record.id,
-          replayed: consumed.replayed,
-        };
-      });
-    } catch (err) {
-      if (err instanceof InsufficientPointsError) return deny('INSUFFICIENT_POINTS', err.available);
-      // Two keys of different users racing with one request id: the unique index lets one through.
-      if (err instanceof UniqueConstraintError) return deny('REQUEST_ID_REUSED');
-      throw err;
+    if (row.decision === 'allow') {
+      decision = { decision: 'allow', chargedPoints: row.charged_points!, remainingPoints: row.remaining_points!, recordId: row.record_id!, replayed: row.replayed! };
+    } else {
+      const reason = row.reason!;
+      // The cache was behind the database (the invalidation is still in flight): forget the entry.
+      if (reason.startsWith('KEY_') || reason === 'API_NOT_IN_SCOPE') this.keys.delete(hash);
+      if (reason === 'API_NOT_FOUND') this.apis.delete(input.apiName);
+      decision = deny(reason, row.remaining_points ?? undefined);
     }
     if (decision.decision === 'allow' && !decision.replayed) recordKeyUse(key.id);
     return decision;
+  }
+
+  /**
+   * The authoritative decision and the charge: ONE statement, `charge_points`, run as its own
+   * transaction (one round trip). It locks the key's user, re-reads the service credentials, key,
+   * API and scope under that lock, answers a repeated request id, and draws the points FIFO through
+   * `points_draw` — the same function `consumePoints` uses. Retried like `inTransaction` on the
+   * (not expected: one lock order everywhere) deadlock or serialization failure, as a failed
+   * statement changed nothing.
+   */
+  private async chargeInDatabase(keyId: string, apiId: number, service: ServiceIdentity, requestId: string | null): Promise<ChargeRow | 'REQUEST_ID_REUSED'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = await db().query<ChargeRow>('SELECT * FROM charge_points(:keyId, :apiId, :serviceId, :secretHash, :requestId)', {
+          replacements: { keyId, apiId, serviceId: service.id, secretHash: service.secretHash, requestId },
+          type: QueryTypes.SELECT,
+        });
+        return row!;
+      } catch (err) {
+        // Two keys of different users racing with one request id: the unique index lets one through.
+        if (err instanceof UniqueConstraintError) return 'REQUEST_ID_REUSED';
+        const code = (err as { parent?: { code?: string } }).parent?.code;
+        if (attempt < CHARGE_ATTEMPTS && code && RETRYABLE.has(code)) {
+          await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+          continue;
+        }
+        throw err;
+      }
+    }
   }
 
   async close(): Promise<void> {

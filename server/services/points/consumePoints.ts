@@ -1,7 +1,6 @@
-import { QueryTypes, type Transaction } from 'sequelize';
-import { PointsLot, PurchaseRecord } from '../../models/index.js';
-import { expireUserLots } from './expireLots.js';
-import { lockUserForPoints, moveTotal } from './lockUser.js';
+import { DataTypes, QueryTypes, type Transaction } from 'sequelize';
+import { notFound } from '../../errors.js';
+import { PurchaseRecord } from '../../models/index.js';
 import { assertPositivePoints, InsufficientPointsError, PointsOperation } from './operations.js';
 
 export interface ConsumePointsInput {
@@ -33,8 +32,23 @@ export interface ConsumePointsResult {
 
 interface DrawOptions {
   operationType: number;
-  orderId?: string | null;
   actorAdminId?: number | null;
+}
+
+/** What the database function `points_draw` answers (migration 20261122090000). */
+type DrawOutcome =
+  | { outcome: 'drawn' | 'replayed'; balance: number; record: Record<string, unknown>; draws: Array<{ lotId: string; points: number; expiresAt: string }> }
+  | { outcome: 'insufficient'; available: number }
+  | { outcome: 'no_user' };
+
+/** A purchase_record row as `to_jsonb` writes it (snake_case, timestamps as text) → the model. */
+export function purchaseRecordFromJson(json: Record<string, unknown>): PurchaseRecord {
+  const values: Record<string, unknown> = {};
+  for (const [name, attribute] of Object.entries(PurchaseRecord.getAttributes())) {
+    const value = json[attribute.field ?? name] ?? null;
+    values[name] = value !== null && attribute.type instanceof DataTypes.DATE ? new Date(value as string) : value;
+  }
+  return PurchaseRecord.build(values, { isNewRecord: false, raw: true });
 }
 
 /**
@@ -48,65 +62,50 @@ export async function consumePoints(input: ConsumePointsInput, t: Transaction): 
   return drawPoints(input, { operationType: PointsOperation.consume }, t);
 }
 
-/** Shared by consumption and admin deductions: same FIFO draw, different ledger operation. */
+/**
+ * Shared by consumption and admin deductions: same FIFO draw, different ledger operation. The draw
+ * itself is the database function `points_draw` — the one implementation, also used by the
+ * metering charge (`charge_points`) — so this is one round trip.
+ */
 export async function drawPoints(
   input: ConsumePointsInput,
   options: DrawOptions,
   t: Transaction,
 ): Promise<ConsumePointsResult> {
   assertPositivePoints(input.points);
-  const now = input.now ?? new Date();
-  await lockUserForPoints(input.userId, t);
-  if (input.requestId && input.meteringServiceId != null) {
-    const seen = await PurchaseRecord.findOne({
-      where: { meteringServiceId: input.meteringServiceId, requestId: input.requestId },
-      transaction: t,
-    });
-    if (seen) return { record: seen, balance: seen.remainingPoints, draws: [], replayed: true };
-  }
-  await expireUserLots(input.userId, now, t);
-  const lots = await PointsLot.sequelize!.query<{ id: string; remaining: number; expires_at: Date }>(
-    `SELECT id, remaining, expires_at FROM points_lots
-      WHERE user_id = :userId AND expired_at IS NULL AND remaining > 0 AND expires_at > :now
-      ORDER BY expires_at, created_at, id
-      FOR UPDATE`,
-    { replacements: { userId: input.userId, now }, type: QueryTypes.SELECT, transaction: t },
-  );
-  const available = lots.reduce((sum, l) => sum + l.remaining, 0);
-  if (available < input.points) throw new InsufficientPointsError(input.userId, input.points, available);
-
-  const draws: LotDraw[] = [];
-  let left = input.points;
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(left, lot.remaining);
-    await PointsLot.sequelize!.query(
-      'UPDATE points_lots SET remaining = remaining - :take, updated_at = now() WHERE id = :id',
-      { replacements: { take, id: lot.id }, transaction: t },
-    );
-    draws.push({ lotId: lot.id, points: take, expiresAt: lot.expires_at });
-    left -= take;
-  }
-  const balance = await moveTotal(input.userId, -input.points, t);
-  const record = await PurchaseRecord.create(
+  const [row] = await PurchaseRecord.sequelize!.query<{ result: DrawOutcome }>(
+    `SELECT points_draw(:userId, :points, :operationType, :now, :apiKeyId, :apiName, :apiPath,
+                        :meteringServiceId, :requestId, :memo, :actorAdminId) AS result`,
     {
-      userId: input.userId,
-      orderId: options.orderId ?? null,
-      apiKeyId: input.apiKeyId ?? null,
-      // A consumption spanning several lots has no single lot; the draws are returned to the caller.
-      lotId: draws.length === 1 ? draws[0]!.lotId : null,
-      meteringServiceId: input.meteringServiceId ?? null,
-      requestId: input.requestId ?? null,
-      apiName: input.apiName ?? null,
-      apiPath: input.apiPath ?? null,
-      pointsChange: -input.points,
-      remainingPoints: balance,
-      operationType: options.operationType,
-      actorAdminId: options.actorAdminId ?? null,
-      memo: input.memo ?? null,
-      expireTime: draws[0]!.expiresAt,
+      replacements: {
+        userId: input.userId,
+        points: input.points,
+        operationType: options.operationType,
+        now: input.now ?? new Date(),
+        apiKeyId: input.apiKeyId ?? null,
+        apiName: input.apiName ?? null,
+        apiPath: input.apiPath ?? null,
+        meteringServiceId: input.meteringServiceId ?? null,
+        requestId: input.requestId ?? null,
+        memo: input.memo ?? null,
+        actorAdminId: options.actorAdminId ?? null,
+      },
+      type: QueryTypes.SELECT,
+      transaction: t,
     },
-    { transaction: t },
   );
-  return { record, balance, draws, replayed: false };
+  const result = row!.result;
+  switch (result.outcome) {
+    case 'no_user':
+      throw notFound('用户不存在', 'USER_NOT_FOUND', 2404);
+    case 'insufficient':
+      throw new InsufficientPointsError(input.userId, input.points, result.available);
+    default:
+      return {
+        record: purchaseRecordFromJson(result.record),
+        balance: result.balance,
+        draws: result.draws.map((d) => ({ lotId: d.lotId, points: d.points, expiresAt: new Date(d.expiresAt) })),
+        replayed: result.outcome === 'replayed',
+      };
+  }
 }

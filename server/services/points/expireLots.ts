@@ -1,43 +1,23 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
-import { PointsLot, PurchaseRecord } from '../../models/index.js';
-import { lockUserForPoints, moveTotal } from './lockUser.js';
-import { PointsOperation } from './operations.js';
+import { notFound } from '../../errors.js';
+import { PointsLot } from '../../models/index.js';
 
 /**
  * Expires this user's lots whose expiry has passed (the user's row is locked first), writing one
- * ledger row per lot. Called by the worker, and before every consumption or balance read so a
- * user never spends or sees points that have already expired.
- * `remaining` is kept on the expired lot as the amount forfeited.
+ * ledger row per lot. Called by the worker, and before every balance read so a user never sees
+ * points that have already expired (consumption does it inside `points_draw`). The work is the
+ * database function `points_expire_user_lots`, the one implementation `points_draw` also calls.
+ * `remaining` is kept on the expired lot as the amount forfeited. Returns the points expired.
  */
 export async function expireUserLots(userId: string, now: Date, t: Transaction): Promise<number> {
-  await lockUserForPoints(userId, t);
-  const lots = await PointsLot.sequelize!.query<{ id: string; remaining: number; expires_at: Date }>(
-    `SELECT id, remaining, expires_at FROM points_lots
-      WHERE user_id = :userId AND expired_at IS NULL AND remaining > 0 AND expires_at <= :now
-      ORDER BY expires_at, created_at
-      FOR UPDATE`,
-    { replacements: { userId, now }, type: QueryTypes.SELECT, transaction: t },
-  );
-  let expired = 0;
-  for (const lot of lots) {
-    await PointsLot.update({ expiredAt: now }, { where: { id: lot.id }, transaction: t });
-    const balance = await moveTotal(userId, -lot.remaining, t);
-    await PurchaseRecord.create(
-      {
-        userId,
-        lotId: lot.id,
-        pointsChange: -lot.remaining,
-        remainingPoints: balance,
-        operationType: PointsOperation.expire,
-        memo: '积分过期',
-        expireTime: lot.expires_at,
-      },
-      { transaction: t },
-    );
-    expired += lot.remaining;
-  }
-  return expired;
+  const [row] = await PointsLot.sequelize!.query<{ expired: number | null }>('SELECT points_expire_user_lots(:userId, :now) AS expired', {
+    replacements: { userId, now },
+    type: QueryTypes.SELECT,
+    transaction: t,
+  });
+  if (row!.expired === null) throw notFound('用户不存在', 'USER_NOT_FOUND', 2404);
+  return row!.expired;
 }
 
 /**
