@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import { ApiClient, type ActionProps } from 'adminjs';
+import { useActionSubmit } from './shared/useActionSubmit';
 
 interface Field {
   name: string;
@@ -26,14 +27,13 @@ const api = new ApiClient();
  * The form of every quota action (充值, 转账, 申请提现, 审核, 撤销): fields come from the action's
  * `custom` spec; the server (the quota service) decides, and its refusal message is shown as is.
  */
-const QuotaActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
+const QuotaActionForm: React.FC<ActionProps> = (props) => {
+  const { action, resource, record } = props;
   const spec = action.custom as FormSpec;
-  const addNotice = useNotice();
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(spec.fields.map((f) => [f.name, f.type === 'select' ? (f.options?.[0]?.value ?? '') : ''])),
   );
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: send, error, busy } = useActionSubmit(props);
   const [account, setAccount] = useState<{ balance: string; frozen: string } | null>(null);
   useEffect(() => {
     if (record) return;
@@ -45,30 +45,12 @@ const QuotaActionForm: React.FC<ActionProps> = ({ action, resource, record }) =>
   // Sent once per form: a double click or a retried request runs the command once.
   const [idempotencyKey] = useState(() => `adm-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
 
-  const submit = async (event: React.FormEvent) => {
+  const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const data = new FormData();
     for (const [k, v] of Object.entries(values)) data.append(k, v);
     data.append('idempotencyKey', idempotencyKey);
-    try {
-      const response = record
-        ? await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data })
-        : await api.resourceAction({ resourceId: resource.id, actionName: action.name, data });
-      const body = response.data as { notice?: { message: string; type?: string }; redirectUrl?: string; record?: { baseError?: { message?: string } } };
-      const failure = body.record?.baseError?.message ?? (body.notice?.type === 'error' ? body.notice.message : null);
-      if (failure) {
-        setError(failure);
-        return;
-      }
-      if (body.notice) addNotice({ message: body.notice.message, type: 'success' });
-      if (body.redirectUrl) window.location.assign(body.redirectUrl);
-    } catch {
-      setError('请求失败，请稍后重试');
-    } finally {
-      setBusy(false);
-    }
+    void send(data);
   };
 
   return (

@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import type { ActionProps } from 'adminjs';
+import { useActionSubmit } from './shared/useActionSubmit';
 
 interface SettingSpec {
   kind: 'boolean' | 'number' | 'string';
@@ -8,8 +9,6 @@ interface SettingSpec {
   description: string;
   hint: string;
 }
-
-const api = new ApiClient();
 
 const SWITCH = [
   { value: 'true', label: '开启' },
@@ -23,40 +22,23 @@ const shown = (value: unknown): string =>
  * 修改 a system setting: the input matches the setting's type (switch, number, text); the server
  * (updateSetting) validates, and its message is shown as is when it refuses.
  */
-const SettingForm: React.FC<ActionProps> = ({ action, resource, record }) => {
+const SettingForm: React.FC<ActionProps> = (props) => {
+  const { action, record } = props;
   const custom = action.custom as { title: string; submitLabel: string; settings: Record<string, SettingSpec> };
   const key = String(record?.id ?? '');
   const spec = custom.settings[key];
   const current = record?.params?.value;
-  const addNotice = useNotice();
   const [value, setValue] = useState<string>(current === undefined || current === null ? '' : String(current));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: send, error, busy } = useActionSubmit(props);
 
   if (!record) return null;
   if (!spec) return <MessageBox variant="danger" message={`未知的配置项：${key}`} />;
 
-  const submit = async (event: React.FormEvent) => {
+  const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const data = new FormData();
     data.append('value', value);
-    try {
-      const response = await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data });
-      const body = response.data as { notice?: { message: string; type?: string }; redirectUrl?: string; record?: { baseError?: { message?: string } } };
-      const failure = body.record?.baseError?.message ?? (body.notice?.type === 'error' ? body.notice.message : null);
-      if (failure) {
-        setError(failure);
-        return;
-      }
-      if (body.notice) addNotice({ message: body.notice.message, type: 'success' });
-      if (body.redirectUrl) window.location.assign(body.redirectUrl);
-    } catch {
-      setError('请求失败，请稍后重试');
-    } finally {
-      setBusy(false);
-    }
+    void send(data);
   };
 
   return (

@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import { ApiClient, type ActionProps } from 'adminjs';
+import { useActionSubmit, type ActionAnswer as BaseAnswer } from '../shared/useActionSubmit';
 
 interface Option {
   value: string;
@@ -30,10 +31,7 @@ interface FormSpec {
   summary?: Array<{ label: string; path: string }>;
 }
 
-interface ActionAnswer {
-  notice?: { message: string; type?: string };
-  redirectUrl?: string;
-  record?: { baseError?: { message?: string } };
+interface ActionAnswer extends BaseAnswer {
   options?: Record<string, Option[]>;
   /** Something to show once (a new secret, the public key). */
   reveal?: { title: string; lines: string[] };
@@ -57,16 +55,15 @@ function filtersFromLocation(): Record<string, string> {
  * The form of the card-key and project actions (生成卡密, 解绑, 批量操作, 导出, 轮换密钥…). Fields come
  * from the action's `custom` spec; the domain service decides, and its refusal is shown as is.
  */
-const CardKeyActionForm: React.FC<ActionProps & { records?: Array<{ id: string }> }> = ({ action, resource, record, records }) => {
+const CardKeyActionForm: React.FC<ActionProps> = (props) => {
+  const { action, resource, record, records } = props;
   const spec = action.custom as FormSpec;
-  const addNotice = useNotice();
   const [options, setOptions] = useState<Record<string, Option[]>>({});
   const [values, setValues] = useState<Record<string, string>>(() => {
     const filters = filtersFromLocation();
     return Object.fromEntries(spec.fields.map((f) => [f.name, (f.fromFilter && filters[f.fromFilter]) || (f.options?.[0]?.value ?? '')]));
   });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: send, error, setError, busy } = useActionSubmit(props);
   const [reveal, setReveal] = useState<ActionAnswer['reveal'] | null>(null);
   const [job, setJob] = useState<{ id: string; pollResource: string; status: string; rows: number } | null>(null);
 
@@ -115,31 +112,16 @@ const CardKeyActionForm: React.FC<ActionProps & { records?: Array<{ id: string }
     URL.revokeObjectURL(url);
   };
 
-  const submit = async (event: React.FormEvent) => {
+  const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const data = new FormData();
     for (const [k, v] of Object.entries(values)) data.append(k, v);
     for (const [k, v] of Object.entries(filtersFromLocation())) data.append(`filter.${k}`, v);
-    try {
-      const response = records?.length
-        ? await api.bulkAction({ resourceId: resource.id, recordIds: records.map((r) => r.id), actionName: action.name, data } as never)
-        : record
-          ? await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data })
-          : await api.resourceAction({ resourceId: resource.id, actionName: action.name, data });
-      const body = response.data as ActionAnswer;
-      const failure = body.record?.baseError?.message ?? (body.notice?.type === 'error' ? body.notice.message : null);
-      if (failure) return setError(failure);
-      if (body.notice) addNotice({ message: body.notice.message, type: 'success' });
-      if (body.reveal) return setReveal(body.reveal);
-      if (body.exportJob) return setJob({ ...body.exportJob, status: 'queued', rows: 0 });
-      if (body.redirectUrl) window.location.assign(body.redirectUrl);
-    } catch {
-      setError('请求失败，请稍后重试');
-    } finally {
-      setBusy(false);
-    }
+    void send(data, (answer: ActionAnswer) => {
+      if (answer.reveal) return setReveal(answer.reveal), true;
+      if (answer.exportJob) return setJob({ ...answer.exportJob, status: 'queued', rows: 0 }), true;
+      return false;
+    });
   };
 
   return (
