@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { mountAdminWith } from '../../admin/mount.js';
-import { projectRoot } from '../../server/lib/paths.js';
+import type { Browser, Page } from 'playwright-core';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
 import { truncateAll } from '../support/db.js';
-import { startTestServer, type TestServer } from '../support/http.js';
+import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
+import type { TestServer } from '../support/http.js';
 
 const PASSWORD = 'Seahorse123';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // SPEC §3, written out: what each role finds in the menu.
 const AGENT_MENU = [
@@ -39,28 +24,21 @@ const SUPER_ONLY_SAMPLE = ['meta_product', 'meta_promotion', 'rel_product_packag
  */
 describe('admin in a browser (production assets)', function () {
   this.timeout(180_000);
-  const bundleRel = path.join('tmp', `admin-bundle-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   let server: TestServer;
   let browser: Browser;
+  let world: BrowserWorld;
 
   before(async () => {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle-admin.ts', bundleRel], { cwd: projectRoot() });
     await truncateAll();
     await createAdminUser({ username: 'superadmin', password: PASSWORD, role: 'super_admin' });
     const agentadmin1 = await createAdminUser({ username: 'agentadmin1', password: PASSWORD, role: 'agent_admin' });
     await createAdminUser({ username: 'agent1a', password: PASSWORD, role: 'agent', parentId: agentadmin1.id });
-    server = await startTestServer({
-      mountAdmin: async (app) => {
-        await mountAdminWith(app, { assets: 'bundled', bundleDir: path.join(projectRoot(), bundleRel) });
-      },
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(path.join(projectRoot(), bundleRel), { recursive: true, force: true });
+    await world?.close();
   });
 
   async function logIn(username: string): Promise<Page> {

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { mountAdminWith } from '../../admin/mount.js';
+import type { Browser, Page } from 'playwright-core';
 import { db } from '../../server/db/index.js';
-import { projectRoot } from '../../server/lib/paths.js';
 import { AdminUser } from '../../server/models/index.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { startTestServer, type TestServer } from '../support/http.js';
+import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
+import type { TestServer } from '../support/http.js';
 import { linkIn, solveCaptcha, startMailDelivery, uniqueName } from '../identity/support.js';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * A newcomer in chromium, on the production admin bundle: register as an agent → verification
@@ -21,29 +14,22 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
  */
 describe('identity in a browser (register, verify, login, forgot, reset)', function () {
   this.timeout(240_000);
-  const bundleRel = path.join('tmp', `identity-bundle-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   let server: TestServer;
   let browser: Browser;
+  let world: BrowserWorld;
   let mail: Awaited<ReturnType<typeof startMailDelivery>>;
   const errors: string[] = [];
 
   before(async () => {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle-admin.ts', bundleRel], { cwd: projectRoot() });
     db();
     mail = await startMailDelivery();
-    server = await startTestServer({
-      mountAdmin: async (app) => {
-        await mountAdminWith(app, { assets: 'bundled', bundleDir: path.join(projectRoot(), bundleRel) });
-      },
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await world?.close();
     await mail?.stop();
-    await rm(path.join(projectRoot(), bundleRel), { recursive: true, force: true });
   });
 
   async function newPage(): Promise<Page> {

@@ -1,46 +1,32 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { mountAdminWith } from '../../admin/mount.js';
+import type { Browser, Page } from 'playwright-core';
 import { db } from '../../server/db/index.js';
-import { projectRoot } from '../../server/lib/paths.js';
 import { SystemConfig } from '../../server/models/index.js';
 import { ensureDefaultSettings, updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { startTestServer, type TestServer } from '../support/http.js';
+import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
+import type { TestServer } from '../support/http.js';
 
 const PASSWORD = 'Settings-browser-1';
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The 修改 form of a system setting in a real browser, from the production asset bundle. */
 describe('system settings form in a browser (production assets)', function () {
   this.timeout(180_000);
-  const bundleRel = path.join('tmp', `admin-bundle-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   let server: TestServer;
   let browser: Browser;
+  let world: BrowserWorld;
   let rootId: number;
 
   before(async () => {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle-admin.ts', bundleRel], { cwd: projectRoot() });
     db(); // initialises the models in this module graph
     await ensureDefaultSettings();
     rootId = (await createAdminUser({ username: 'cfg_browser_root', password: PASSWORD, role: 'super_admin' })).id;
-    server = await startTestServer({
-      mountAdmin: async (app) => {
-        await mountAdminWith(app, { assets: 'bundled', bundleDir: path.join(projectRoot(), bundleRel) });
-      },
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(path.join(projectRoot(), bundleRel), { recursive: true, force: true });
+    await world?.close();
     const root = { id: rootId, role: 'super_admin' };
     await updateSetting('security.login_lock_minutes', 15, root);
     await updateSetting('basic.registration_enabled', true, root);

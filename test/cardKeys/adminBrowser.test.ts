@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
-import { mountAdminWith } from '../../admin/mount.js';
 import { db } from '../../server/db/index.js';
-import { projectRoot } from '../../server/lib/paths.js';
 import { CardKey, CardKeyBatch } from '../../server/models/index.js';
 import { verifyCardKey } from '../../server/services/cardKeys/verifyCardKey.js';
 import { projectById } from '../../server/services/projects/projectCredentials.js';
 import { startWorker, type RunningWorker } from '../../worker/index.js';
-import { startTestServer, type TestServer } from '../support/http.js';
+import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
+import type { TestServer } from '../support/http.js';
 import { balanceOf, makeWorld, recharge, withConfig, type World } from './fixtures.js';
 
 /**
@@ -24,30 +20,23 @@ import { balanceOf, makeWorld, recharge, withConfig, type World } from './fixtur
  */
 describe('card keys in the admin (browser, production assets)', function () {
   this.timeout(240_000);
-  const bundleRel = path.join('tmp', `admin-bundle-ck-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   const exportDir = path.join(os.tmpdir(), `seahorse-ck-admin-${process.pid}`);
   let server: TestServer;
   let browser: Browser;
+  let world: BrowserWorld;
   let worker: RunningWorker;
   let w: World;
 
   before(async () => {
     db(); // models are initialised lazily; this file's first query does not go through db()
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle-admin.ts', bundleRel], { cwd: projectRoot() });
     w = await makeWorld('ckweb');
     await recharge(w.agent.id, '100.00');
-    server = await startTestServer({
-      mountAdmin: async (app) => {
-        await mountAdminWith(app, { assets: 'bundled', bundleDir: path.join(projectRoot(), bundleRel) });
-      },
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(path.join(projectRoot(), bundleRel), { recursive: true, force: true });
+    await world?.close();
     await rm(exportDir, { recursive: true, force: true });
   });
 

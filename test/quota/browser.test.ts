@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { mountAdminWith } from '../../admin/mount.js';
-import { projectRoot } from '../../server/lib/paths.js';
+import type { Browser, Page } from 'playwright-core';
 import { Withdrawal } from '../../server/models/index.js';
-import { startTestServer, type TestServer } from '../support/http.js';
+import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
+import type { TestServer } from '../support/http.js';
 import { account, events, makeUser, type TestUser } from './support.js';
 
 const PASSWORD = 'abcd1234';
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * The issue's "done when", in a real browser on the production asset bundle: the super admin funds
@@ -21,32 +14,25 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no
  */
 describe('quota in a browser (production assets)', function () {
   this.timeout(180_000);
-  const bundleRel = path.join('tmp', `quota-bundle-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   let server: TestServer;
   let browser: Browser;
+  let world: BrowserWorld;
   let root: TestUser;
   let admin: TestUser;
   let agentA: TestUser;
   let agentB: TestUser;
 
   before(async () => {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle-admin.ts', bundleRel], { cwd: projectRoot() });
     root = await makeUser('qb_root', 'super_admin');
     admin = await makeUser('qb_adm', 'agent_admin');
     agentA = await makeUser('qb_agA', 'agent', admin.id);
     agentB = await makeUser('qb_agB', 'agent', admin.id);
-    server = await startTestServer({
-      mountAdmin: async (app) => {
-        await mountAdminWith(app, { assets: 'bundled', bundleDir: path.join(projectRoot(), bundleRel) });
-      },
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(path.join(projectRoot(), bundleRel), { recursive: true, force: true });
+    await world?.close();
   });
 
   async function logIn(user: TestUser): Promise<{ page: Page; errors: string[] }> {
