@@ -4,18 +4,8 @@ import { logger } from '../../logger.js';
 import type { ProjectCredentials } from '../projects/projectCredentials.js';
 import { emitCardKeyEvent } from './events.js';
 import { publishInvalidation } from './invalidation.js';
-import {
-  currentGeneration,
-  getKeyState,
-  KEY_STATE_COLUMNS,
-  loadKeyState,
-  peekKeyState,
-  rememberKeyState,
-  rowToState,
-  unchangedSince,
-  type KeyRow,
-  type KeyState,
-} from './keyCache.js';
+import { bindDevice, type BoundKey } from './activation.js';
+import { getKeyState, loadKeyState, peekKeyState, type KeyState } from './keyCache.js';
 import { markLastVerifiedWritten, recordActivationNotice, recordVerification } from './verificationLog.js';
 
 export type VerifyReason =
@@ -62,31 +52,6 @@ function decide(state: KeyState, deviceId: string, now: number): VerifyReason | 
   return 'BIND';
 }
 
-/**
- * Binds `deviceId` if and only if nobody else did first: the WHERE clause makes concurrent first
- * verifications race inside PostgreSQL, where exactly one UPDATE wins. The validity clock starts at
- * the first activation and keeps running across unbinds. The key is found by its unique code in a
- * sub-select so the planner cannot pick the (project, status) index, which scans a whole fresh batch.
- */
-async function activate(target: { id: number } | { code: string; projectId: number }, req: VerifyRequest): Promise<(KeyRow & { first: boolean }) | null> {
-  const rows = await db().query<KeyRow & { first: boolean }>(
-    `UPDATE card_keys
-        SET status = 'active', device_id = :deviceId, device_info = :deviceInfo, bound_at = now(), last_verified_at = now(),
-            activated_at = COALESCE(activated_at, now()),
-            expires_at = COALESCE(expires_at, CASE WHEN duration_days IS NULL THEN NULL
-                                                   ELSE now() + make_interval(days => duration_days) END),
-            updated_at = now()
-      WHERE ${'id' in target ? 'id = :id' : 'id = (SELECT id FROM card_keys WHERE code = :code AND project_id = :projectId)'}
-        AND status = 'unused' AND device_id IS NULL AND (expires_at IS NULL OR expires_at > now())
-      RETURNING ${KEY_STATE_COLUMNS}, (activated_at = now()) AS first`,
-    {
-      replacements: { ...target, deviceId: req.deviceId, deviceInfo: req.deviceInfo === undefined ? null : JSON.stringify(req.deviceInfo) },
-      type: QueryTypes.SELECT,
-    },
-  );
-  return rows[0] ?? null;
-}
-
 /** Expiry on read: the key is past its end, so record it now rather than waiting for the worker. */
 export async function expireKeysNow(ids: number[]): Promise<void> {
   if (ids.length === 0) return;
@@ -119,38 +84,22 @@ export async function verifyCardKey(project: ProjectCredentials, req: VerifyRequ
   return outcome;
 }
 
-async function bound(project: ProjectCredentials, row: KeyRow & { first: boolean }, req: VerifyRequest, generation: number): Promise<VerifyOutcome> {
-  const fresh = rowToState(row);
+function bound(project: ProjectCredentials, won: BoundKey, req: VerifyRequest): VerifyOutcome {
+  const fresh = won.state;
   markLastVerifiedWritten(fresh.id);
-  // Ours is remembered only if no other change to the key raced in. Not awaited: a process still
-  // holding the old 'unused' state can only try to bind, and that goes to the database and loses.
-  const clean = unchangedSince(fresh.code, generation);
-  publishInvalidation({ codes: [fresh.code] }).catch((err) => logger().error({ err }, 'invalidation publish failed'));
-  if (clean) rememberKeyState(fresh, currentGeneration());
-  emitCardKeyEvent({
-    event: 'activated',
-    projectId: project.id,
-    cardKeyId: fresh.id,
-    code: fresh.code,
-    data: {
-      device_id: req.deviceId,
-      first_activation: row.first,
-      activated_at: new Date(fresh.activatedAt!).toISOString(),
-      expires_at: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : null,
-    },
-  }).catch((err) => logger().error({ err }, 'activated event failed'));
-  if (row.first) recordActivationNotice({ agentId: fresh.agentId, code: fresh.code, projectName: project.name, expiresAt: fresh.expiresAt });
+  if (won.first) recordActivationNotice({ agentId: fresh.agentId, code: fresh.code, projectName: project.name, expiresAt: fresh.expiresAt });
   return { valid: true, reason: 'OK', key: fresh, activated: true };
 }
+
+const bindRequest = (project: ProjectCredentials, req: VerifyRequest) => ({ code: req.code, projectId: project.id, deviceId: req.deviceId, deviceInfo: req.deviceInfo });
 
 async function evaluate(project: ProjectCredentials, req: VerifyRequest): Promise<VerifyOutcome> {
   if (project.status !== 'active') return { valid: false, reason: 'PROJECT_DISABLED', key: null, activated: false };
   let state: KeyState | null | undefined = peekKeyState(req.code);
   if (!state) {
     // Most cache misses are first activations: try the bind straight away (one round trip, not two).
-    const generation = currentGeneration();
-    const won = await activate({ code: req.code, projectId: project.id }, req);
-    if (won) return bound(project, won, req, generation);
+    const won = await bindDevice(bindRequest(project, req));
+    if (won) return bound(project, won, req);
     state = await getKeyState(req.code);
   }
   if (!state || state.projectId !== project.id) return { valid: false, reason: 'NOT_FOUND', key: null, activated: false };
@@ -163,9 +112,8 @@ async function evaluate(project: ProjectCredentials, req: VerifyRequest): Promis
     }
     if (decision !== 'BIND') return { valid: decision === 'OK', reason: decision, key: state, activated: false };
 
-    const generation = currentGeneration();
-    const won = await activate({ id: state.id }, req);
-    if (won) return bound(project, won, req, generation);
+    const won = await bindDevice(bindRequest(project, req));
+    if (won) return bound(project, won, req);
     // Someone else changed the key between our read and our write: decide again on the stored row.
     state = await loadKeyState(req.code);
     if (!state) return { valid: false, reason: 'NOT_FOUND', key: null, activated: false };
