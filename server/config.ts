@@ -24,7 +24,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
@@ -77,7 +77,7 @@ const schema = z.object({
   MINI_LOGIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
-export type Config = z.infer<typeof schema> & { isProduction: boolean; isTest: boolean };
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { PUBLIC_URL: string; isProduction: boolean; isTest: boolean };
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -100,7 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!cfg.SMTP_URL) problems.push('SMTP_URL: must be set in production (mail is never dropped silently)');
     if (problems.length) throw new ConfigError(problems);
   }
-  return { ...cfg, isProduction: cfg.NODE_ENV === 'production', isTest: cfg.NODE_ENV === 'test' };
+  // Links in emails and the login hint follow the port unless a public address is given.
+  const PUBLIC_URL = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');
+  return { ...cfg, PUBLIC_URL, isProduction: cfg.NODE_ENV === 'production', isTest: cfg.NODE_ENV === 'test' };
 }
 
 let current: Config | undefined;
