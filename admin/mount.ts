@@ -14,7 +14,7 @@ import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
 import { loginAdmin, toSessionAdmin } from '../server/services/auth/login.js';
-import { adminSession, adminSessionOptions, SESSION_COOKIE } from '../server/services/auth/sessions.js';
+import { adminSession, adminSessionOptions, SESSION_COOKIE, sessionAccountOf } from '../server/services/auth/sessions.js';
 import { QUEUE_NAMES, queue } from '../worker/queues.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
@@ -56,12 +56,14 @@ export function buildAdmin(): AdminJS {
 }
 
 // The session is re-checked against the database on every admin request, so a frozen, deleted or
-// re-parented user loses access at once even if a session row survived.
+// re-parented user loses access at once even if a session row survived. The session store reads the
+// user in the same statement as the session; only a session not read that way costs a second query.
 const refreshSessionUser: RequestHandler = async (req, _res, next) => {
   try {
     const current = req.session?.adminUser;
     if (!current) return next();
-    const user = await AdminUser.findByPk(Number(current.id));
+    const read = sessionAccountOf(req);
+    const user = read !== undefined && read?.id === Number(current.id) ? read : await AdminUser.findByPk(Number(current.id));
     if (!user || user.status !== 'active') {
       delete req.session.adminUser;
       return req.session.destroy(() => next());

@@ -1,4 +1,5 @@
 import { cardKeyActions } from '../actions/cardKeys.js';
+import { concurrentList } from '../actions/largeList.js';
 import { CardKey } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
@@ -11,4 +12,5 @@ export const cardKeysResource = () =>
     json: ['deviceInfo'],
     enums: { status: ['unused', 'active', 'expired', 'disabled', 'revoked', 'redeemed'] },
     actions: { ...cardKeyActions },
+    handlers: { list: concurrentList },
   });

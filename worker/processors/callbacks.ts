@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deliverCallback } from '../../server/services/cardKeys/events.js';
+import { deliverCallback, requeueStrandedDeliveries } from '../../server/services/cardKeys/events.js';
 import { defineJob } from '../registry.js';
 
 export const callbackJobs = [
@@ -10,5 +10,13 @@ export const callbackJobs = [
     data: z.object({ deliveryId: z.number().int().positive() }),
     concurrency: 10,
     run: async ({ deliveryId }, { finalAttempt }) => ({ deliveryId, result: await deliverCallback(deliveryId, finalAttempt) }),
+  }),
+  defineJob({
+    name: 'callbacks:requeue',
+    queue: 'callbacks',
+    description: 'Queue callback deliveries that were committed but never queued (the web process died in between)',
+    data: z.object({}),
+    schedule: { every: 60_000 },
+    run: async () => ({ requeued: await requeueStrandedDeliveries() }),
   }),
 ];

@@ -19,7 +19,10 @@ export type { LoginAttempt };
 
 const ROLE_TITLES: Record<Role, string> = { super_admin: '超级管理员', agent_admin: '代理管理员', agent: '代理' };
 
-export function toSessionAdmin(user: AdminUser): SessionAdmin {
+/** The columns of an admin user a session is built from. */
+export type SessionAccount = Pick<AdminUser, 'id' | 'email' | 'username' | 'role' | 'parentId' | 'locale' | 'mustChangePassword' | 'status'>;
+
+export function toSessionAdmin(user: SessionAccount): SessionAdmin {
   const role = user.role as Role;
   return {
     id: user.id,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { CallbackDelivery, CardKey } from '../../models/index.js';
 import { projectById } from '../projects/projectCredentials.js';
 import { makeWorld, recharge, type World } from '../../../test/cardKeys/fixtures.js';
+import { queue } from '../../../worker/queues.js';
+import { requeueStrandedDeliveries } from './events.js';
 import { generateCardKeys } from './generateCardKeys.js';
 import { verifyCardKey } from './verifyCardKey.js';
 
@@ -68,5 +70,22 @@ describe('card-key activation (batched bind)', () => {
     const quiet = await verifyCardKey(plainProject, { code: other!, deviceId: 'dev-no-cb', ip: null });
     assert.equal(quiet.reason, 'OK');
     assert.equal(await CallbackDelivery.count({ where: { cardKeyId: quiet.key!.id } }), 0, 'no callback URL, no row');
+  });
+
+  it('queues a committed delivery whose job was never queued, once', async () => {
+    const project = (await projectById(hooked.project.id))!;
+    const [code] = await freshCodes(hooked, 1);
+    const outcome = await verifyCardKey(project, { code: code!, deviceId: 'dev-stranded', ip: null });
+    const queued = (await CallbackDelivery.findOne({ where: { cardKeyId: outcome.key!.id, event: 'activated' } }))!;
+    // As if the process had died between commit and queueing: the row, no job.
+    const stranded = await CallbackDelivery.create({ projectId: project.id, cardKeyId: outcome.key!.id, event: 'activated', url: queued.url, payload: queued.payload });
+    await CallbackDelivery.update({ createdAt: new Date(Date.now() - 120_000) }, { where: { id: [queued.id, stranded.id] }, silent: true });
+    assert.ok(await queue('callbacks').getJob(`delivery:${queued.id}`), 'the activation queued its delivery');
+    assert.equal(await queue('callbacks').getJob(`delivery:${stranded.id}`), null);
+
+    assert.ok((await requeueStrandedDeliveries()) >= 2);
+    await requeueStrandedDeliveries();
+    const jobs = (await queue('callbacks').getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => [queued.id, stranded.id].includes(j.data.deliveryId));
+    assert.deepEqual(jobs.map((j) => j.id).sort(), [`delivery:${queued.id}`, `delivery:${stranded.id}`].sort());
   });
 });

@@ -42,13 +42,33 @@ export async function emitCardKeyEvent(input: {
   return delivery;
 }
 
+/**
+ * Queues a delivery's first attempt under a job id derived from the delivery, so queueing it again
+ * (requeueStrandedDeliveries) cannot create a second job while the first still exists.
+ */
 export async function enqueueDelivery(deliveryId: number): Promise<void> {
+  await queue('callbacks').add('callbacks:deliver', { deliveryId }, { ...retryOptions(), jobId: `delivery:${deliveryId}` });
+}
+
+function retryOptions() {
   const cfg = config();
-  await queue('callbacks').add(
-    'callbacks:deliver',
-    { deliveryId },
-    { attempts: cfg.CALLBACK_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: cfg.CALLBACK_RETRY_DELAY_MS } },
+  return { attempts: cfg.CALLBACK_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: cfg.CALLBACK_RETRY_DELAY_MS } };
+}
+
+/**
+ * Deliveries are committed with the change they report (the activation inserts its row in the bind
+ * statement) and queued just after: a process that dies in between leaves a pending row without a
+ * job. This queues those again; rows whose job still waits are left alone by the job id.
+ */
+export async function requeueStrandedDeliveries(olderThanMs = 60_000): Promise<number> {
+  const rows = await db().query<{ id: number }>(
+    `SELECT id FROM callback_deliveries
+      WHERE status = 'pending' AND attempts = 0 AND created_at < now() - make_interval(secs => :age)
+      ORDER BY id LIMIT 1000`,
+    { replacements: { age: olderThanMs / 1000 }, type: QueryTypes.SELECT },
   );
+  for (const r of rows) await enqueueDelivery(r.id);
+  return rows.length;
 }
 
 /** The bytes a callback signature covers: `TIMESTAMP\nNONCE\nBODY`. */
@@ -113,5 +133,6 @@ export async function replayCallback(actor: Actor, deliveryId: number): Promise<
   );
   if (!rows[0]) throw notFound('回调记录不存在', 'DELIVERY_NOT_FOUND', 3407);
   await CallbackDelivery.update({ status: 'pending', lastError: null }, { where: { id: deliveryId } });
-  await enqueueDelivery(deliveryId);
+  // A new retry series: the first attempt's job id may still be held by its finished job.
+  await queue('callbacks').add('callbacks:deliver', { deliveryId }, retryOptions());
 }
