@@ -7,12 +7,17 @@ const PER_PAGE_LIMIT = 500;
  * whole referenced record (every column, every action with its form) is what the show page needs,
  * not each row of a list.
  */
-function asListReference(ref: RecordJSON): RecordJSON {
+function asListReference(ref: BaseRecord, currentAdmin: ActionContext['currentAdmin']): RecordJSON {
+  const decorated = ref.resource.decorate();
+  const show = decorated.actions.show;
   return {
-    ...ref,
     params: {},
     populated: {},
-    recordActions: ref.recordActions.filter((a) => a.name === 'show'),
+    baseError: null,
+    errors: {},
+    id: ref.id(),
+    title: decorated.titleOf(ref),
+    recordActions: show && show.isVisible(currentAdmin, ref) && show.isAccessible(currentAdmin, ref) ? [show.toJSON(currentAdmin)] : [],
     bulkActions: [],
   };
 }
@@ -47,12 +52,18 @@ export async function concurrentList(request: ActionRequest, _response: unknown,
     resource.count(filter, context),
   ]);
   context.records = records;
+  const shown = new Map<BaseRecord, RecordJSON>();
   return {
     meta: { total, perPage, page, direction: sort?.direction, sortBy: sort?.sortBy },
     records: records.map((r) => {
-      const json = r.toJSON(currentAdmin);
-      for (const [path, ref] of Object.entries(json.populated)) if (ref) json.populated[path] = asListReference(ref);
-      return json;
+      // BaseRecord#toJSON keeps populated entries that are already JSON as they are.
+      for (const [path, ref] of Object.entries(r.populated)) {
+        if (!ref) continue;
+        let json = shown.get(ref);
+        if (!json) shown.set(ref, (json = asListReference(ref, currentAdmin)));
+        r.populated[path] = json as unknown as BaseRecord;
+      }
+      return r.toJSON(currentAdmin);
     }),
   };
 }
