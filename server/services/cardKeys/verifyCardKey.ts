@@ -84,7 +84,7 @@ export async function verifyCardKey(project: ProjectCredentials, req: VerifyRequ
   return outcome;
 }
 
-function bound(project: ProjectCredentials, won: BoundKey, req: VerifyRequest): VerifyOutcome {
+function bound(project: ProjectCredentials, won: BoundKey): VerifyOutcome {
   const fresh = won.state;
   markLastVerifiedWritten(fresh.id);
   if (won.first) recordActivationNotice({ agentId: fresh.agentId, code: fresh.code, projectName: project.name, expiresAt: fresh.expiresAt });
@@ -99,7 +99,7 @@ async function evaluate(project: ProjectCredentials, req: VerifyRequest): Promis
   if (!state) {
     // Most cache misses are first activations: try the bind straight away (one round trip, not two).
     const won = await bindDevice(bindRequest(project, req));
-    if (won) return bound(project, won, req);
+    if (won) return bound(project, won);
     state = await getKeyState(req.code);
   }
   if (!state || state.projectId !== project.id) return { valid: false, reason: 'NOT_FOUND', key: null, activated: false };
@@ -113,7 +113,7 @@ async function evaluate(project: ProjectCredentials, req: VerifyRequest): Promis
     if (decision !== 'BIND') return { valid: decision === 'OK', reason: decision, key: state, activated: false };
 
     const won = await bindDevice(bindRequest(project, req));
-    if (won) return bound(project, won, req);
+    if (won) return bound(project, won);
     // Someone else changed the key between our read and our write: decide again on the stored row.
     state = await loadKeyState(req.code);
     if (!state) return { valid: false, reason: 'NOT_FOUND', key: null, activated: false };
