@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { CallbackDelivery, CardKey } from '../../models/index.js';
 import { projectById } from '../projects/projectCredentials.js';
 import { makeWorld, recharge, type World } from '../../../test/cardKeys/fixtures.js';
@@ -78,14 +79,15 @@ describe('card-key activation (batched bind)', () => {
     const outcome = await verifyCardKey(project, { code: code!, deviceId: 'dev-stranded', ip: null });
     const queued = (await CallbackDelivery.findOne({ where: { cardKeyId: outcome.key!.id, event: 'activated' } }))!;
     // As if the process had died between commit and queueing: the row, no job.
-    const stranded = await CallbackDelivery.create({ projectId: project.id, cardKeyId: outcome.key!.id, event: 'activated', url: queued.url, payload: queued.payload });
+    const stranded = await CallbackDelivery.create({ projectId: project.id, cardKeyId: outcome.key!.id, event: 'activated', url: queued.url, payload: { ...(queued.payload as object), id: randomBytes(12).toString('hex') } });
+    const jobId = (d: CallbackDelivery) => `delivery:${(d.payload as { id: string }).id}`;
     await CallbackDelivery.update({ createdAt: new Date(Date.now() - 120_000) }, { where: { id: [queued.id, stranded.id] }, silent: true });
-    assert.ok(await queue('callbacks').getJob(`delivery:${queued.id}`), 'the activation queued its delivery');
-    assert.equal(await queue('callbacks').getJob(`delivery:${stranded.id}`), null);
+    assert.ok(await queue('callbacks').getJob(jobId(queued)), 'the activation queued its delivery');
+    assert.equal(await queue('callbacks').getJob(jobId(stranded)), null);
 
     assert.ok((await requeueStrandedDeliveries()) >= 2);
     await requeueStrandedDeliveries();
     const jobs = (await queue('callbacks').getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => [queued.id, stranded.id].includes(j.data.deliveryId));
-    assert.deepEqual(jobs.map((j) => j.id).sort(), [`delivery:${queued.id}`, `delivery:${stranded.id}`].sort());
+    assert.deepEqual(jobs.map((j) => j.id).sort(), [jobId(queued), jobId(stranded)].sort());
   });
 });

@@ -26,7 +26,7 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-type BoundRow = KeyRow & { i: number; first: boolean; delivery_id: number | null };
+type BoundRow = KeyRow & { i: number; event_id: string; first: boolean; delivery_id: number | null };
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
@@ -123,7 +123,7 @@ async function run(batch: Pending[]): Promise<void> {
     // Cached only if no other change to the key raced in since the request started.
     if (unchangedSince(state.code, batch[row.i]!.generation)) clean.push(state);
     won.set(row.i, { state, first: row.first });
-    if (row.delivery_id) enqueueDelivery(row.delivery_id).catch((err) => logger().error({ err, deliveryId: row.delivery_id }, 'activated callback enqueue failed'));
+    if (row.delivery_id) enqueueDelivery(row.delivery_id, row.event_id).catch((err) => logger().error({ err, deliveryId: row.delivery_id }, 'activated callback enqueue failed'));
   }
   if (rows.length) {
     // Applied here at once (dropping any stale copy), then told to other processes without waiting: a

@@ -38,16 +38,17 @@ export async function emitCardKeyEvent(input: {
     url: project.callbackUrl,
     payload,
   });
-  await enqueueDelivery(delivery.id);
+  await enqueueDelivery(delivery.id, payload.id);
   return delivery;
 }
 
 /**
- * Queues a delivery's first attempt under a job id derived from the delivery, so queueing it again
+ * Queues a delivery's first attempt under a job id derived from its event id (random, unlike row ids
+ * which a restored or reset database hands out again), so queueing it again
  * (requeueStrandedDeliveries) cannot create a second job while the first still exists.
  */
-export async function enqueueDelivery(deliveryId: number): Promise<void> {
-  await queue('callbacks').add('callbacks:deliver', { deliveryId }, { ...retryOptions(), jobId: `delivery:${deliveryId}` });
+export async function enqueueDelivery(deliveryId: number, eventId: string): Promise<void> {
+  await queue('callbacks').add('callbacks:deliver', { deliveryId }, { ...retryOptions(), jobId: `delivery:${eventId}` });
 }
 
 function retryOptions() {
@@ -61,13 +62,13 @@ function retryOptions() {
  * job. This queues those again; rows whose job still waits are left alone by the job id.
  */
 export async function requeueStrandedDeliveries(olderThanMs = 60_000): Promise<number> {
-  const rows = await db().query<{ id: number }>(
-    `SELECT id FROM callback_deliveries
+  const rows = await db().query<{ id: number; event_id: string }>(
+    `SELECT id, payload ->> 'id' AS event_id FROM callback_deliveries
       WHERE status = 'pending' AND attempts = 0 AND created_at < now() - make_interval(secs => :age)
       ORDER BY id LIMIT 1000`,
     { replacements: { age: olderThanMs / 1000 }, type: QueryTypes.SELECT },
   );
-  for (const r of rows) await enqueueDelivery(r.id);
+  for (const r of rows) await enqueueDelivery(r.id, r.event_id);
   return rows.length;
 }
 
