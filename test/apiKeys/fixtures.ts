@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../server/db/index.js';
-import { ApiCatalogEntry, MiniUser } from '../../server/models/index.js';
+import { AdminUser, ApiCatalogEntry, MiniUser } from '../../server/models/index.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { createApiKey, type CreateApiKeyInput } from '../../server/services/apiKeys/createApiKey.js';
 import { registerMeteringService } from '../../server/services/metering/meteringServices.js';
@@ -34,13 +34,13 @@ export async function newApi(pointsPerCall = 1, name = `api_${randomUUID().slice
   return ApiCatalogEntry.create({ name, path: `/v1/${name}`, pointsPerCall, status: 1 });
 }
 
-let superAdmin: Actor | undefined;
+/** A super admin to act as; looked up each time because other suites may empty the tables in between. */
 export async function theSuperAdmin(): Promise<Actor> {
-  if (!superAdmin) {
-    const admin = await createAdminUser({ username: `root_${randomUUID().slice(0, 8)}`, password: 'Sup3r-secret-pass!', role: 'super_admin' });
-    superAdmin = { id: admin.id, role: 'super_admin', parentId: null };
-  }
-  return superAdmin;
+  const username = 'apikeys_root';
+  const admin =
+    (await AdminUser.findOne({ where: { username } })) ??
+    (await createAdminUser({ username, password: 'Sup3r-secret-pass!', role: 'super_admin' }));
+  return { id: admin.id, role: 'super_admin', parentId: null };
 }
 
 export interface ServiceCreds {
