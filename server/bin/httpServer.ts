@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { PreflightError } from '../db/preflight.js';
 import { closeAdminSessions } from '../services/auth/sessions.js';
 import { flushVerificationLog } from '../services/cardKeys/verificationLog.js';
+import { flushApiCallLog } from '../services/logs/apiCallLog.js';
 
 export interface RunningWeb {
   server: Server;
@@ -39,8 +40,8 @@ export async function startWeb(cfg: Config): Promise<RunningWeb> {
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          // Buffered card-key verification rows are written before the pools close.
-          void flushVerificationLog().then(closeAdminSessions).then(resolve);
+          // Buffered card-key verification and API call rows are written before the pools close.
+          void Promise.all([flushVerificationLog(), flushApiCallLog()]).then(closeAdminSessions).then(resolve);
         });
         server.closeIdleConnections();
       }),

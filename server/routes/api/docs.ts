@@ -1,5 +1,5 @@
-import { Router } from 'express';
-import swaggerUi from 'swagger-ui-express';
+import type { Router } from 'express';
+import { openApiViewer } from '../../http/openApiViewer.js';
 import { apiKeyRoutes } from './apiKeys.doc.js';
 import { miniRoutes } from './mini.js';
 import { buildOpenApi, type RouteSpec } from './routeSpec.js';
@@ -20,13 +20,5 @@ export function openApiDocument() {
 
 /** `/api/docs` (viewer) and `/api/docs/openapi.json`. */
 export function docsRouter(): Router {
-  const router = Router();
-  router.get('/docs/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
-  });
-  router.use('/docs', swaggerUi.serveFiles(undefined, { swaggerUrl: '/api/docs/openapi.json' }), swaggerUi.setup(undefined, {
-    swaggerUrl: '/api/docs/openapi.json',
-    customSiteTitle: 'Seahorse API',
-  }));
-  return router;
+  return openApiViewer('/api', 'Seahorse API', openApiDocument);
 }

@@ -41,10 +41,11 @@ export function mountRoutes(router: Router, routes: RouteSpec[]): void {
   }
 }
 
-const jsonSchema = (schema: ZodType) =>
+/** JSON Schema (OpenAPI 3.0 dialect) of a zod schema's input side; shared with the /open document. */
+export const jsonSchema = (schema: ZodType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
 
-function parametersOf(schema: ZodType | undefined, where: 'path' | 'query') {
+export function parametersOf(schema: ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({

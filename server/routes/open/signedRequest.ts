@@ -5,6 +5,7 @@ import { config } from '../../config.js';
 import { logger } from '../../logger.js';
 import { createRedis, redisKey } from '../../redis.js';
 import { projectByAppKey, type ProjectCredentials } from '../../services/projects/projectCredentials.js';
+import type { CallLogLocals } from './callLog.js';
 
 /**
  * The signed open-API protocol (docs/card-key-api.md):
@@ -38,6 +39,7 @@ export interface SignedLocals {
 /** Sends `payload` as JSON signed for the caller when the project is known (header X-Response-Signature). */
 export function sendSigned(res: Response, status: number, payload: object, project: ProjectCredentials | null, nonce: string | null): void {
   const body = JSON.stringify(payload);
+  Object.assign(res.locals, { callReason: (payload as { reason?: string }).reason ?? null, callProjectId: project?.id ?? null } satisfies CallLogLocals);
   res.status(status).setHeader('Content-Type', 'application/json; charset=utf-8');
   if (project && nonce) {
     res.setHeader('X-Nonce', nonce);

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
-import { logger } from '../../logger.js';
+import { BatchWriter } from '../../lib/batchWriter.js';
 import { redis, redisKey } from '../../redis.js';
 import { notifyUsers } from '../notifications/index.js';
 import { emitCardKeyEvent } from './events.js';
@@ -20,15 +20,6 @@ export interface VerificationRecord {
   at?: Date;
 }
 
-/**
- * Verification rows are buffered in memory and written in one multi-row INSERT at least every second
- * (and on shutdown via flushVerificationLog), so logging never sits on the response path.
- */
-const FLUSH_MS = 1000;
-const MAX_BUFFER = 5000;
-let buffer: VerificationRecord[] = [];
-let timer: NodeJS.Timeout | undefined;
-let flushing: Promise<void> = Promise.resolve();
 const flaggedIds = new Set<number>();
 // Steady-state verifications repeat the same (key, IP) and touch the same key: only news goes to Redis/PostgreSQL.
 const seenPairs = new LRUCache<string, true>({ max: 500_000, ttl: 3600_000 });
@@ -38,49 +29,34 @@ const lastVerifiedWritten = new LRUCache<number, true>({ max: 500_000, ttl: LAST
 export function markLastVerifiedWritten(cardKeyId: number): void {
   lastVerifiedWritten.set(cardKeyId, true);
 }
-let activations: Array<{ agentId: number; code: string; projectName: string; expiresAt: number | null }> = [];
+type ActivationNotice = { agentId: number; code: string; projectName: string; expiresAt: number | null };
 
-function schedule(): void {
-  if (buffer.length >= MAX_BUFFER) void flushVerificationLog();
-  else if (!timer) {
-    timer = setTimeout(() => void flushVerificationLog(), FLUSH_MS);
-    timer.unref();
-  }
-}
+/**
+ * Verification rows are buffered in memory and written in one multi-row INSERT at least every second
+ * (and on shutdown via flushVerificationLog), so logging never sits on the response path.
+ */
+const verificationRows = new BatchWriter<VerificationRecord>({ name: 'verification log', write: (batch) => writeRows(batch), flushMs: 1000, maxBuffer: 5000 });
+const activationNotices = new BatchWriter<ActivationNotice>({ name: 'activation notices', write: (batch) => notifyActivations(batch), flushMs: 1000 });
 
 export function recordVerification(record: VerificationRecord): void {
-  buffer.push({ ...record, at: new Date() });
-  schedule();
+  verificationRows.push({ ...record, at: new Date() });
 }
 
 /**
  * Activations are told to the agent as one in-site notification per agent per flush (an agent whose
  * customers activate thousands of keys gets a digest, not thousands of messages).
  */
-export function recordActivationNotice(notice: { agentId: number; code: string; projectName: string; expiresAt: number | null }): void {
-  activations.push(notice);
-  schedule();
+export function recordActivationNotice(notice: ActivationNotice): void {
+  activationNotices.push(notice);
 }
 
 /** Writes everything buffered so far; safe to call concurrently (flushes are serialised). */
-export function flushVerificationLog(): Promise<void> {
-  if (timer) clearTimeout(timer);
-  timer = undefined;
-  const rows = buffer;
-  buffer = [];
-  const notices = activations;
-  activations = [];
-  flushing = flushing
-    .then(async () => {
-      if (rows.length) await writeRows(rows);
-      if (notices.length) await notifyActivations(notices);
-    })
-    .catch((err) => logger().error({ err }, 'verification log flush failed'));
-  return flushing;
+export async function flushVerificationLog(): Promise<void> {
+  await Promise.all([verificationRows.flush(), activationNotices.flush()]);
 }
 
-async function notifyActivations(notices: typeof activations): Promise<void> {
-  const byAgent = new Map<number, typeof activations>();
+async function notifyActivations(notices: ActivationNotice[]): Promise<void> {
+  const byAgent = new Map<number, ActivationNotice[]>();
   for (const n of notices) byAgent.set(n.agentId, [...(byAgent.get(n.agentId) ?? []), n]);
   for (const [agentId, list] of byAgent) {
     const shown = list.slice(0, 20).map((n) => `${n.code}（${n.projectName}，${n.expiresAt ? `到期 ${new Date(n.expiresAt).toISOString()}` : '永久'}）`);

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Op } from 'sequelize';
+import { ApiCallLog } from '../../server/models/index.js';
+import { flushApiCallLog } from '../../server/services/logs/apiCallLog.js';
+import { startTestServer, type TestServer } from '../support/http.js';
+import { newApi, newKey, newMiniUser, newService, type ServiceCreds } from './fixtures.js';
+
+describe('api_call_logs for POST /open/v1/metering/charge', () => {
+  let server: TestServer;
+  let service: ServiceCreds;
+
+  before(async () => {
+    server = await startTestServer();
+    service = await newService();
+  });
+  after(() => server.close());
+
+  it('logs allowed, denied, malformed and unauthenticated charges by route pattern and reason, never the API key or service secret', async () => {
+    const userId = await newMiniUser(1);
+    const api = await newApi(1);
+    const { key } = await newKey(userId);
+    const tag = randomUUID().slice(0, 8);
+    const post = async (n: number, body: unknown, authorization = service.authorization) => {
+      const res = await fetch(`${server.url}/open/v1/metering/charge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization, 'x-request-id': `${tag}-${n}` },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { data?: { decision: string; reason?: string } } };
+    };
+    assert.equal((await post(1, { apiKey: key, apiName: api.name, callerIp: '203.0.113.9' })).body.data!.decision, 'allow');
+    assert.equal((await post(2, { apiKey: key, apiName: api.name, callerIp: '203.0.113.9' })).body.data!.reason, 'INSUFFICIENT_POINTS');
+    assert.equal((await post(3, { apiKey: key })).status, 400);
+    assert.equal((await post(4, { apiKey: key, apiName: api.name, callerIp: '203.0.113.9' }, 'Basic bm9wZTpub3Bl')).status, 401);
+    await flushApiCallLog();
+
+    const rows = await ApiCallLog.findAll({ where: { requestId: { [Op.like]: `${tag}-%` } }, order: [['requestId', 'ASC']] });
+    assert.deepEqual(
+      rows.map((r) => [r.requestId, r.method, r.path, r.status, r.errorCode]),
+      [
+        [`${tag}-1`, 'POST', '/open/v1/metering/charge', 200, null],
+        [`${tag}-2`, 'POST', '/open/v1/metering/charge', 200, 'INSUFFICIENT_POINTS'],
+        [`${tag}-3`, 'POST', '/open/v1/metering/charge', 400, 'VALIDATION_FAILED'],
+        [`${tag}-4`, 'POST', '/open/v1/metering/charge', 401, 'SERVICE_UNAUTHORIZED'],
+      ],
+    );
+    const stored = JSON.stringify(rows.map((r) => r.toJSON()));
+    assert.ok(!stored.includes(key) && !stored.includes(service.secret), 'no API key or service secret in the log');
+  });
+});
