@@ -6,6 +6,7 @@ import { rotateMeteringServiceSecret, setMeteringServiceEnabled } from '../../se
 import { setMiniUserStatus } from '../../server/services/miniUsers/index.js';
 import { findPointsDrift, PointsOperation } from '../../server/services/points/index.js';
 import { startTestServer, type TestServer } from '../support/http.js';
+import { until } from '../support/until.js';
 import { charge, newApi, newKey, newMiniUser, newService, theSuperAdmin, type ServiceCreds } from './fixtures.js';
 
 describe('metering: POST /open/v1/metering/charge', () => {
@@ -186,7 +187,9 @@ describe('metering: POST /open/v1/metering/charge', () => {
 
       await setMiniUserStatus({ userId, frozen: true, actor: await theSuperAdmin() });
       await setApiKeysEnabled({ kind: 'mini_user', userId }, [disabled.id], true);
-      assert.equal((await charge(second.url, service, body(disabled.key))).body.data.reason, 'USER_FROZEN');
+      // The re-enable reaches the second server's cache by pub/sub (within a second); until then a
+      // cached refusal may still answer KEY_DISABLED — a refusal either way, never an allow.
+      await until(async () => (await charge(second.url, service, body(disabled.key))).body.data.reason === 'USER_FROZEN', 'the re-enable to reach the second server', 1000);
     } finally {
       await second.close();
     }

@@ -69,15 +69,7 @@ export async function withConfig<T>(patch: Partial<Config>, fn: () => Promise<T>
   }
 }
 
-/** Waits for a condition that another process or the worker makes true (bounded, not a timing assertion). */
-export async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, tries = 400): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+export { until } from '../support/until.js';
 
 export async function balanceOf(userId: number): Promise<string> {
   const [row] = await db().query<{ balance: string }>('SELECT balance FROM quota_accounts WHERE user_id = :userId', {

@@ -47,13 +47,6 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Polls `check` until it returns a value (mocha's timeout bounds the wait). */
-export async function until<T>(check: () => Promise<T | undefined | false | null>, intervalMs = 50): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { until } from '../support/until.js';
 
 export const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
