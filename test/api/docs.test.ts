@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Router } from 'express';
 import { apiRouter } from '../../server/routes/api/index.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-
-/** Every method + path the /api router actually serves (walking nested routers). */
-function servedRoutes(router: Router): string[] {
-  const out: string[] = [];
-  const walk = (stack: any[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method} ${layer.route.path}`);
-      } else if (layer.handle?.stack) walk(layer.handle.stack);
-    }
-  };
-  walk((router as unknown as { stack: any[] }).stack);
-  return out.filter((r) => !r.includes('/docs'));
-}
+import { documentedRoutes, servedRoutes } from '../support/openApi.js';
 
 describe('OpenAPI document at /api/docs', () => {
   let server: TestServer;
@@ -27,10 +13,7 @@ describe('OpenAPI document at /api/docs', () => {
   it('documents every route the API serves, with request schemas from the zod validators', async () => {
     const doc = await (await fetch(`${server.url}/api/docs/openapi.json`)).json();
     assert.equal(doc.openapi, '3.0.3');
-    const documented = new Set<string>();
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-      for (const method of Object.keys(ops)) documented.add(`${method} ${path.replace(/^\/api/, '').replace(/\{(\w+)\}/g, ':$1')}`);
-    }
+    const documented = documentedRoutes(doc, '/api');
     const served = servedRoutes(apiRouter());
     assert.ok(served.length >= 25, `found ${served.length} routes`);
     for (const route of served) assert.ok(documented.has(route), `${route} is served but not documented`);

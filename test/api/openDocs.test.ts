@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Router } from 'express';
 import { openRouter } from '../../server/routes/open/index.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-
-/** Every method + path the /open router actually serves (walking nested routers). */
-function servedRoutes(router: Router): string[] {
-  const out: string[] = [];
-  const walk = (stack: any[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method} ${layer.route.path}`);
-      } else if (layer.handle?.stack) walk(layer.handle.stack);
-    }
-  };
-  walk((router as unknown as { stack: any[] }).stack);
-  return out.filter((r) => !r.includes('/docs'));
-}
+import { documentedRoutes, servedRoutes } from '../support/openApi.js';
 
 describe('OpenAPI document at /open/docs', () => {
   let server: TestServer;
@@ -27,10 +13,7 @@ describe('OpenAPI document at /open/docs', () => {
   it('documents every route the open API serves, with its authentication, reason codes and response signature', async () => {
     const doc = await (await fetch(`${server.url}/open/docs/openapi.json`)).json();
     assert.equal(doc.openapi, '3.0.3');
-    const documented = new Set<string>();
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-      for (const method of Object.keys(ops)) documented.add(`${method} ${path.replace(/^\/open/, '').replace(/\{(\w+)\}/g, ':$1')}`);
-    }
+    const documented = documentedRoutes(doc, '/open');
     const served = servedRoutes(openRouter());
     assert.ok(served.length >= 3, `found ${served.length} routes`);
     for (const route of served) assert.ok(documented.has(route), `${route} is served but not documented`);
