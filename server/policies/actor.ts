@@ -28,6 +28,8 @@ export function canManageUser(actor: Actor, target: { id: number; role: string; 
   return false;
 }
 
+export const notYourUser = () => forbidden('无权管理该用户', 'NOT_YOUR_USER', 2403);
+
 export function assertCanManageUser(actor: Actor, target: { id: number; role: string; parentId: number | null }): void {
-  if (!canManageUser(actor, target)) throw forbidden('无权管理该用户', 'NOT_YOUR_USER', 2403);
+  if (!canManageUser(actor, target)) throw notYourUser();
 }

@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { QuotaAccount, QuotaLedgerEntry } from '../../models/index.js';
-import { canManageUser, isAgentAdmin, isSuperAdmin } from '../../policies/actor.js';
+import { canManageUser, isSuperAdmin, notYourUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { negate } from './amount.js';
@@ -16,7 +16,7 @@ import {
   scopedIdempotencyKey,
   validAmount,
 } from './command.js';
-import { accountFrozen, accountInactive, notYourUser } from './refusals.js';
+import { accountFrozen, accountInactive } from './refusals.js';
 
 export interface RechargeUserInput extends CommandMeta {
   targetUserId: number;
@@ -49,7 +49,7 @@ export async function rechargeUser(input: RechargeUserInput): Promise<RechargeRe
     async (t) => {
       const { actor } = await currentActor(input, t);
       const target = await findUser(Number(input.targetUserId), t);
-      if (!target || !(isSuperAdmin(actor) || isAgentAdmin(actor)) || !canManageUser(actor, target)) throw notYourUser();
+      if (!target || !canManageUser(actor, target)) throw notYourUser();
       if (target.status === 'frozen') throw accountFrozen('该用户');
       if (target.status !== 'active') throw accountInactive('该用户');
       const system = isSuperAdmin(actor);

@@ -15,6 +15,5 @@ export const transferNotPending = (): AppError => conflict('该转账不在待�
 export const withdrawalNotPending = (): AppError => conflict('该提现申请不在待审核状态', 'WITHDRAWAL_NOT_PENDING', 5015);
 export const transferNotFound = (): AppError => notFound('转账记录不存在', 'TRANSFER_NOT_FOUND', 5016);
 export const withdrawalNotFound = (): AppError => notFound('提现申请不存在', 'WITHDRAWAL_NOT_FOUND', 5017);
-export const notYourUser = (): AppError => forbidden('无权管理该用户', 'NOT_YOUR_USER', 2403);
 export const notAllowed = (message: string): AppError => forbidden(message, 'QUOTA_FORBIDDEN', 5018);
 export const invalidText = (message: string): AppError => badRequest(message, 'INVALID_INPUT', 5019);

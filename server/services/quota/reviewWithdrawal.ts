@@ -1,5 +1,5 @@
 import { Withdrawal } from '../../models/index.js';
-import { canManageUser } from '../../policies/actor.js';
+import { assertCanManageUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { negate, normalize } from './amount.js';
@@ -13,7 +13,7 @@ import {
   runCommand,
   scopedIdempotencyKey,
 } from './command.js';
-import { invalidText, notYourUser, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
+import { invalidText, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
 import { parseDecision } from './reviewTransfer.js';
 import { withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
 
@@ -45,7 +45,7 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
       const peek = Number.isSafeInteger(id) ? await Withdrawal.findByPk(id, { transaction: t }) : null;
       const applicant = peek ? await findUser(peek.userId, t) : null;
       if (!peek || !applicant) throw withdrawalNotFound();
-      if (!canManageUser(actor, applicant)) throw notYourUser();
+      assertCanManageUser(actor, applicant);
       await lockAccounts([applicant.id], t);
       const withdrawal = (await Withdrawal.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
       if (withdrawal.status !== 'pending') throw withdrawalNotPending();
