@@ -22,6 +22,16 @@ function invalidationLog(meter: Meter) {
   return { reach };
 }
 
+/** A meter subscribed to invalidations (closed by the suite's `after`) and a fresh service authenticated on it. */
+async function subscribedMeter(meters: Meter[]): Promise<{ meter: Meter; service: ServiceIdentity }> {
+  const meter = new Meter();
+  meters.push(meter);
+  await meter.invalidations.ready();
+  const creds = await newService();
+  const service = await meter.authenticate(`Basic ${Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64')}`);
+  return { meter, service };
+}
+
 describe('Meter caches and pub/sub invalidation (two processes)', () => {
   const meters: Meter[] = [];
   after(() => Promise.all(meters.map((m) => m.close())));
@@ -55,11 +65,7 @@ describe('Meter caches and pub/sub invalidation (two processes)', () => {
   });
 
   it('bypasses its caches while not subscribed, and starts empty after (re)subscribing', async () => {
-    const meter = new Meter();
-    meters.push(meter);
-    await meter.invalidations.ready();
-    const creds = await newService();
-    const service = await meter.authenticate(`Basic ${Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64')}`);
+    const { meter, service } = await subscribedMeter(meters);
     const userId = await newMiniUser(10);
     const api = await newApi(1);
     const { id, key } = await newKey(userId);
@@ -79,11 +85,7 @@ describe('Meter: the database call decides, whatever the cache says', () => {
   after(() => Promise.all(meters.map((m) => m.close())));
 
   it('re-checks the scope under the user lock: a scope entry gone from the database refuses a key cached as in scope', async () => {
-    const meter = new Meter();
-    meters.push(meter);
-    await meter.invalidations.ready();
-    const creds = await newService();
-    const service = await meter.authenticate(`Basic ${Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64')}`);
+    const { meter, service } = await subscribedMeter(meters);
     const userId = await newMiniUser(10);
     const api = await newApi(1);
     const { key } = await newKey(userId, { scopeAll: false, apiIds: [api.id] });
@@ -97,11 +99,7 @@ describe('Meter: the database call decides, whatever the cache says', () => {
   });
 
   it('expires a due lot inside the charge (expire ledger row) and never spends it', async () => {
-    const meter = new Meter();
-    meters.push(meter);
-    await meter.invalidations.ready();
-    const creds = await newService();
-    const service = await meter.authenticate(`Basic ${Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64')}`);
+    const { meter, service } = await subscribedMeter(meters);
     const userId = await newMiniUser(10, 2); // 5 points expiring in 10 days, 5 in 11 days
     const api = await newApi(4);
     const { key } = await newKey(userId);
