@@ -1,5 +1,6 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { hashToken } from '../identity/tokens.js';
 
 /**
  * API key format: `sh_live_` + 36 base62 characters from a CSPRNG (≈214 bits) + a 6-character
@@ -41,7 +42,7 @@ export function generateApiKey(): GeneratedApiKey {
 
 /** A key is high-entropy, so a plain SHA-256 is a safe lookup hash (no salt or slow hash needed). */
 export function hashApiKey(plaintext: string): string {
-  return createHash('sha256').update(plaintext, 'utf8').digest('hex');
+  return hashToken(plaintext);
 }
 
 /** Shape and checksum only: true does not mean the key exists. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
@@ -6,6 +6,7 @@ import { MeteringService } from '../../models/index.js';
 import { isSuperAdmin, type Actor } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { publishInvalidation } from '../apiKeys/invalidation.js';
+import { hashToken } from '../identity/tokens.js';
 
 /**
  * API services that may charge points (`POST /open/v1/metering/charge`). Each has a public client id
@@ -13,7 +14,7 @@ import { publishInvalidation } from '../apiKeys/invalidation.js';
  * is enough). They authenticate with HTTP Basic: `Authorization: Basic base64(clientId:secret)`.
  */
 export function hashServiceSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hashToken(secret);
 }
 
 export function secretMatches(secret: string, storedHash: string): boolean {
