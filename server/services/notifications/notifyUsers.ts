@@ -1,7 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
-import { AdminUser, Notification, NotificationRecipient, SystemConfig } from '../../models/index.js';
-import { systemConfigDefinitions } from '../systemConfig/definitions.js';
+import { AdminUser, Notification, NotificationRecipient } from '../../models/index.js';
+import { getSettingIn } from '../systemConfig/systemConfig.js';
 import { sendEmail } from '../email/sendEmail.js';
 
 export interface NotifyUsersInput {
@@ -31,7 +31,7 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
   const userIds = [...new Set(input.userIds.filter((id) => Number.isSafeInteger(id)))];
   if (userIds.length === 0) return { notificationId: null, recipients: 0, emails: 0 };
   const work = async (t: Transaction): Promise<NotifyUsersResult> => {
-    const emailOn = input.sendEmail !== false && (await emailEnabled(t));
+    const emailOn = input.sendEmail !== false && (await getSettingIn('notification.email_enabled', t));
     const notification = await Notification.create(
       {
         kind: input.kind ?? 'business',
@@ -64,15 +64,4 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
     return { notificationId: notification.id, recipients: userIds.length, emails };
   };
   return transaction ? work(transaction) : inTransaction(work);
-}
-
-/**
- * Read through the caller's transaction rather than the settings cache: a lookup on another pooled
- * connection while this one is held can exhaust the pool when many commands run at once.
- */
-async function emailEnabled(t: Transaction): Promise<boolean> {
-  const definition = systemConfigDefinitions['notification.email_enabled'];
-  const row = await SystemConfig.findByPk('notification.email_enabled', { attributes: ['value'], transaction: t });
-  const parsed = definition.schema.safeParse(row?.value);
-  return row && parsed.success ? parsed.data : definition.default;
 }

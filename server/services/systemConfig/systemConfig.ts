@@ -23,12 +23,24 @@ export function invalidateSystemConfigCache(): void {
   cache = undefined;
 }
 
-/** The current value of a setting: the stored one when valid, else the default. */
-export async function getSetting<K extends SystemConfigKey>(key: K): Promise<SystemConfigValue<K>> {
+function storedOrDefault<K extends SystemConfigKey>(key: K, stored: unknown): SystemConfigValue<K> {
   const definition = systemConfigDefinitions[key];
-  const stored = (await load()).get(key);
   const parsed = definition.schema.safeParse(stored);
   return (stored !== undefined && parsed.success ? parsed.data : definition.default) as SystemConfigValue<K>;
+}
+
+/** The current value of a setting: the stored one when valid, else the default. */
+export async function getSetting<K extends SystemConfigKey>(key: K): Promise<SystemConfigValue<K>> {
+  return storedOrDefault(key, (await load()).get(key));
+}
+
+/**
+ * As getSetting, read through the caller's transaction rather than the cache: a cache miss would
+ * take a second pooled connection while `t` holds one, which can exhaust the pool under load.
+ */
+export async function getSettingIn<K extends SystemConfigKey>(key: K, t: Transaction): Promise<SystemConfigValue<K>> {
+  const row = await SystemConfig.findByPk(key, { attributes: ['value'], transaction: t });
+  return storedOrDefault(key, row?.value);
 }
 
 export async function getAllSettings(): Promise<Record<SystemConfigKey, unknown>> {
