@@ -246,16 +246,32 @@ export async function expireDueKeys(limit = 5000): Promise<number> {
         { replacements: { limit, status }, type: QueryTypes.SELECT },
       );
       total += rows.length;
-      if (rows.length) {
-        await publishInvalidation({ codes: rows.map((r) => r.code) });
-        for (const r of rows) {
-          await emitCardKeyEvent({ event: 'expired', projectId: r.project_id, cardKeyId: r.id, code: r.code, data: { expires_at: r.expires_at.toISOString() } }).catch(
-            (err) => logger().error({ err }, 'expired event failed'),
-          );
-        }
-      }
+      await announceExpired(rows);
       if (rows.length < limit) break;
     }
   }
   return total;
+}
+
+/** Expiry on read: the key is past its end, so record it now rather than waiting for the worker. */
+export async function expireKeysNow(ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await db().query<ChangedKey & { expires_at: Date }>(
+    `UPDATE card_keys SET status = 'expired', updated_at = now()
+      WHERE id = ANY(:ids::bigint[]) AND status IN ('active', 'unused') AND expires_at <= now()
+      RETURNING id, code, project_id, agent_id, activated_at, expires_at`,
+    { replacements: { ids: `{${ids.join(',')}}` }, type: QueryTypes.SELECT },
+  );
+  await announceExpired(rows);
+}
+
+/** Drops newly expired keys from every cache and sends their `expired` callbacks. */
+async function announceExpired(rows: Array<ChangedKey & { expires_at: Date }>): Promise<void> {
+  if (rows.length === 0) return;
+  await publishInvalidation({ codes: rows.map((r) => r.code) });
+  for (const r of rows) {
+    await emitCardKeyEvent({ event: 'expired', projectId: r.project_id, cardKeyId: r.id, code: r.code, data: { expires_at: r.expires_at.toISOString() } }).catch(
+      (err) => logger().error({ err }, 'expired event failed'),
+    );
+  }
 }

@@ -1,11 +1,8 @@
-import { QueryTypes } from 'sequelize';
-import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
 import type { ProjectCredentials } from '../projects/projectCredentials.js';
-import { emitCardKeyEvent } from './events.js';
-import { publishInvalidation } from './invalidation.js';
 import { bindDevice, type BoundKey } from './activation.js';
 import { getKeyState, loadKeyState, peekKeyState, type KeyState } from './keyCache.js';
+import { expireKeysNow } from './lifecycle.js';
 import { markLastVerifiedWritten, recordActivationNotice, recordVerification } from './verificationLog.js';
 
 export type VerifyReason =
@@ -50,22 +47,6 @@ function decide(state: KeyState, deviceId: string, now: number): VerifyReason | 
   if (isPastExpiry(state, now)) return 'EXPIRED';
   if (state.status === 'active') return state.deviceId === deviceId ? 'OK' : 'DEVICE_MISMATCH';
   return 'BIND';
-}
-
-/** Expiry on read: the key is past its end, so record it now rather than waiting for the worker. */
-export async function expireKeysNow(ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  const rows = await db().query<{ id: number; code: string; project_id: number; agent_id: number; expires_at: Date }>(
-    `UPDATE card_keys SET status = 'expired', updated_at = now()
-      WHERE id = ANY(:ids::bigint[]) AND status IN ('active', 'unused') AND expires_at <= now()
-      RETURNING id, code, project_id, agent_id, expires_at`,
-    { replacements: { ids: `{${ids.join(',')}}` }, type: QueryTypes.SELECT },
-  );
-  if (rows.length === 0) return;
-  await publishInvalidation({ codes: rows.map((r) => r.code) });
-  for (const r of rows) {
-    await emitCardKeyEvent({ event: 'expired', projectId: r.project_id, cardKeyId: r.id, code: r.code, data: { expires_at: r.expires_at.toISOString() } });
-  }
 }
 
 export async function verifyCardKey(project: ProjectCredentials, req: VerifyRequest): Promise<VerifyOutcome> {
