@@ -119,7 +119,7 @@ async function checkGuard(ip: string, appKey: string | null, nonce: string | nul
 
 /**
  * Rate limits (per IP, per app key), app key, timestamp window, HMAC signature (current secret, or
- * the previous one during its grace period) and single-use nonce. The three Redis checks run in parallel.
+ * the previous one during its grace period) and single-use nonce. The Redis checks are one script call.
  */
 export function signedRequest(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
