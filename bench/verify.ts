@@ -9,12 +9,13 @@
  */
 import './env.js';
 import { spawn } from 'node:child_process';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { QueryTypes } from 'sequelize';
+import { signRequest } from '../examples/client/cardKeyClient.js';
 import { db } from '../server/db/index.js';
 import { generateCardKeys } from '../server/services/cardKeys/generateCardKeys.js';
 import { closeBenchDatabase, codesOfBatch, fmt, makeBenchWorld, openBenchDatabase } from './setup.js';
@@ -49,8 +50,7 @@ function signer(appKey: string, appSecret: string) {
     const body = JSON.stringify({ card_key: code, device_id: deviceId });
     const timestamp = String(Date.now());
     const nonce = randomBytes(12).toString('hex');
-    const hash = createHash('sha256').update(body).digest('hex');
-    const signature = createHmac('sha256', appSecret).update(`POST\n${VERIFY_PATH}\n${timestamp}\n${nonce}\n${hash}`).digest('hex');
+    const signature = signRequest(appSecret, 'POST', VERIFY_PATH, timestamp, nonce, body);
     return {
       method: 'POST',
       path: VERIFY_PATH,
