@@ -18,4 +18,3 @@ export class WechatError extends Error {
 }
 
 export const paymentNotConfigured = () => new AppError(503, 6503, 'PAYMENT_NOT_CONFIGURED', '微信支付暂未开通，请稍后再试');
-export const wechatUnavailable = () => new AppError(502, 6502, 'WECHAT_UNAVAILABLE', '微信服务暂时不可用，请稍后再试');
