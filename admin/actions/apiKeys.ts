@@ -1,11 +1,10 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { config } from '../../server/config.js';
 import { allowAction } from '../../server/policies/access.js';
 import { apiCatalogChanged } from '../../server/services/apiKeys/catalog.js';
 import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
 import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * Back-office actions on API keys and metering services (super admin only): 禁用 / 启用 any user's
@@ -18,17 +17,11 @@ allowAction('meta_auth_key', 'enableKey', ['super_admin']);
 allowAction('metering_services', 'registerService', ['super_admin']);
 allowAction('metering_services', 'rotateSecret', ['super_admin']);
 
-function ipOf(request: ActionRequest): string | null {
-  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
-  const forwarded = req.headers?.['x-forwarded-for'];
-  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
-  return req.socket?.remoteAddress ?? null;
-}
 
 const adminActor = (request: ActionRequest, context: ActionContext) => ({
   kind: 'admin' as const,
   admin: sessionActor(context),
-  ip: ipOf(request),
+  ip: requestIp(request),
 });
 
 // A form (not a bare button): AdminJS calls button-only actions with GET, and a GET changes nothing.
@@ -81,7 +74,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       if (request.method !== 'post') return {};
       const name = String((request.payload ?? {}).name ?? '');
-      const creds = await registerMeteringService(sessionActor(context), { name }, ipOf(request));
+      const creds = await registerMeteringService(sessionActor(context), { name }, requestIp(request));
       return { notice: { message: credentialsNotice(creds), type: 'success' } };
     },
   },
@@ -98,7 +91,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
-      const creds = await rotateMeteringServiceSecret(sessionActor(context), Number(record.id()), ipOf(request));
+      const creds = await rotateMeteringServiceSecret(sessionActor(context), Number(record.id()), requestIp(request));
       return { record: record.toJSON(context.currentAdmin), notice: { message: credentialsNotice(creds), type: 'success' } };
     },
   },

@@ -10,7 +10,7 @@ import { exportDownload, getExportStatus, requestCardKeyExport, type ExportForma
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * Card-key actions of the back office: 生成卡密, 导出, 解绑, 禁用/启用 (one or many), and the batch
@@ -25,7 +25,6 @@ allowAction('callback_deliveries', 'replay', ['super_admin']);
 
 type Params = Record<string, unknown>;
 const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
-const ipOf = (request: ActionRequest): string | null => (request as ActionRequest & { ip?: string }).ip ?? null;
 const idOf = (context: ActionContext) => Number(context.record!.id());
 const paramsOf = (context: ActionContext) => (context.record?.params ?? {}) as Params;
 const done = (context: ActionContext, message: string, resourceId: string): ActionResponse => ({
@@ -133,7 +132,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
         validityLabel: String(p.validityLabel ?? ''),
         count: Number(p.count),
         memo: typeof p.memo === 'string' ? p.memo : null,
-        ip: ipOf(request),
+        ip: requestIp(request),
       });
       return {
         notice: { message: async ? `批次 #${batch.id} 已扣除 ${batch.totalCost} 额度，正在后台生成 ${batch.count} 张卡密` : `已生成 ${batch.count} 张卡密（批次 #${batch.id}），扣除 ${batch.totalCost} 额度`, type: 'success' },
@@ -174,7 +173,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     isAccessible: (context) => signedIn(context) && statusIs(context, 'active'),
     custom: { title: '解绑设备', description: '清除绑定设备，卡密可在新设备上重新激活；有效期不重置，解绑次数和间隔受项目规则限制。', submitLabel: '确认解绑', fields: [], summary: [{ label: '卡密', path: 'code' }, { label: '设备', path: 'deviceId' }] },
     handler: async (request, _response, context) => {
-      await unbindCardKey({ actor: sessionActor(context), cardKeyId: idOf(context), ip: ipOf(request) });
+      await unbindCardKey({ actor: sessionActor(context), cardKeyId: idOf(context), ip: requestIp(request) });
       return done(context, '已解绑', 'card_keys');
     },
   },
@@ -185,7 +184,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     isAccessible: (context) => signedIn(context) && statusIs(context, 'unused', 'active', 'expired'),
     custom: { title: '禁用卡密', description: '禁用后验证接口立即返回 DISABLED。', submitLabel: '确认禁用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: async (request, _response, context) => {
-      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: false, ip: ipOf(request) });
+      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: false, ip: requestIp(request) });
       return done(context, '已禁用', 'card_keys');
     },
   },
@@ -196,7 +195,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     isAccessible: (context) => signedIn(context) && statusIs(context, 'disabled'),
     custom: { title: '启用卡密', submitLabel: '确认启用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: async (request, _response, context) => {
-      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: true, ip: ipOf(request) });
+      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: true, ip: requestIp(request) });
       return done(context, '已启用', 'card_keys');
     },
   },
@@ -207,7 +206,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     custom: { title: '批量禁用', submitLabel: '确认禁用', fields: [] },
     handler: async (request, _response, context) => {
       const ids = (context.records ?? []).map((r) => Number(r.id()));
-      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: false, ip: ipOf(request) });
+      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: false, ip: requestIp(request) });
       return { notice: { message: `已禁用 ${n} 张卡密`, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId: 'card_keys' }) };
     },
   },
@@ -218,7 +217,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     custom: { title: '批量启用', submitLabel: '确认启用', fields: [] },
     handler: async (request, _response, context) => {
       const ids = (context.records ?? []).map((r) => Number(r.id()));
-      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: true, ip: ipOf(request) });
+      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: true, ip: requestIp(request) });
       return { notice: { message: `已启用 ${n} 张卡密`, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId: 'card_keys' }) };
     },
   },
@@ -232,7 +231,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     isAccessible: (context) => signedIn(context) && statusIs(context, 'completed'),
     custom: { title: '禁用整个批次', description: '批次内所有未作废的卡密将被禁用。', submitLabel: '确认禁用', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '数量', path: 'count' }] },
     handler: async (request, _response, context) => {
-      const n = await disableBatch({ actor: sessionActor(context), batchId: idOf(context), ip: ipOf(request) });
+      const n = await disableBatch({ actor: sessionActor(context), batchId: idOf(context), ip: requestIp(request) });
       return done(context, `已禁用 ${n} 张卡密`, 'card_key_batches');
     },
   },
@@ -243,7 +242,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
     custom: { title: '延长批次有效期', description: '批次内所有限时卡密的有效期延长指定天数（已激活的顺延到期时间）。', submitLabel: '确认延长', fields: [{ name: 'days', label: '延长天数', required: true, placeholder: '例如 30' }] },
     handler: async (request, _response, context) => {
-      const n = await extendBatch({ actor: sessionActor(context), batchId: idOf(context), days: Number(payloadOf(request).days), ip: ipOf(request) });
+      const n = await extendBatch({ actor: sessionActor(context), batchId: idOf(context), days: Number(payloadOf(request).days), ip: requestIp(request) });
       return done(context, `已延长 ${n} 张卡密`, 'card_key_batches');
     },
   },
@@ -254,7 +253,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
     custom: { title: '作废未使用的卡密并退款', description: '从未激活过的卡密将作废，其额度按批次单价退回代理账户。', submitLabel: '确认作废', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '单价', path: 'unitPrice' }] },
     handler: async (request, _response, context) => {
-      const r = await revokeUnusedKeys({ actor: sessionActor(context), batchId: idOf(context), ip: ipOf(request) });
+      const r = await revokeUnusedKeys({ actor: sessionActor(context), batchId: idOf(context), ip: requestIp(request) });
       return done(context, `已作废 ${r.revoked} 张卡密，退回 ${r.refund} 额度`, 'card_key_batches');
     },
   },

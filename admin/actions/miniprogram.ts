@@ -1,5 +1,4 @@
 import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
-import { config } from '../../server/config.js';
 import { inTransaction } from '../../server/db/index.js';
 import { MiniUser } from '../../server/models/index.js';
 import { allowAction } from '../../server/policies/access.js';
@@ -9,7 +8,7 @@ import { adminQueryWechat, adminRefundOrder, OrderStatus } from '../../server/se
 import { adjustPoints } from '../../server/services/points/index.js';
 import { WechatError } from '../../server/wechat/errors.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * Back-office actions of the mini-program business (super admin only): 向微信查询 / 标记退款 on
@@ -33,12 +32,6 @@ const DAY_MS = 86_400_000;
 // Same "long-term" expiry as a redeemed card key without a duration.
 const NO_EXPIRY = new Date('2099-12-31T15:59:59Z');
 
-function ipOf(request: ActionRequest): string | null {
-  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
-  const forwarded = req.headers?.['x-forwarded-for'];
-  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
-  return req.socket?.remoteAddress ?? null;
-}
 
 const refuse = (message: string, type = 'not_applicable', field?: string) =>
   new ValidationError(field ? { [field]: { message } } : {}, { message, type });
@@ -107,7 +100,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
       const { id, params } = recordOf(context);
       if (!params.wxPrepayId) throw refuse('该订单尚未发起微信支付，微信没有这笔交易，无需查询');
       const before = Number(params.paymentStatus);
-      const after = await atWechat(() => adminQueryWechat({ orderId: id, actor: sessionActor(context), ip: ipOf(request) ?? undefined }));
+      const after = await atWechat(() => adminQueryWechat({ orderId: id, actor: sessionActor(context), ip: requestIp(request) ?? undefined }));
       const outcome =
         after.paymentStatus === before
           ? `订单状态未变（${STATUS_LABELS[before]}）`
@@ -132,7 +125,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
       const status = Number(params.paymentStatus);
       if (status !== OrderStatus.paid) throw refuse(`只有已支付的订单可以退款（当前：${STATUS_LABELS[status] ?? status}）`);
       const reason = requiredText(payloadOf(request).reason, 'reason', '退款原因');
-      const result = await atWechat(() => adminRefundOrder({ orderId: id, reason, actor: sessionActor(context), ip: ipOf(request) ?? undefined }));
+      const result = await atWechat(() => adminRefundOrder({ orderId: id, reason, actor: sessionActor(context), ip: requestIp(request) ?? undefined }));
       return done(
         context,
         'meta_order',
@@ -163,7 +156,7 @@ const statusAction = (frozen: boolean): DomainAction => ({
     const isFrozen = Number(params.status) === 0;
     if (frozen && isFrozen) throw refuse('该用户已是冻结状态');
     if (!frozen && !isFrozen) throw refuse('该用户未被冻结，无需解冻');
-    await setMiniUserStatus({ userId: id, frozen, actor: sessionActor(context), ip: ipOf(request) ?? undefined });
+    await setMiniUserStatus({ userId: id, frozen, actor: sessionActor(context), ip: requestIp(request) ?? undefined });
     return done(context, 'meta_user', id, frozen ? '用户已冻结，其登录凭证已全部失效' : '用户已解冻', await reload(context, id));
   },
 });
@@ -210,7 +203,7 @@ export const miniUserAdminActions: Record<string, DomainAction> = {
       const memo = requiredText(p.memo, 'memo', '备注');
       const expiresAt = delta > 0 ? parseExpiry(p.expiresInDays) : undefined;
       const actor = sessionActor(context);
-      const ip = ipOf(request);
+      const ip = requestIp(request);
       const { balance } = await inTransaction(async (t) => {
         // The user row is locked first, as every points change does, so "before" is exact.
         const before = await MiniUser.findByPk(id, { attributes: ['id', 'totalPoints'], transaction: t, lock: t.LOCK.UPDATE });

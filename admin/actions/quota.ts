@@ -1,5 +1,4 @@
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON } from 'adminjs';
-import { config } from '../../server/config.js';
 import { allowAction, actorFromSession } from '../../server/policies/access.js';
 import { QuotaAccount } from '../../server/models/index.js';
 import { canManageUser, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
@@ -12,7 +11,7 @@ import {
   transferQuota,
 } from '../../server/services/quota/index.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
@@ -31,18 +30,12 @@ allowAction('withdrawals', 'cancel', ['agent_admin', 'agent']);
 
 type Params = Record<string, unknown>;
 
-function ipOf(request: ActionRequest): string | null {
-  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
-  const forwarded = req.headers?.['x-forwarded-for'];
-  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
-  return req.socket?.remoteAddress ?? null;
-}
 
 const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const meta = (request: ActionRequest, context: ActionContext) => ({
   actor: sessionActor(context),
-  ip: ipOf(request),
+  ip: requestIp(request),
   idempotencyKey: text(payloadOf(request).idempotencyKey) ?? null,
 });
 

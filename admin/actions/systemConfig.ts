@@ -1,10 +1,9 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { config } from '../../server/config.js';
 import { allowAction } from '../../server/policies/access.js';
 import { systemConfigDefinitions, type SystemConfigKey } from '../../server/services/systemConfig/definitions.js';
 import { coerceSettingInput, settingKind, updateSetting, type SettingKind } from '../../server/services/systemConfig/systemConfig.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * 修改 on a system setting (super admin only): a form suited to the setting's type, validated
@@ -49,12 +48,6 @@ const settingForms: Record<string, SettingFormSpec> = Object.fromEntries(
   ]),
 );
 
-function ipOf(request: ActionRequest): string | undefined {
-  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
-  const forwarded = req.headers?.['x-forwarded-for'];
-  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
-  return req.socket?.remoteAddress;
-}
 
 const shown = (value: unknown): string => (value === true ? '开启' : value === false ? '关闭' : JSON.stringify(value));
 
@@ -69,7 +62,7 @@ export const systemConfigActions: Record<string, DomainAction> = {
       const key = String(context.record!.id());
       const before = context.record!.params.value;
       const raw = coerceSettingInput(key, (request.payload ?? {}).value);
-      await updateSetting(key, raw, sessionActor(context), ipOf(request));
+      await updateSetting(key, raw, sessionActor(context), requestIp(request) ?? undefined);
       const record = (await context.resource.findOne(key, context)) ?? context.record!;
       return {
         record: record.toJSON(context.currentAdmin),

@@ -9,6 +9,7 @@ import {
   type ResourceWithOptions,
 } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
+import { config } from '../../server/config.js';
 import { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
@@ -65,6 +66,17 @@ export function sessionActor(context: ActionContext): Actor {
   const actor = actorFromSession(context.currentAdmin);
   if (!actor) throw new ValidationError({}, { message: '请先登录', type: 'unauthenticated' });
   return actor;
+}
+
+/**
+ * The client's address for audit rows. AdminJS hands actions a spread copy of the Express request,
+ * which keeps `headers` and `socket` but loses the `req.ip` getter, so trust-proxy is applied here.
+ */
+export function requestIp(request: ActionRequest): string | null {
+  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
+  const forwarded = req.headers?.['x-forwarded-for'];
+  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
+  return req.socket?.remoteAddress ?? null;
 }
 
 /** Domain errors (AppError) and bad input become a message on the page instead of a 500. */
