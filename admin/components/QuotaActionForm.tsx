@@ -1,25 +1,8 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
 import { ApiClient, type ActionProps } from 'adminjs';
+import type { FormSpec } from './shared/formSpec';
 import { useActionSubmit } from './shared/useActionSubmit';
-
-interface Field {
-  name: string;
-  label: string;
-  type?: 'text' | 'textarea' | 'select';
-  required?: boolean;
-  placeholder?: string;
-  options?: Array<{ value: string; label: string }>;
-}
-
-interface FormSpec {
-  title: string;
-  description?: string;
-  submitLabel: string;
-  fields: Field[];
-  /** Record params shown above the form (label → param path). */
-  summary?: Array<{ label: string; path: string }>;
-}
 
 const api = new ApiClient();
 

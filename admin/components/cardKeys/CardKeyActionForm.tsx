@@ -1,20 +1,10 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
 import { ApiClient, type ActionProps } from 'adminjs';
+import type { Field as BaseField, FormSpec as BaseFormSpec, Option } from '../shared/formSpec';
 import { useActionSubmit, type ActionAnswer as BaseAnswer } from '../shared/useActionSubmit';
 
-interface Option {
-  value: string;
-  label: string;
-}
-
-interface Field {
-  name: string;
-  label: string;
-  type?: 'text' | 'textarea' | 'select';
-  required?: boolean;
-  placeholder?: string;
-  options?: Option[];
+interface Field extends BaseField {
   /** Options loaded from the action's GET answer (`options[optionsKey]`); with `dependsOn`, `options[optionsKey + ':' + value of that field]`. */
   optionsKey?: string;
   dependsOn?: string;
@@ -22,13 +12,8 @@ interface Field {
   fromFilter?: string;
 }
 
-interface FormSpec {
-  title: string;
-  description?: string;
-  submitLabel: string;
-  fields: Field[];
+interface FormSpec extends BaseFormSpec<Field> {
   loadOptions?: boolean;
-  summary?: Array<{ label: string; path: string }>;
 }
 
 interface ActionAnswer extends BaseAnswer {
