@@ -28,7 +28,7 @@ describe('mini-program actions in the back office (AdminJS HTTP API, WeChat simu
 
   before(async () => {
     w = await startWorld();
-    db(); // initialises the models in this module graph before AdminJS inspects them
+    db(); // the fixtures below use the models
     pkgId = (await seedPackage({ price: '50.00', points: 600 })).pkg.id;
     rootId = (await createAdminUser({ username: 'mp_root', password: PASSWORD, role: 'super_admin' })).id;
     const agentAdmin = await createAdminUser({ username: 'mp_agentadmin', password: PASSWORD, role: 'agent_admin' });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { db } from '../../server/db/index.js';
 import { AdminUser } from '../../server/models/index.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
 import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
@@ -21,7 +20,6 @@ describe('identity in a browser (register, verify, login, forgot, reset)', funct
   const errors: string[] = [];
 
   before(async () => {
-    db();
     mail = await startMailDelivery();
     world = await startBrowserWorld();
     ({ server, browser } = world);
