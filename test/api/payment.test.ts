@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { MiniUser, Order, PointsLot, PurchaseRecord, WechatPayment } from '../../server/models/index.js';
 import { adminQueryWechat, adminRefundOrder, closeExpiredOrders } from '../../server/services/orders/index.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { assertPointsBooksBalance, eventually, seedPackage, startWorld, type World } from './support.js';
+import { until } from '../support/until.js';
+import { assertPointsBooksBalance, seedPackage, startWorld, type World } from './support.js';
 
 const require = createRequire(import.meta.url);
 const { Rsa, Formatter } = require('wechatpay-axios-plugin') as {
@@ -128,7 +129,7 @@ describe('orders paid with WeChat Pay, end to end against the simulator', () => 
     const realUrl = tx.notify_url;
     tx.notify_url = `${w.server.url}/api/nowhere`;
     w.sim.pay(order.orderNo);
-    await eventually(async () => w.sim.deliveriesFor(order.orderNo).length >= 2, 'two failed deliveries');
+    await until(() => w.sim.deliveriesFor(order.orderNo).length >= 2, 'two failed deliveries');
     tx.notify_url = realUrl;
     await w.sim.settled();
     const statuses = w.sim.deliveriesFor(order.orderNo).map((d) => d.status);

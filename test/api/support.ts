@@ -139,12 +139,3 @@ export async function seedPackage(opts: {
 export async function assertPointsBooksBalance(): Promise<void> {
   assert.deepEqual(await findPointsDrift(), [], 'total_points = sum of unexpired lot remainders = last ledger balance');
 }
-
-/** Polls a condition without timing assertions (bounded so a bug fails instead of hanging). */
-export async function eventually(check: () => Promise<boolean>, what: string, attempts = 400): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`never happened: ${what}`);
-}
