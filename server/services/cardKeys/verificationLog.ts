@@ -57,7 +57,11 @@ export async function flushVerificationLog(): Promise<void> {
 
 async function notifyActivations(notices: ActivationNotice[]): Promise<void> {
   const byAgent = new Map<number, ActivationNotice[]>();
-  for (const n of notices) byAgent.set(n.agentId, [...(byAgent.get(n.agentId) ?? []), n]);
+  for (const n of notices) {
+    const list = byAgent.get(n.agentId);
+    if (list) list.push(n);
+    else byAgent.set(n.agentId, [n]);
+  }
   for (const [agentId, list] of byAgent) {
     const shown = list.slice(0, 20).map((n) => `${n.code}（${n.projectName}，${n.expiresAt ? `到期 ${new Date(n.expiresAt).toISOString()}` : '永久'}）`);
     await notifyUsers({
