@@ -12,7 +12,8 @@ for (const action of ['freeze', 'unfreeze', 'unlock']) allowAction('admin_users'
 type Command = (actor: Actor, userId: number, props: { ip?: string | null }) => Promise<AdminUser>;
 type Params = Record<string, unknown>;
 
-const manageable = (context: ActionContext, when: (p: Params) => boolean): boolean => {
+/** Whether the session's admin may manage the admin user this record is (synchronous, for `isAccessible`), and `when` holds. */
+export const manageable = (context: ActionContext, when: (p: Params) => boolean = () => true): boolean => {
   const actor = actorFromSession(context.currentAdmin);
   const p = context.record?.params as Params | undefined;
   if (!actor || !p) return false;

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON } from 'adminjs';
 import { allowAction, actorFromSession } from '../../server/policies/access.js';
 import { QuotaAccount } from '../../server/models/index.js';
-import { canManageUser, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
+import { isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import {
   cancelWithdrawal,
   rechargeUser,
@@ -12,6 +12,7 @@ import {
 } from '../../server/services/quota/index.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { manageable } from './identity.js';
 
 /**
  * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
@@ -51,8 +52,6 @@ const when = (context: ActionContext, check: (actor: Actor, params: Params) => b
   return !!actor && !!params && check(actor, params);
 };
 
-const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
-
 const decisionField = {
   name: 'decision',
   label: '审核结果',
@@ -80,8 +79,7 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'DollarSign',
     component: QuotaActionForm,
-    isAccessible: (context) =>
-      when(context, (actor, p) => canManageUser(actor, { id: Number(p.id), role: String(p.role), parentId: num(p.parentId) })),
+    isAccessible: (context) => manageable(context),
     custom: {
       title: '充值',
       description: '超级管理员充值为系统充值；代理管理员充值将从您自己的额度中扣除。',
