@@ -42,7 +42,7 @@ type DrawOutcome =
   | { outcome: 'no_user' };
 
 /** A purchase_record row as `to_jsonb` writes it (snake_case, timestamps as text) → the model. */
-export function purchaseRecordFromJson(json: Record<string, unknown>): PurchaseRecord {
+function purchaseRecordFromJson(json: Record<string, unknown>): PurchaseRecord {
   const values: Record<string, unknown> = {};
   for (const [name, attribute] of Object.entries(PurchaseRecord.getAttributes())) {
     const value = json[attribute.field ?? name] ?? null;

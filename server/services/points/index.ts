@@ -4,7 +4,6 @@ export { expireLots, expireUserLots } from './expireLots.js';
 export { revokeOrderPoints } from './revokeOrderPoints.js';
 export { adjustPoints } from './adjustPoints.js';
 export { getPointsSummary, listPointsRecords, type PointsSummary, type PointsRecordView } from './pointsSummary.js';
-export { lockUserForPoints } from './lockUser.js';
 export {
   InsufficientPointsError,
   PointsOperation,

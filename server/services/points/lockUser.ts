@@ -2,7 +2,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { notFound } from '../../errors.js';
 import { MiniUser } from '../../models/index.js';
 
-export interface LockedUser {
+interface LockedUser {
   id: string;
   totalPoints: number;
   status: number;
