@@ -1,8 +1,8 @@
-import { Sequelize } from 'sequelize';
 import { notFound } from '../../errors.js';
 import { inTransaction } from '../../db/index.js';
 import { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
+import { usernameIs } from '../users/createAdminUser.js';
 import { assertPasswordPolicy, hashPassword } from '../users/password.js';
 import { generatePassword } from './generatePassword.js';
 
@@ -19,7 +19,7 @@ export async function resetAdminPassword(props: {
   const passwordHash = await hashPassword(password);
   return inTransaction(async (t) => {
     const user = await AdminUser.findOne({
-      where: Sequelize.where(Sequelize.fn('lower', Sequelize.col('username')), props.username.trim().toLowerCase()),
+      where: usernameIs(props.username),
       transaction: t,
       lock: t.LOCK.UPDATE,
     });

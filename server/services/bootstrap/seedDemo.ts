@@ -19,7 +19,7 @@ import { createProject } from '../projects/createProject.js';
 import { grantAuthorization } from '../projects/authorizations.js';
 import { applyQuotaChanges } from '../quota/ledger.js';
 import { ensureDefaultSettings } from '../systemConfig/systemConfig.js';
-import { createAdminUser, type Role } from '../users/createAdminUser.js';
+import { createAdminUser, usernameIs, type Role } from '../users/createAdminUser.js';
 import { hashPassword, verifyPassword } from '../users/password.js';
 
 export const DEFAULT_SEED_PASSWORD = 'Seahorse2026';
@@ -48,8 +48,7 @@ export interface SeedDemoReport {
   project?: { appKey: string; appSecret?: string };
 }
 
-const byUsername = (username: string) =>
-  AdminUser.findOne({ where: Sequelize.where(Sequelize.fn('lower', Sequelize.col('username')), username.toLowerCase()) });
+const byUsername = (username: string) => AdminUser.findOne({ where: usernameIs(username) });
 
 /** Demo users with the seed password. An existing user keeps its row; only a wrong password is replaced. */
 async function seedUsers(password: string, created: string[]): Promise<Map<string, AdminUser>> {

@@ -6,6 +6,7 @@ import { AdminUser, LoginLog } from '../../models/index.js';
 import { redis, redisKey } from '../../redis.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
+import { usernameIs } from '../users/createAdminUser.js';
 import { verifyAgainstDecoy, verifyPassword } from '../users/password.js';
 import { checkCaptcha } from './captcha.js';
 import { formatLocalTime } from './format.js';
@@ -104,7 +105,7 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
     getSetting('security.login_lock_after'),
     getSetting('security.login_lock_minutes'),
   ]);
-  const user = await AdminUser.findOne({ where: db().where(db().fn('lower', db().col('username')), username.toLowerCase()) });
+  const user = await AdminUser.findOne({ where: usernameIs(username) });
   const state: FailureState = user ? { count: user.failedLoginCount, lockedUntil: user.lockedUntil } : await unknownState(username);
   const userId = user?.id ?? null;
 

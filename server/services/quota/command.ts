@@ -4,7 +4,7 @@ import { inTransaction } from '../../db/index.js';
 import { badRequest, unauthorized, isAppError } from '../../errors.js';
 import { AdminUser, QuotaLedgerEntry } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
-import type { Role } from '../users/createAdminUser.js';
+import { usernameIs, type Role } from '../users/createAdminUser.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { normalize, parseAmount } from './amount.js';
 import { accountFrozen, invalidText } from './refusals.js';
@@ -80,10 +80,9 @@ export async function findUser(id: number, t: Transaction): Promise<AccountUser 
 }
 
 export async function findUserByUsername(username: string, t: Transaction): Promise<AccountUser | null> {
-  const s = AdminUser.sequelize!;
   const user = await AdminUser.findOne({
     attributes: [...USER_COLUMNS],
-    where: s.where(s.fn('lower', s.col('username')), username.trim().toLowerCase()),
+    where: usernameIs(username),
     transaction: t,
   });
   return user ? toAccountUser(user) : null;

@@ -15,6 +15,14 @@ export const usernameSchema = z
   .regex(/^[A-Za-z0-9_]{3,32}$/, '用户名为 3-32 位字母、数字或下划线');
 export const emailSchema = z.string().trim().toLowerCase().email('邮箱格式不正确').max(254);
 
+// Usernames and emails are unique regardless of case; every lookup by either goes through these.
+const lowerEquals = (column: 'username' | 'email', value: string) => {
+  const s = AdminUser.sequelize!;
+  return s.where(s.fn('lower', s.col(column)), value.trim().toLowerCase());
+};
+export const usernameIs = (username: string) => lowerEquals('username', username);
+export const emailIs = (email: string) => lowerEquals('email', email);
+
 export interface CreateAdminUserProps {
   username: string;
   password: string;
@@ -50,8 +58,8 @@ export async function createAdminUser(props: CreateAdminUserProps, transaction?:
     const clash = await AdminUser.findOne({
       where: {
         [Op.or]: [
-          AdminUser.sequelize!.where(AdminUser.sequelize!.fn('lower', AdminUser.sequelize!.col('username')), username.data.toLowerCase()),
-          ...(email ? [AdminUser.sequelize!.where(AdminUser.sequelize!.fn('lower', AdminUser.sequelize!.col('email')), email)] : []),
+          usernameIs(username.data),
+          ...(email ? [emailIs(email)] : []),
         ],
       },
       transaction: t,
