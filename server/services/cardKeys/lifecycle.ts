@@ -126,9 +126,8 @@ export async function unbindCardKey(input: { actor: Actor; cardKeyId: number; ip
 }
 
 async function lockBatch(actor: Actor, batchId: number, t: Transaction): Promise<CardKeyBatch> {
-  const scope = visibleUserIdsSql(actor);
   const rows = await db().query<{ id: number }>(
-    `SELECT id FROM card_key_batches WHERE id = :id ${scope ? `AND agent_id IN ${scope}` : ''} FOR UPDATE`,
+    `SELECT id FROM card_key_batches WHERE id = :id ${scopeClause(actor)} FOR UPDATE`,
     { replacements: { id: batchId }, type: QueryTypes.SELECT, transaction: t },
   );
   if (!rows[0]) throw notFound('批次不存在', 'BATCH_NOT_FOUND', 3434);
