@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { Order } from '../../models/index.js';
+import { toCents } from '../quota/amount.js';
 
 /** `meta_order.payment_status`. */
 export const OrderStatus = { pending: 0, paid: 1, closed: 2, refunded: 3 } as const;
@@ -61,6 +62,5 @@ export const orderExpired = () => new AppError(409, 4410, 'ORDER_EXPIRED', 'шовх
 
 /** WeChat wants integer fen; our amounts are exact NUMERIC strings. */
 export function amountToFen(amount: string): number {
-  const [whole, frac = ''] = amount.split('.');
-  return Number(whole) * 100 + Number(frac.padEnd(2, '0').slice(0, 2));
+  return Number(toCents(amount));
 }
