@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
-import { db } from '../../server/db/index.js';
 import { AdminUser, OperationLog } from '../../server/models/index.js';
 import { freezeUser, unfreezeUser } from '../../server/services/identity/freezeUser.js';
 import { AdminClient } from '../admin/client.js';
@@ -10,8 +9,6 @@ import { makeUser } from './support.js';
 describe('identity: freezing a user', () => {
   let srv: TestServer;
   before(async () => {
-    // mountAdmin builds resources from the models, which db() initialises.
-    db();
     srv = await startTestServer({ mountAdmin });
   });
   after(() => srv.close());

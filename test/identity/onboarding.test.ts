@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
-import { db } from '../../server/db/index.js';
 import { AdminUser, OperationLog } from '../../server/models/index.js';
 import { onboardAgent } from '../../server/services/identity/onboardAgent.js';
 import { AdminClient } from '../admin/client.js';
@@ -16,8 +15,6 @@ describe('identity: agent onboarding by an agent admin and the forced password c
   before(async () => {
     mail = await startMailDelivery();
     mailbox = mail.mailbox;
-    // mountAdmin builds resources from the models, which db() initialises.
-    db();
     srv = await startTestServer({ mountAdmin });
     owner = await makeUser({ role: 'agent_admin' });
   });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
-import { db } from '../../server/db/index.js';
 import { AdminUser, EmailMessage, OperationLog } from '../../server/models/index.js';
 import { requestPasswordReset, resetPassword } from '../../server/services/identity/passwordReset.js';
 import { EmailToken } from '../../server/models/index.js';
@@ -16,8 +15,6 @@ describe('identity: password reset by email', () => {
   before(async () => {
     mail = await startMailDelivery();
     mailbox = mail.mailbox;
-    // mountAdmin builds resources from the models, which db() initialises.
-    db();
     srv = await startTestServer({ mountAdmin });
   });
   after(async () => {

@@ -27,7 +27,6 @@ describe('quota actions through the AdminJS back office', function () {
     agentA = await makeUser('qa_agA', 'agent', admin1.id);
     agentB = await makeUser('qa_agB', 'agent', admin1.id);
     agentC = await makeUser('qa_agC', 'agent', admin2.id);
-    // After the first database use: the admin resources need initialised models.
     srv = await startTestServer({ mountAdmin });
     everyone = [root, admin1, admin2, agentA, agentB, agentC].map((u) => u.id);
     await fund(root, admin1, '5000.00');
