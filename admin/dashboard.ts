@@ -15,7 +15,7 @@ async function one<T extends Record<string, unknown>>(sql: string, replacements:
 }
 
 /** Figures for the actor's landing page, each computed inside the actor's row scope. */
-export async function dashboardFigures(actor: Actor): Promise<DashboardFigure[]> {
+async function dashboardFigures(actor: Actor): Promise<DashboardFigure[]> {
   const id = actor.id;
   if (actor.role === 'super_admin') {
     const r = await one<Record<string, string>>(`

@@ -23,10 +23,10 @@ import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { adminResources } from './resources/index.js';
 
-export const ADMIN_ROOT = '/admin';
+const ADMIN_ROOT = '/admin';
 /** Files `npm run build:admin` writes and production serves (AdminJS's own bundling skipped). */
-export const BUNDLED_ASSETS = ['components.bundle.js', 'app.bundle.js', 'global.bundle.js', 'design-system.bundle.js'] as const;
-export const defaultBundleDir = () => path.join(projectRoot(), 'public', 'admin-bundle');
+const BUNDLED_ASSETS = ['components.bundle.js', 'app.bundle.js', 'global.bundle.js', 'design-system.bundle.js'] as const;
+const defaultBundleDir = () => path.join(projectRoot(), 'public', 'admin-bundle');
 
 export interface AdminMountOptions {
   /** `bundled`: serve the pre-built bundle (production); `dev`: AdminJS bundles on demand. */
@@ -37,7 +37,7 @@ export interface AdminMountOptions {
 let adapterRegistered = false;
 
 /** Builds the AdminJS instance: every table as a resource through the scoped adapter (the only one registered). */
-export function buildAdmin(): AdminJS {
+function buildAdmin(): AdminJS {
   if (!adapterRegistered) {
     AdminJS.registerAdapter({ Database, Resource: ScopedResource });
     adapterRegistered = true;

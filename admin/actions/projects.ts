@@ -31,7 +31,7 @@ async function recordResponse(context: ActionContext, resourceId: string, id: nu
 }
 
 /** One price per line: `label, days (or 永久/permanent), unit price`, e.g. `30天, 30, 2.50`. */
-export function parsePriceLines(text: string): PriceInput[] {
+function parsePriceLines(text: string): PriceInput[] {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return lines.map((line, i) => {
     const parts = line.split(/[,，\t]/).map((p) => p.trim());
