@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { completeAsyncBatch, failAsyncBatch, resumeStuckBatches } from '../../server/services/cardKeys/generateCardKeys.js';
+import { ASYNC_BATCH_ATTEMPTS, completeAsyncBatch, failAsyncBatch, resumeStuckBatches } from '../../server/services/cardKeys/generateCardKeys.js';
 import { expireDueKeys } from '../../server/services/cardKeys/lifecycle.js';
 import { defineJob } from '../registry.js';
 
@@ -9,7 +9,7 @@ export const cardKeyJobs = [
     queue: 'card-keys',
     description: 'Create all keys of a large (already paid) batch in one transaction; refund the batch if it finally fails',
     data: z.object({ batchId: z.number().int().positive() }),
-    options: { attempts: 3 },
+    options: { attempts: ASYNC_BATCH_ATTEMPTS },
     run: async ({ batchId }, { finalAttempt }) => {
       try {
         return { batchId, result: await completeAsyncBatch(batchId) };

@@ -140,8 +140,11 @@ export async function generateCardKeys(input: GenerateCardKeysInput): Promise<Ge
   return { batch, async: isAsync };
 }
 
+/** Tries of an async batch job; the last failed one refunds the batch. */
+export const ASYNC_BATCH_ATTEMPTS = 3;
+
 export async function enqueueBatch(batchId: number): Promise<void> {
-  await queue('card-keys').add('card-keys:generate', { batchId }, { jobId: `generate-${batchId}`, attempts: 3 });
+  await queue('card-keys').add('card-keys:generate', { batchId }, { jobId: `generate-${batchId}`, attempts: ASYNC_BATCH_ATTEMPTS });
 }
 
 /** Worker side of an async batch: every key and the 'completed' mark commit together; progress is written outside. */
