@@ -1,6 +1,6 @@
 import { Op, literal, type WhereOptions } from 'sequelize';
 import type { Role } from '../services/users/createAdminUser.js';
-import { isSuperAdmin, visibleUserIdsSql, type Actor } from './actor.js';
+import { canManageUser, isAgent, isSuperAdmin, visibleUserIdsSql, type Actor } from './actor.js';
 
 /**
  * THE access policy: role × resource × action, plus the row scope. The AdminJS adapter, the
@@ -212,9 +212,9 @@ export function scopeWhere(actor: Actor, resource: string): WhereOptions | null 
 export function mayAssignOwner(actor: Actor, resource: string, ownerId: number, target?: { role: string; parentId: number | null }): boolean {
   if (isSuperAdmin(actor)) return true;
   const rule = ruleFor(resource);
-  if (actor.role === 'agent' || rule.agentAdminScope === 'self') return ownerId === actor.id;
+  if (isAgent(actor) || rule.agentAdminScope === 'self') return ownerId === actor.id;
   if (ownerId === actor.id) return true;
-  return !!target && target.role === 'agent' && target.parentId === actor.id;
+  return !!target && canManageUser(actor, { id: ownerId, ...target });
 }
 
 export function hiddenFields(actor: Actor | null | undefined, resource: string): string[] {

@@ -21,7 +21,7 @@ export function visibleUserIdsSql(actor: Actor): string | null {
   return `(${id})`;
 }
 
-/** May `actor` manage (recharge, freeze, review for, grant to) `target`? Super admin: anyone; agent admin: own agents. */
+/** May `actor` manage (recharge, freeze, review for, grant to) `target`? Super admin: anyone but themselves; agent admin: own agents. */
 export function canManageUser(actor: Actor, target: { id: number; role: string; parentId: number | null }): boolean {
   if (isSuperAdmin(actor)) return target.id !== actor.id || target.role !== 'super_admin';
   if (isAgentAdmin(actor)) return target.role === 'agent' && target.parentId === actor.id;

@@ -16,7 +16,7 @@ async function loadManaged(actor: Actor, userId: number, t: Parameters<Parameter
   return user;
 }
 
-/** Freezes an account (super admin: anyone but super admins; agent admin: own agents): its sessions end at once and login is refused. */
+/** Freezes an account (super admin: anyone but themselves; agent admin: own agents): its sessions end at once and login is refused. */
 export async function freezeUser(actor: Actor, userId: number, props: ManageProps = {}): Promise<AdminUser> {
   return inTransaction(async (t) => {
     const user = await loadManaged(actor, userId, t);
