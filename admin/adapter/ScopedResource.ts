@@ -229,7 +229,9 @@ export class ScopedResource extends SequelizeResource {
 
   override async delete(id: string, context?: ActionContext): Promise<void> {
     const actor = this.actor(context);
-    if (!(await this.findScoped(actor, id))) throw new ForbiddenError('记录不存在或无权访问');
-    await this.guard(() => super.delete(id));
+    const row = await this.findScoped(actor, id);
+    if (!row) throw new ForbiddenError('记录不存在或无权访问');
+    // Destroyed as an instance (as the stock adapter does, so instance hooks run), without reading it again.
+    await this.guard(() => row.destroy());
   }
 }
