@@ -15,8 +15,6 @@ export interface SessionAdmin {
   mustChangePassword: boolean;
 }
 
-export type { LoginAttempt };
-
 const ROLE_TITLES: Record<Role, string> = { super_admin: '超级管理员', agent_admin: '代理管理员', agent: '代理' };
 
 /** The columns of an admin user a session is built from. */
