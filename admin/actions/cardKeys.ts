@@ -3,7 +3,7 @@ import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { Op } from 'sequelize';
 import { badRequest } from '../../server/errors.js';
 import { AdminUser, Project, ProjectAuthorization, ProjectPrice } from '../../server/models/index.js';
-import { actorFromSession, allowAction } from '../../server/policies/access.js';
+import { allowAction } from '../../server/policies/access.js';
 import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import { replayCallback } from '../../server/services/cardKeys/events.js';
 import { exportDownload, getExportStatus, requestCardKeyExport, type ExportFormat } from '../../server/services/cardKeys/exportCardKeys.js';
@@ -33,7 +33,6 @@ const done = (context: ActionContext, message: string, resourceId: string): Acti
   ...(context.record ? { record: context.record.toJSON(context.currentAdmin) } : {}),
 });
 const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.includes(String(paramsOf(context).status));
-const signedIn = (context: ActionContext) => actorFromSession(context.currentAdmin) !== null;
 
 /** What the generate form may offer this actor: agents they act for, projects, validities per project. */
 async function generateOptions(actor: Actor) {
@@ -170,7 +169,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'Unlock',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'active'),
+    isAccessible: (context) => statusIs(context, 'active'),
     custom: { title: '解绑设备', description: '清除绑定设备，卡密可在新设备上重新激活；有效期不重置，解绑次数和间隔受项目规则限制。', submitLabel: '确认解绑', fields: [], summary: [{ label: '卡密', path: 'code' }, { label: '设备', path: 'deviceId' }] },
     handler: async (request, _response, context) => {
       await unbindCardKey({ actor: sessionActor(context), cardKeyId: idOf(context), ip: requestIp(request) });
@@ -181,7 +180,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'Slash',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'unused', 'active', 'expired'),
+    isAccessible: (context) => statusIs(context, 'unused', 'active', 'expired'),
     custom: { title: '禁用卡密', description: '禁用后验证接口立即返回 DISABLED。', submitLabel: '确认禁用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: async (request, _response, context) => {
       await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: false, ip: requestIp(request) });
@@ -192,7 +191,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'Check',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'disabled'),
+    isAccessible: (context) => statusIs(context, 'disabled'),
     custom: { title: '启用卡密', submitLabel: '确认启用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: async (request, _response, context) => {
       await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: true, ip: requestIp(request) });
@@ -228,7 +227,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'Slash',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed'),
+    isAccessible: (context) => statusIs(context, 'completed'),
     custom: { title: '禁用整个批次', description: '批次内所有未作废的卡密将被禁用。', submitLabel: '确认禁用', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '数量', path: 'count' }] },
     handler: async (request, _response, context) => {
       const n = await disableBatch({ actor: sessionActor(context), batchId: idOf(context), ip: requestIp(request) });
@@ -239,7 +238,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'Clock',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
+    isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '延长批次有效期', description: '批次内所有限时卡密的有效期延长指定天数（已激活的顺延到期时间）。', submitLabel: '确认延长', fields: [{ name: 'days', label: '延长天数', required: true, placeholder: '例如 30' }] },
     handler: async (request, _response, context) => {
       const n = await extendBatch({ actor: sessionActor(context), batchId: idOf(context), days: Number(payloadOf(request).days), ip: requestIp(request) });
@@ -250,7 +249,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'RotateCcw',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
+    isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '作废未使用的卡密并退款', description: '从未激活过的卡密将作废，其额度按批次单价退回代理账户。', submitLabel: '确认作废', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '单价', path: 'unitPrice' }] },
     handler: async (request, _response, context) => {
       const r = await revokeUnusedKeys({ actor: sessionActor(context), batchId: idOf(context), ip: requestIp(request) });
@@ -261,7 +260,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'Download',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => signedIn(context) && statusIs(context, 'completed', 'disabled'),
+    isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '导出批次', submitLabel: '开始导出', fields: [formatField], summary: [{ label: '批次', path: 'id' }] },
     handler: async (request, _response, context) => {
       const job = await requestCardKeyExport({ actor: sessionActor(context), format: String(payloadOf(request).format) as ExportFormat, filter: { batchId: idOf(context) } });

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { badRequest } from '../../server/errors.js';
 import { Project } from '../../server/models/index.js';
-import { actorFromSession, allowAction } from '../../server/policies/access.js';
+import { allowAction } from '../../server/policies/access.js';
 import { applyForProject, grantAuthorization, revokeAuthorization, reviewApplication } from '../../server/services/projects/authorizations.js';
 import { createProject, type PriceInput } from '../../server/services/projects/createProject.js';
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../../server/services/projects/manageProject.js';
@@ -179,7 +179,7 @@ export const projectAuthorizationActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'XCircle',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => actorFromSession(context.currentAdmin) !== null && context.record?.params?.status === 'active',
+    isAccessible: (context) => context.record?.params?.status === 'active',
     custom: { title: '撤销授权', description: '撤销后该代理不能再生成此项目的卡密（已生成的卡密不受影响）。', submitLabel: '确认撤销', fields: [] },
     handler: async (_request, _response, context) => {
       await revokeAuthorization({ actor: sessionActor(context), authorizationId: idOf(context) });
@@ -203,7 +203,7 @@ export const projectApplicationActions: Record<string, DomainAction> = {
     actionType: 'record',
     icon: 'CheckSquare',
     component: Components.CardKeyActionForm,
-    isAccessible: (context) => actorFromSession(context.currentAdmin) !== null && context.record?.params?.status === 'pending',
+    isAccessible: (context) => context.record?.params?.status === 'pending',
     custom: {
       title: '审核项目申请',
       submitLabel: '提交审核',
