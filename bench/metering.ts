@@ -11,7 +11,7 @@
  * and verifies the books: points spent = consume records × price, no drift, exactly N allowed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -88,10 +88,10 @@ async function setup(): Promise<Omit<Fixture, 'url'>> {
   setConfig(loadConfig());
   await ensureDatabase(DATABASE_URL);
   await migrate(DATABASE_URL);
-  const { db, inTransaction } = await import('../server/db/index.js');
+  const { db } = await import('../server/db/index.js');
   db(); // initialises the models
-  const { ApiCatalogEntry, MiniUser } = await import('../server/models/index.js');
-  const { creditPoints, PointsOperation } = await import('../server/services/points/index.js');
+  const { ApiCatalogEntry } = await import('../server/models/index.js');
+  const { newMiniUser } = await import('../test/apiKeys/fixtures.js');
   const { createApiKey } = await import('../server/services/apiKeys/createApiKey.js');
   const { registerMeteringService } = await import('../server/services/metering/meteringServices.js');
   const { createAdminUser } = await import('../server/services/users/createAdminUser.js');
@@ -99,30 +99,11 @@ async function setup(): Promise<Omit<Fixture, 'url'>> {
   const admin = await createAdminUser({ username: 'bench_root', password: 'Bench-secret-pass-1!', role: 'super_admin' });
   const service = await registerMeteringService({ id: admin.id, role: 'super_admin', parentId: null }, { name: 'bench' });
   const api = await ApiCatalogEntry.create({ name: 'bench.ocr', path: '/v1/ocr', pointsPerCall: PRICE, status: 1 });
-  const user = async (points: number, lots: number) => {
-    const u = await MiniUser.create({ openid: `bench_${randomUUID()}` });
-    for (let i = 0; i < lots; i++) {
-      await inTransaction((t) =>
-        creditPoints(
-          {
-            userId: u.id,
-            points: points / lots,
-            source: 'admin_adjust',
-            expiresAt: new Date(Date.now() + (30 + i) * 86_400_000),
-            operationType: PointsOperation.adminAdjust,
-            memo: 'bench',
-          },
-          t,
-        ),
-      );
-    }
-    return u.id;
-  };
-  const richUserId = await user(100_000_000, 4);
-  const limitedUserId = await user(LIMITED_CALLS * PRICE, 2);
+  const richUserId = await newMiniUser(100_000_000, 4);
+  const limitedUserId = await newMiniUser(LIMITED_CALLS * PRICE, 2);
   const spreadKeys: string[] = [];
   for (let i = 0; i < SPREAD_USERS; i++) {
-    const id = await user(1_000_000, 2);
+    const id = await newMiniUser(1_000_000, 2);
     spreadKeys.push((await createApiKey({ userId: id }, { name: 'bench', validityMonths: 12 })).key);
   }
   const richKey = (await createApiKey({ userId: richUserId }, { name: 'bench', validityMonths: 12 })).key;
