@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { db } from '../../server/db/index.js';
 import { AdminUser, EmailMessage } from '../../server/models/index.js';
 import { verifyPassword } from '../../server/services/users/password.js';
 import { runCli, STACK_LINE } from './child.js';
@@ -47,10 +48,18 @@ describe('seahorse CLI (the real entry, as a child process)', function () {
     assert.match(nobody.stderr, /不存在/);
   });
 
-  it('user:reset-password sets the given password, or prints a generated one, and clears a lockout', async () => {
+  it('user:reset-password sets the given password, or prints a generated one, clears a lockout and ends the sessions', async () => {
     await AdminUser.update({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 15 * 60_000) }, { where: { username: admin } });
+    const sessionOf = (userId: number) =>
+      db().query(`SELECT sid FROM admin_sessions WHERE sess -> 'adminUser' ->> 'id' = :id`, { replacements: { id: String(userId) }, type: 'SELECT' });
+    const before = (await AdminUser.findOne({ where: { username: admin } }))!;
+    await db().query(`INSERT INTO admin_sessions (sid, sess, expire) VALUES (:sid, :sess, now() + interval '1 hour')`, {
+      replacements: { sid: `cli_${suffix}`, sess: JSON.stringify({ cookie: {}, adminUser: { id: before.id, username: admin } }) },
+    });
+    assert.equal((await sessionOf(before.id)).length, 1);
     const given = await runCli(['user:reset-password', '--username', admin, '--password', 'Changed2026pass']);
     assert.equal(given.code, 0, given.stderr);
+    assert.equal((await sessionOf(before.id)).length, 0, 'a live session of that user ends with the reset');
     let row = (await AdminUser.findOne({ where: { username: admin } }))!;
     assert.ok(await verifyPassword('Changed2026pass', row.passwordHash));
     assert.equal(row.failedLoginCount, 0);

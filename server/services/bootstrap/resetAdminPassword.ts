@@ -2,13 +2,15 @@ import { notFound } from '../../errors.js';
 import { inTransaction } from '../../db/index.js';
 import { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
+import { endUserSessions } from '../identity/sessions.js';
 import { usernameIs } from '../users/createAdminUser.js';
 import { assertPasswordPolicy, hashPassword } from '../users/password.js';
 import { generatePassword } from './generatePassword.js';
 
 /**
  * Operator recovery (CLI): sets a new password for a user, clears a lockout, and — when the
- * password was generated — makes the user change it at the next login. Audited with no actor.
+ * password was generated — makes the user change it at the next login. Every session of the user
+ * ends, as with any other password change. Audited with no actor.
  */
 export async function resetAdminPassword(props: {
   username: string;
@@ -34,8 +36,9 @@ export async function resetAdminPassword(props: {
       },
       { transaction: t },
     );
+    const sessionsEnded = await endUserSessions(user.id, { transaction: t });
     await recordOperation(
-      { actor: null, ownerId: user.id, action: 'reset_password', resource: 'admin_users', recordId: user.id, after: { via: 'cli' } },
+      { actor: null, ownerId: user.id, action: 'reset_password', resource: 'admin_users', recordId: user.id, after: { via: 'cli', sessionsEnded } },
       t,
     );
     return { username: user.username, generatedPassword };
