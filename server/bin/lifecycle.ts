@@ -9,6 +9,7 @@ import { isAppError } from '../errors.js';
 import { projectRoot } from '../lib/paths.js';
 import { logger } from '../logger.js';
 import { closeRedis } from '../redis.js';
+import { sendKeyUses } from '../services/apiKeys/usage.js';
 import { closeSmtpTransports } from '../services/email/transport.js';
 
 /**
@@ -80,6 +81,7 @@ export async function closeEverything(): Promise<void> {
   await closeQueues();
   closeSmtpTransports();
   await closeDb();
+  await sendKeyUses();
   await closeRedis();
 }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../server/models/index.js';
-import { businessDay, recordKeyUse } from '../../server/services/apiKeys/usage.js';
-import { redis } from '../../server/redis.js';
+import { businessDay, recordKeyUse, sendKeyUses } from '../../server/services/apiKeys/usage.js';
 import { newKey, newMiniUser } from '../../test/apiKeys/fixtures.js';
 import { JOBS, runNow } from '../index.js';
 
@@ -14,7 +13,7 @@ describe('worker job api-keys:flush-usage', () => {
     const at = new Date();
     recordKeyUse(id, at);
     recordKeyUse(id, at);
-    await redis().ping(); // the counters went out on this connection before the ping's answer
+    await sendKeyUses();
     const result = (await runNow('api-keys:flush-usage', {})) as { keys: number };
     assert.ok(result.keys >= 1);
     const key = await ApiKey.findByPk(id);
