@@ -50,7 +50,6 @@ export interface ServiceIdentity {
 
 interface CachedKey {
   id: string;
-  userId: string;
   enabled: boolean;
   expiresAt: number;
   scopeAll: boolean;
@@ -90,16 +89,13 @@ interface ChargeRow {
   replayed: boolean | null;
 }
 
-/** A row of `charge_points_batch` (migration 20261122100000): a ChargeRow, or the error that undid that element. */
-interface BatchRow extends Omit<ChargeRow, 'decision'> {
-  decision: ChargeRow['decision'] | 'error';
-  error_code: string | null;
-  error_message: string | null;
+/** A row of `charge_points_batch` (migration 20261122110000): the ChargeRow of the element at `idx`. */
+interface BatchRow extends ChargeRow {
+  idx: number;
 }
 
 interface PendingCharge {
   keyId: string;
-  userId: string;
   apiId: number;
   service: ServiceIdentity;
   requestId: string | null;
@@ -108,11 +104,12 @@ interface PendingCharge {
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const UNIQUE_VIOLATION = '23505';
 const CHARGE_ATTEMPTS = 5;
 /** Charge statements of one process running at once; more charges wait and share the next statement. */
 const MAX_IN_FLIGHT = 4;
-/** Below 64 elements, PostgreSQL's per-backend cache of subtransactions (one per element) does not overflow. */
-const MAX_BATCH = 60;
+/** Charges in one statement at most (a batch is one transaction holding its users' row locks). */
+const MAX_BATCH = 256;
 
 /**
  * The metering engine of one server process. Keys, the catalog and service credentials are cached
@@ -189,14 +186,13 @@ export class Meter {
     return this.cached(this.keys, hash, async () => {
       const [row] = await db().query<{
         id: string;
-        user_id: string;
         status: number;
         expires_at: Date;
         scope_all: boolean;
         ip_whitelist: string[];
         api_ids: number[];
       }>(
-        `SELECT k.id, k.user_id, k.status, k.expires_at, k.scope_all, k.ip_whitelist,
+        `SELECT k.id, k.status, k.expires_at, k.scope_all, k.ip_whitelist,
                 COALESCE(array_agg(s.api_id) FILTER (WHERE s.api_id IS NOT NULL), '{}') AS api_ids
            FROM meta_auth_key k LEFT JOIN api_key_scopes s ON s.api_key_id = k.id
           WHERE k.key_hash = :hash AND k.deleted_at IS NULL
@@ -206,7 +202,6 @@ export class Meter {
       if (!row) return null;
       return {
         id: row.id,
-        userId: row.user_id,
         enabled: row.status === 1,
         expiresAt: row.expires_at.getTime(),
         scopeAll: row.scope_all,
@@ -242,7 +237,7 @@ export class Meter {
     if (!key.scopeAll && !key.apiIds.has(api.id)) return deny('API_NOT_IN_SCOPE');
     if (!key.whitelist.allows(input.callerIp)) return deny('IP_NOT_ALLOWED');
 
-    const row = await this.chargeInDatabase(key.id, key.userId, api.id, service, input.requestId ?? null);
+    const row = await this.chargeInDatabase(key.id, api.id, service, input.requestId ?? null);
     if (row === 'REQUEST_ID_REUSED') return deny('REQUEST_ID_REUSED');
     if (row.decision === 'unauthorized') {
       // Disabled or re-keyed a moment ago; the invalidation has not reached this process yet.
@@ -267,14 +262,14 @@ export class Meter {
    * The authoritative decision and the charge. Concurrent charges of this process share ONE
    * statement, `charge_points_batch`, run as its own transaction: while MAX_IN_FLIGHT statements are
    * running, new charges wait and go together in the next one (an idle process sends a charge at
-   * once). Each element is decided by `charge_points` in queue order — it locks the key's user,
-   * re-reads the service credentials, key, API and scope under that lock, answers a repeated request
-   * id, and draws the points FIFO through `points_draw`, the same function `consumePoints` uses — so
-   * a batch decides exactly what the same charges one after another would.
+   * once, through `charge_points`). The batch locks its users, re-reads the service credentials,
+   * keys, APIs and scopes under those locks, answers repeated request ids, and decides each user's
+   * charges in queue order exactly as `charge_points` one after another would; it then draws each
+   * user's sum FIFO through `points_take_lots`, the draw `consumePoints` uses too.
    */
-  private chargeInDatabase(keyId: string, userId: string, apiId: number, service: ServiceIdentity, requestId: string | null): Promise<ChargeRow | 'REQUEST_ID_REUSED'> {
+  private chargeInDatabase(keyId: string, apiId: number, service: ServiceIdentity, requestId: string | null): Promise<ChargeRow | 'REQUEST_ID_REUSED'> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ keyId, userId, apiId, service, requestId, resolve, reject });
+      this.waiting.push({ keyId, apiId, service, requestId, resolve, reject });
       this.pump();
     });
   }
@@ -294,17 +289,18 @@ export class Meter {
   }
 
   /**
-   * The oldest waiting charges, at most one per user (the cached key's owner): the function would
-   * decide a user's repeats correctly, but updating one user's rows many times in one transaction
-   * measured slower than separate statements. A user's later charges wait for a next statement.
+   * The oldest waiting charges, with each (service, request id) at most once: a repeat waits for the
+   * next statement, where it finds the first one committed (the function would decide it too, but
+   * only one by one).
    */
   private takeBatch(): PendingCharge[] {
-    const users = new Set<string>();
+    const requests = new Set<string>();
     const batch: PendingCharge[] = [];
     const rest: PendingCharge[] = [];
     for (const p of this.waiting) {
-      if (batch.length < MAX_BATCH && !users.has(p.userId)) {
-        users.add(p.userId);
+      const request = p.requestId === null ? null : `${p.service.id}:${p.requestId}`;
+      if (batch.length < MAX_BATCH && (request === null || !requests.has(request))) {
+        if (request !== null) requests.add(request);
         batch.push(p);
       } else rest.push(p);
     }
@@ -323,22 +319,16 @@ export class Meter {
         type: QueryTypes.SELECT,
       });
     } catch (err) {
-      // A deadlock or serialization failure undid the whole statement: each charge goes alone (with
-      // its retries). Anything else (a lost connection may have committed) is not replayed.
+      // The whole statement was undone. A deadlock, a serialization failure or another user's key
+      // committing one of these request ids first: each charge goes alone (with its retries, and
+      // REQUEST_ID_REUSED for the one that lost). Anything else (a lost connection may have
+      // committed) is not replayed.
       const code = (err as { parent?: { code?: string } }).parent?.code;
-      if (code && RETRYABLE.has(code)) await Promise.all(batch.map((p) => this.runAlone(p)));
+      if (code && (RETRYABLE.has(code) || code === UNIQUE_VIOLATION)) await Promise.all(batch.map((p) => this.runAlone(p)));
       else for (const p of batch) p.reject(err);
       return;
     }
-    const alone: Promise<void>[] = [];
-    rows.forEach((row, i) => {
-      const p = batch[i]!;
-      if (row.decision !== 'error') return p.resolve({ ...row, decision: row.decision });
-      // This element alone was undone (its sub-block); a deadlock or serialization failure is worth a retry.
-      if (RETRYABLE.has(row.error_code ?? '')) alone.push(this.runAlone(p));
-      else p.reject(new Error(`charge_points failed (${row.error_code}): ${row.error_message}`));
-    });
-    await Promise.all(alone);
+    for (const row of rows) batch[row.idx]!.resolve(row);
   }
 
   private async runAlone(p: PendingCharge): Promise<void> {
