@@ -147,7 +147,7 @@ const line = (name: string, r: CannonResult) =>
 
 async function main(): Promise<void> {
   const fixture = await setup();
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'error' } });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], env: { ...process.env, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'error' } });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -250,6 +250,8 @@ async function main(): Promise<void> {
 if (process.argv.includes('--serve')) {
   const { loadConfig, setConfig } = await import('../server/config.js');
   setConfig(loadConfig());
+  // Exit normally on the parent's kill, so a --cpu-prof (BENCH_SERVER_NODE_ARGS) is written.
+  process.once('SIGTERM', () => process.exit(0));
   await serve();
 } else {
   await main();
