@@ -56,10 +56,12 @@ type World = Awaited<ReturnType<typeof world>>;
 /** What a world's books say, with its ids replaced by their positions so that two worlds compare. */
 async function books(w: World) {
   const name = (id: string | null) => (id === null ? null : (w.users.indexOf(id) >= 0 ? `u${w.users.indexOf(id)}` : w.keys.indexOf(id) >= 0 ? `k${w.keys.indexOf(id)}` : id));
-  const lots = await db().query<{ id: string; user_id: string; remaining: number; expired: boolean }>(
-    'SELECT id, user_id, remaining, expired_at IS NOT NULL AS expired FROM points_lots WHERE user_id IN (:users) ORDER BY user_id, expires_at, created_at, id',
-    { replacements: { users: w.users }, type: QueryTypes.SELECT },
-  );
+  const lots = (
+    await db().query<{ id: string; user_id: string; remaining: number; expired: boolean }>(
+      'SELECT id, user_id, remaining, expired_at IS NOT NULL AS expired FROM points_lots WHERE user_id IN (:users) ORDER BY expires_at, created_at, id',
+      { replacements: { users: w.users }, type: QueryTypes.SELECT },
+    )
+  ).sort((x, y) => w.users.indexOf(x.user_id) - w.users.indexOf(y.user_id)); // by user position (ids differ between worlds), then FIFO
   const lot = (id: string | null) => (id === null ? null : `lot${lots.findIndex((l) => l.id === id)}`);
   const ledger = await db().query<Record<string, unknown>>(
     `SELECT user_id, api_key_id, lot_id, request_id, api_name IS NOT NULL AS named, points_change, remaining_points, operation_type, expire_time

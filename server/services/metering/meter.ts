@@ -312,10 +312,9 @@ export class Meter {
     if (batch.length === 1) return this.runAlone(batch[0]!);
     let rows: BatchRow[];
     try {
-      rows = await db().query<BatchRow>('SELECT * FROM charge_points_batch(:charges::jsonb)', {
-        replacements: {
-          charges: JSON.stringify(batch.map((p) => ({ key: p.keyId, api: p.apiId, service: p.service.id, hash: p.service.secretHash, request: p.requestId }))),
-        },
+      // A bind parameter, not a replacement: the JSON goes to the server as is, never re-escaped.
+      rows = await db().query<BatchRow>('SELECT * FROM charge_points_batch($1::jsonb)', {
+        bind: [JSON.stringify(batch.map((p) => ({ key: p.keyId, api: p.apiId, service: p.service.id, hash: p.service.secretHash, request: p.requestId })))],
         type: QueryTypes.SELECT,
       });
     } catch (err) {
@@ -347,8 +346,8 @@ export class Meter {
   private async chargeAlone(keyId: string, apiId: number, service: ServiceIdentity, requestId: string | null): Promise<ChargeRow | 'REQUEST_ID_REUSED'> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row] = await db().query<ChargeRow>('SELECT * FROM charge_points(:keyId, :apiId, :serviceId, :secretHash, :requestId)', {
-          replacements: { keyId, apiId, serviceId: service.id, secretHash: service.secretHash, requestId },
+        const [row] = await db().query<ChargeRow>('SELECT * FROM charge_points($1, $2, $3, $4, $5)', {
+          bind: [keyId, apiId, service.id, service.secretHash, requestId],
           type: QueryTypes.SELECT,
         });
         return row!;
