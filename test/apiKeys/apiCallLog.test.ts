@@ -33,16 +33,20 @@ describe('api_call_logs for POST /open/v1/metering/charge', () => {
     assert.equal((await post(2, { apiKey: key, apiName: api.name, callerIp: '203.0.113.9' })).body.data!.reason, 'INSUFFICIENT_POINTS');
     assert.equal((await post(3, { apiKey: key })).status, 400);
     assert.equal((await post(4, { apiKey: key, apiName: api.name, callerIp: '203.0.113.9' }, 'Basic bm9wZTpub3Bl')).status, 401);
+
+    assert.equal((await post(5, { apiKey: 'sh_live_unknown', apiName: api.name, callerIp: '203.0.113.9' })).body.data!.reason, 'KEY_NOT_FOUND');
     await flushApiCallLog();
 
     const rows = await ApiCallLog.findAll({ where: { requestId: { [Op.like]: `${tag}-%` } }, order: [['requestId', 'ASC']] });
+    // The key's owner is on the rows of charges that named a known key.
     assert.deepEqual(
-      rows.map((r) => [r.requestId, r.method, r.path, r.status, r.errorCode]),
+      rows.map((r) => [r.requestId, r.method, r.path, r.status, r.errorCode, r.miniUserId]),
       [
-        [`${tag}-1`, 'POST', '/open/v1/metering/charge', 200, null],
-        [`${tag}-2`, 'POST', '/open/v1/metering/charge', 200, 'INSUFFICIENT_POINTS'],
-        [`${tag}-3`, 'POST', '/open/v1/metering/charge', 400, 'VALIDATION_FAILED'],
-        [`${tag}-4`, 'POST', '/open/v1/metering/charge', 401, 'SERVICE_UNAUTHORIZED'],
+        [`${tag}-1`, 'POST', '/open/v1/metering/charge', 200, null, userId],
+        [`${tag}-2`, 'POST', '/open/v1/metering/charge', 200, 'INSUFFICIENT_POINTS', userId],
+        [`${tag}-3`, 'POST', '/open/v1/metering/charge', 400, 'VALIDATION_FAILED', null],
+        [`${tag}-4`, 'POST', '/open/v1/metering/charge', 401, 'SERVICE_UNAUTHORIZED', null],
+        [`${tag}-5`, 'POST', '/open/v1/metering/charge', 200, 'KEY_NOT_FOUND', null],
       ],
     );
     const stored = JSON.stringify(rows.map((r) => r.toJSON()));

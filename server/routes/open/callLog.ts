@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { RequestHandler, Response } from 'express';
 import { recordApiCall } from '../../services/logs/apiCallLog.js';
 
-/** Set by sendSigned: the answer's reason code and the project the caller signed for. */
+/** Set by the routes: the answer's reason code, the project the caller signed for, the key's owner. */
 export interface CallLogLocals {
   callReason?: string | null;
   callProjectId?: number | null;
+  callMiniUserId?: string | null;
 }
 
 const reasonOf = (body: unknown): string | null => {
@@ -42,6 +43,7 @@ export function apiCallLogger(): RequestHandler {
           status: res.statusCode,
           durationMs: Math.round(performance.now() - started),
           projectId: locals.callProjectId ?? null,
+          miniUserId: locals.callMiniUserId ?? null,
           ip: req.ip ?? null,
           requestId: typeof req.id === 'string' ? req.id : null,
           errorCode: locals.callReason && locals.callReason !== 'OK' ? locals.callReason : null,

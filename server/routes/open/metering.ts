@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { handle, ok, validate } from '../../http/envelope.js';
-import { chargeInput, Meter, type ChargeInput, type ServiceIdentity } from '../../services/metering/meter.js';
+import { chargeInput, Meter, type ChargeContext, type ChargeInput, type ServiceIdentity } from '../../services/metering/meter.js';
+import type { CallLogLocals } from './callLog.js';
 
 /**
  * `POST /open/v1/metering/charge` — an API service asks whether one call may proceed and, if so,
@@ -27,7 +28,10 @@ export function meteringRouter(meter: Meter = new Meter()): Router {
     express.json({ limit: '16kb' }),
     validate({ body: chargeInput }),
     handle(async (req, res) => {
-      ok(res, await meter.charge(res.locals.meteringService as ServiceIdentity, req.body as ChargeInput));
+      const seen: ChargeContext = {};
+      const decision = await meter.charge(res.locals.meteringService as ServiceIdentity, req.body as ChargeInput, seen);
+      (res.locals as CallLogLocals).callMiniUserId = seen.keyOwnerId ?? null;
+      ok(res, decision);
     }),
   );
   return router;

@@ -9,6 +9,8 @@ export interface ApiCallRecord {
   status: number;
   durationMs: number;
   projectId: number | null;
+  /** The mini-program user whose API key a metering charge named (null when no key was found). */
+  miniUserId: string | null;
   ip: string | null;
   requestId: string | null;
   errorCode: string | null;
@@ -18,8 +20,8 @@ export interface ApiCallRecord {
 async function writeRows(rows: ApiCallRecord[]): Promise<void> {
   const col = <T>(f: (r: ApiCallRecord) => T) => rows.map(f);
   await db().query(
-    `INSERT INTO api_call_logs (method, path, status, duration_ms, project_id, ip, request_id, error_code, created_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])`,
+    `INSERT INTO api_call_logs (method, path, status, duration_ms, project_id, mini_user_id, ip, request_id, error_code, created_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])`,
     {
       bind: [
         col((r) => r.method.slice(0, 8)),
@@ -27,6 +29,7 @@ async function writeRows(rows: ApiCallRecord[]): Promise<void> {
         col((r) => r.status),
         col((r) => r.durationMs),
         col((r) => r.projectId),
+        col((r) => r.miniUserId),
         col((r) => r.ip?.slice(0, 64) ?? null),
         col((r) => r.requestId?.slice(0, 64) ?? null),
         col((r) => r.errorCode?.slice(0, 32) ?? null),

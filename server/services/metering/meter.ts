@@ -41,6 +41,11 @@ export const chargeInput = z.object({
 });
 export type ChargeInput = z.infer<typeof chargeInput>;
 
+/** Filled in by `charge` for the caller's records (the call log): whose key the charge named. */
+export interface ChargeContext {
+  keyOwnerId?: string;
+}
+
 export interface ServiceIdentity {
   id: number;
   clientId: string;
@@ -50,6 +55,7 @@ export interface ServiceIdentity {
 
 interface CachedKey {
   id: string;
+  userId: string;
   enabled: boolean;
   expiresAt: number;
   scopeAll: boolean;
@@ -186,13 +192,14 @@ export class Meter {
     return this.cached(this.keys, hash, async () => {
       const [row] = await db().query<{
         id: string;
+        user_id: string;
         status: number;
         expires_at: Date;
         scope_all: boolean;
         ip_whitelist: string[];
         api_ids: number[];
       }>(
-        `SELECT k.id, k.status, k.expires_at, k.scope_all, k.ip_whitelist,
+        `SELECT k.id, k.user_id, k.status, k.expires_at, k.scope_all, k.ip_whitelist,
                 COALESCE(array_agg(s.api_id) FILTER (WHERE s.api_id IS NOT NULL), '{}') AS api_ids
            FROM meta_auth_key k LEFT JOIN api_key_scopes s ON s.api_key_id = k.id
           WHERE k.key_hash = :hash AND k.deleted_at IS NULL
@@ -202,6 +209,7 @@ export class Meter {
       if (!row) return null;
       return {
         id: row.id,
+        userId: row.user_id,
         enabled: row.status === 1,
         expiresAt: row.expires_at.getTime(),
         scopeAll: row.scope_all,
@@ -226,11 +234,12 @@ export class Meter {
    * API exists and is in the key's scope, caller IP whitelisted, user not frozen, enough points.
    * The same (service, requestId) is charged at most once; a repeat answers the original charge.
    */
-  async charge(service: ServiceIdentity, input: ChargeInput): Promise<ChargeDecision> {
+  async charge(service: ServiceIdentity, input: ChargeInput, seen: ChargeContext = {}): Promise<ChargeDecision> {
     if (!isWellFormedApiKey(input.apiKey)) return deny('KEY_NOT_FOUND');
     const hash = hashApiKey(input.apiKey);
     const [key, api] = await Promise.all([this.loadKey(hash), this.loadApi(input.apiName)]);
     if (!key) return deny('KEY_NOT_FOUND');
+    seen.keyOwnerId = key.userId;
     if (!key.enabled) return deny('KEY_DISABLED');
     if (key.expiresAt <= Date.now()) return deny('KEY_EXPIRED');
     if (!api || !api.active) return deny('API_NOT_FOUND');
