@@ -9,7 +9,7 @@ import { linkIn, solveCaptcha, startMailDelivery, uniqueName } from '../identity
 
 /**
  * A newcomer in chromium, on the production admin bundle: register as an agent → verification
- * email (real SMTP) → verify → log in (with the captcha after failures); forgot → reset → log in.
+ * email (real SMTP) → confirm on the link's page → log in (with the captcha after failures); forgot → reset → log in.
  */
 describe('identity in a browser (register, verify, login, forgot, reset)', function () {
   this.timeout(240_000);
@@ -75,6 +75,9 @@ describe('identity in a browser (register, verify, login, forgot, reset)', funct
 
     const verifyLink = linkIn(await mail.mailbox.next(email), '/auth/verify');
     await open(page, verifyLink);
+    await page.waitForSelector('text=确认邮箱');
+    assert.equal((await AdminUser.findOne({ where: { username } }))!.status, 'pending', 'opening the link alone activates nothing');
+    await page.click('button[type="submit"]');
     await page.waitForSelector('text=邮箱验证成功');
     await page.click('a[href="/admin/login"]');
     await page.waitForURL(`${server.url}/admin/login`);

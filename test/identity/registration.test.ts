@@ -4,10 +4,10 @@ import { AdminUser, EmailMessage, EmailToken, OperationLog } from '../../server/
 import { authenticate } from '../../server/services/identity/authenticate.js';
 import { resendVerification } from '../../server/services/identity/registerAgent.js';
 import { hashToken } from '../../server/services/identity/tokens.js';
-import { verifyEmail } from '../../server/services/identity/verifyEmail.js';
+import { inspectVerificationLink, verifyEmail } from '../../server/services/identity/verifyEmail.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { captchaFrom, linkIn, makeUser, postForm, startMailDelivery, uniqueName, type TestMailbox } from './support.js';
+import { captchaFrom, inputValue, linkIn, makeUser, postForm, startMailDelivery, uniqueName, type TestMailbox } from './support.js';
 
 describe('identity: agent self-registration with email verification', () => {
   let srv: TestServer;
@@ -66,7 +66,14 @@ describe('identity: agent self-registration with email verification', () => {
     assert.equal(old.status, 400);
     assert.match(await old.text(), /已使用或已失效/);
 
-    const ok = await fetch(`${srv.url}${secondLink.pathname}${secondLink.search}`);
+    const confirm = await fetch(`${srv.url}${secondLink.pathname}${secondLink.search}`);
+    assert.equal(confirm.status, 200);
+    const confirmHtml = await confirm.text();
+    assert.match(confirmHtml, /确认邮箱并激活账号/);
+    assert.equal(inputValue(confirmHtml, 'token'), secondLink.searchParams.get('token'));
+    assert.equal((await AdminUser.findByPk(user.id))!.status, 'pending', 'opening the link changes nothing');
+
+    const ok = await postForm(`${srv.url}/auth/verify`, { token: inputValue(confirmHtml, 'token') });
     assert.equal(ok.status, 200);
     const okHtml = await ok.text();
     assert.match(okHtml, /邮箱验证成功/);
@@ -76,6 +83,7 @@ describe('identity: agent self-registration with email verification', () => {
 
     const reused = await fetch(`${srv.url}${secondLink.pathname}${secondLink.search}`);
     assert.equal(reused.status, 400);
+    assert.doesNotMatch(await reused.text(), /确认邮箱并激活账号/, 'a used link offers no button');
 
     const loggedIn = await authenticate({ username: username.toUpperCase(), password: 'Regist3rMe', ip: '10.88.0.1' });
     assert.equal(loggedIn.id, user.id);
@@ -87,11 +95,71 @@ describe('identity: agent self-registration with email verification', () => {
     const T0 = new Date();
     assert.equal((await register({ username, email })).status, 200);
     const token = linkIn(await mailbox.next(email), '/auth/verify').searchParams.get('token')!;
-    const late = await verifyEmail({ token, now: new Date(T0.getTime() + 24 * 3600_000 + 60_000) }).catch((e) => e);
+    const lateAt = new Date(T0.getTime() + 24 * 3600_000 + 60_000);
+    assert.equal((await inspectVerificationLink({ token, now: lateAt }).catch((e) => e)).reason, 'LINK_EXPIRED', 'the confirmation page refuses it too');
+    const late = await verifyEmail({ token, now: lateAt }).catch((e) => e);
     assert.equal(late.reason, 'LINK_EXPIRED');
     assert.equal((await AdminUser.findOne({ where: { username } }))!.status, 'pending');
     const inTime = await verifyEmail({ token, now: new Date(T0.getTime() + 23 * 3600_000) });
     assert.equal(inTime.status, 'active');
+  });
+
+  it('a scanner opening the link (GET, HEAD) changes nothing; only the confirming POST verifies, exactly once', async () => {
+    const { username, email } = uniqueName('scan');
+    assert.equal((await register({ username, email })).status, 200);
+    const link = linkIn(await mailbox.next(email), '/auth/verify');
+    const token = link.searchParams.get('token')!;
+    const url = `${srv.url}${link.pathname}${link.search}`;
+    const user = (await AdminUser.findOne({ where: { username } }))!;
+
+    // What a mail scanner or link preview does: fetch the link, maybe twice, maybe HEAD first.
+    assert.equal((await fetch(url, { method: 'HEAD' })).status, 200);
+    for (let i = 0; i < 2; i++) {
+      const scanned = await fetch(url);
+      assert.equal(scanned.status, 200);
+      const page = await scanned.text();
+      assert.match(page, new RegExp(`激活代理账号 ${username}`));
+      assert.match(page, /<form method="post" action="\/auth\/verify">/);
+    }
+    const after = (await AdminUser.findByPk(user.id))!;
+    assert.equal(after.status, 'pending');
+    assert.equal(after.emailVerifiedAt, null);
+    assert.equal((await EmailToken.findOne({ where: { tokenHash: hashToken(token) } }))!.usedAt, null, 'the token is still usable');
+    assert.equal(await OperationLog.count({ where: { action: 'verify_email', recordId: String(user.id) } }), 0);
+
+    const confirmed = await postForm(`${srv.url}/auth/verify`, { token });
+    assert.equal(confirmed.status, 200);
+    assert.match(await confirmed.text(), /邮箱验证成功/);
+    assert.equal((await AdminUser.findByPk(user.id))!.status, 'active');
+
+    const again = await postForm(`${srv.url}/auth/verify`, { token });
+    assert.equal(again.status, 400);
+    assert.match(await again.text(), /链接已使用或已失效/);
+    assert.equal(await OperationLog.count({ where: { action: 'verify_email', recordId: String(user.id) } }), 1);
+  });
+
+  it('the confirming POST refuses missing and tampered tokens, and an expired link offers no button', async () => {
+    const missing = await postForm(`${srv.url}/auth/verify`, {});
+    assert.equal(missing.status, 400);
+    assert.match(await missing.text(), /链接无效/);
+    const junk = await postForm(`${srv.url}/auth/verify`, { token: 'x'.repeat(43) });
+    assert.equal(junk.status, 400);
+    assert.match(await junk.text(), /链接无效/);
+
+    const { username, email } = uniqueName('late');
+    assert.equal((await register({ username, email })).status, 200);
+    const link = linkIn(await mailbox.next(email), '/auth/verify');
+    const token = link.searchParams.get('token')!;
+    await EmailToken.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { tokenHash: hashToken(token) } });
+    const page = await fetch(`${srv.url}${link.pathname}${link.search}`);
+    assert.equal(page.status, 400);
+    const pageHtml = await page.text();
+    assert.match(pageHtml, /链接已过期/);
+    assert.doesNotMatch(pageHtml, /name="token"/);
+    const late = await postForm(`${srv.url}/auth/verify`, { token });
+    assert.equal(late.status, 400);
+    assert.match(await late.text(), /链接已过期/);
+    assert.equal((await AdminUser.findOne({ where: { username } }))!.status, 'pending');
   });
 
   it('refuses taken usernames and emails case-insensitively, weak passwords, mismatches and wrong captchas', async () => {
@@ -125,7 +193,13 @@ describe('identity: agent self-registration with email verification', () => {
     assert.match(await res.text(), /Check your mailbox/);
     const mailed = await mailbox.next(email);
     assert.match(mailed.subject, /confirm your email/);
-    assert.equal(linkIn(mailed, '/auth/verify').searchParams.get('lang'), 'en');
+    const link = linkIn(mailed, '/auth/verify');
+    assert.equal(link.searchParams.get('lang'), 'en');
+    const confirm = await fetch(`${srv.url}${link.pathname}${link.search}`);
+    const confirmCookie = confirm.headers.get('set-cookie')!.split(';')[0]!;
+    assert.match(await confirm.text(), /<html lang="en">[\s\S]*Confirm and activate my account/);
+    const verified = await postForm(`${srv.url}/auth/verify`, { token: link.searchParams.get('token')! }, { cookie: confirmCookie });
+    assert.match(await verified.text(), /<html lang="en">[\s\S]*Email verified/);
   });
 
   it('resend answers the same for unknown and active addresses and mails nobody', async () => {

@@ -10,7 +10,7 @@ import { ADMIN_LOGIN_PATH } from '../../services/identity/onboardAgent.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../../services/identity/passwordReset.js';
 import { registerAgent, resendVerification } from '../../services/identity/registerAgent.js';
 import { inspectEmailToken } from '../../services/identity/tokens.js';
-import { verifyEmail } from '../../services/identity/verifyEmail.js';
+import { inspectVerificationLink, verifyEmail } from '../../services/identity/verifyEmail.js';
 import { getSetting } from '../../services/systemConfig/systemConfig.js';
 import { identityGuard, CHANGE_PASSWORD_PATH } from './guard.js';
 import { passwordPolicyText, pageLang, refusalText, t } from './i18n.js';
@@ -66,6 +66,10 @@ ${field({ name: 'passwordConfirm', label: t(lang, 'confirmPassword'), type: 'pas
 <button type="submit">${escapeHtml(t(lang, 'resetSubmit'))}</button>
 </form>`;
   return render(req, res, lang, t(lang, 'resetTitle'), body, status);
+}
+
+function verifyRefused(req: Request, res: Response, lang: Lang, err: unknown) {
+  return render(req, res, lang, t(lang, 'verifyFailedTitle'), `${alert('error', refusalText(err, lang))}${resendForm(lang)}`, 400);
 }
 
 function linkRefused(req: Request, res: Response, lang: Lang, err: unknown) {
@@ -136,13 +140,32 @@ function authPages(): Router {
     return render(req, res, lang, t(lang, 'registeredTitle'), `${alert('ok', t(lang, 'resentBody'))}<div class="links">${loginLink(lang)}</div>`);
   }));
 
+  // The emailed link only shows the confirmation; mail scanners and link previews GET links, so
+  // only the button's POST uses the token and activates the account.
   router.get('/verify', handle(async (req, res) => {
     const lang = pageLang(req, res);
+    const token = str(req.query.token);
+    let username: string;
     try {
-      const user = await verifyEmail({ token: req.query.token, ip: req.ip });
+      ({ username } = await inspectVerificationLink({ token }));
+    } catch (err) {
+      return verifyRefused(req, res, lang, err);
+    }
+    const body = `<p class="lead">${escapeHtml(t(lang, 'verifyConfirmBody', { username }))}</p>
+<form method="post" action="${IDENTITY_BASE_PATH}/verify">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit">${escapeHtml(t(lang, 'verifyConfirmSubmit'))}</button>
+</form>
+<div class="hint">${escapeHtml(t(lang, 'verifyConfirmNotMe'))}</div>`;
+    return render(req, res, lang, t(lang, 'verifyConfirmTitle'), body);
+  }));
+  router.post('/verify', handle(async (req, res) => {
+    const lang = pageLang(req, res);
+    try {
+      const user = await verifyEmail({ token: (req.body as Record<string, unknown>).token, ip: req.ip });
       return render(req, res, lang, t(lang, 'verifiedTitle'), `${alert('ok', t(lang, 'verifiedBody', { username: user.username }))}<div class="links">${loginLink(lang)}</div>`);
     } catch (err) {
-      return render(req, res, lang, t(lang, 'verifyFailedTitle'), `${alert('error', refusalText(err, lang))}${resendForm(lang)}`, 400);
+      return verifyRefused(req, res, lang, err);
     }
   }));
 

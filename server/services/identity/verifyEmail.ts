@@ -1,9 +1,20 @@
 import { inTransaction } from '../../db/index.js';
 import { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
-import { consumeEmailToken } from './tokens.js';
+import { consumeEmailToken, inspectEmailToken } from './tokens.js';
 
-/** Follows a verification link: the pending agent becomes active. Expired, reused or tampered links are refused. */
+/**
+ * Reads a verification link without using it, for the confirmation page its GET shows: mail
+ * scanners and link previews open links, so only the confirming POST (verifyEmail) may activate.
+ * Expired, used or tampered links are refused the same way verifyEmail refuses them.
+ */
+export async function inspectVerificationLink(props: { token: unknown; now?: Date }): Promise<{ username: string }> {
+  const token = await inspectEmailToken(props.token, ['verify_email'], props.now ?? new Date());
+  const user = (await AdminUser.findByPk(token.userId, { attributes: ['username'] }))!;
+  return { username: user.username };
+}
+
+/** Uses a verification link (the confirming POST): the pending agent becomes active. Expired, reused or tampered links are refused. */
 export async function verifyEmail(props: { token: unknown; ip?: string | null; now?: Date }): Promise<AdminUser> {
   const now = props.now ?? new Date();
   return inTransaction(async (t) => {
