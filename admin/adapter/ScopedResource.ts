@@ -1,4 +1,4 @@
-import { BaseRecord, ForbiddenError, ValidationError, type ActionContext, type BaseProperty, type Filter, type ParamsType } from 'adminjs';
+import { BaseRecord, ForbiddenError, ValidationError, flat, type ActionContext, type BaseProperty, type Filter, type ParamsType } from 'adminjs';
 import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize';
 import { Op, QueryTypes, Utils, literal, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { isAppError } from '../../server/errors.js';
@@ -218,12 +218,28 @@ export class ScopedResource extends SequelizeResource {
     return this.clean(actor, created);
   }
 
+  /**
+   * The row scope is part of the UPDATE itself, so a row that left the admin's scope after it was
+   * shown (e.g. an agent moved to another agent admin meanwhile) is not changed; and the row must
+   * still be in scope after the change, or nothing is kept (one transaction).
+   */
   override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const actor = this.actor(context);
-    if (!(await this.findScoped(actor, id))) throw new ForbiddenError('记录不存在或无权访问');
+    const refused = () => new ForbiddenError('记录不存在或无权访问');
+    if (!this.validId(id)) throw refused();
     for (const f of hiddenFields(actor, this.id())) delete params[f];
     delete params[this.pk()];
-    const updated = (await this.guard(() => super.update(id, params))) as Record<string, unknown>;
+    const values = flat.unflatten(this.parseParams(params)) as Record<string, unknown>;
+    const where = this.scoped(actor, { [this.pk()]: id } as WhereOptions);
+    const updated = await this.guard(() =>
+      this.model.sequelize!.transaction(async (transaction) => {
+        const [changed] = await this.model.update(values, { where, individualHooks: true, hooks: true, transaction });
+        if (!changed) throw refused();
+        const row = await this.model.findOne({ where, transaction });
+        if (!row) throw refused();
+        return row.toJSON() as Record<string, unknown>;
+      }),
+    );
     return this.clean(actor, updated);
   }
 
