@@ -17,6 +17,7 @@ import { cardKeyJobs } from './processors/cardKeys.js';
 import { exportJobs } from './processors/exports.js';
 import { orderJobs } from './processors/orders.js';
 import { apiKeyUsageJobs } from './processors/apiKeyUsage.js';
+import { authorizationJobs } from './processors/authorizations.js';
 import { pointsJobs } from './processors/points.js';
 import { closeQueue, queue, type QueueName } from './queues.js';
 import { enqueueJob, parseJobData, runJobNow, type JobDefinition } from './registry.js';
@@ -31,6 +32,7 @@ export const JOBS: JobDefinition[] = [
   ...orderJobs,
   ...pointsJobs,
   ...apiKeyUsageJobs,
+  ...authorizationJobs,
 ];
 
 export const runNow = (name: string, data?: unknown) => runJobNow(JOBS, name, data);

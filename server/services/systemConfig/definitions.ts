@@ -43,6 +43,7 @@ export const systemConfigDefinitions = {
   'points.order_timeout_minutes': def('points', count(24 * 60), 15, '待支付订单自动关闭时间（分钟）'),
   'points.redeem_attempts_per_hour': def('points', count(1000), 10, '每用户每小时兑换尝试次数'),
   'notification.email_enabled': def('notification', z.boolean(), true, '业务通知是否同时发送邮件'),
+  'notification.authorization_expiry_days': def('notification', count(90), 3, '项目授权到期前多少天提醒代理'),
 } as const;
 
 export type SystemConfigKey = keyof typeof systemConfigDefinitions;
