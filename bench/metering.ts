@@ -14,19 +14,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 
 // The server child inherits the parent's run id (and so its database and Redis prefix).
-/** The part of autocannon's API used here (the package ships no types). */
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type CannonOptions = Record<string, unknown>;
-type Cannon = (options: CannonOptions, done: (err: Error | null, result: CannonResult) => void) => void;
-const autocannon = ((await import('autocannon' as string)) as { default: Cannon }).default;
-
 const runId = (process.env.BENCH_RUN_ID ??= `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`);
 const DATABASE_URL = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432'}/seahorse_bench_${runId}`;
 Object.assign(process.env, {
@@ -120,21 +110,21 @@ async function setup(): Promise<Omit<Fixture, 'url'>> {
   };
 }
 
-function run(opts: CannonOptions): Promise<CannonResult> {
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, pipelining: 1, ...opts }, (err: Error | null, result: CannonResult) => (err ? reject(err) : resolve(result)));
+    autocannon({ connections: CONNECTIONS, pipelining: 1, ...opts }, (err: Error | null, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
   });
 }
 
 let requestCounter = 0;
-function chargeRequests(f: Fixture, keys: string | string[]) {
+function chargeRequests(f: Fixture, keys: string | string[]): autocannon.Request[] {
   const pick = () => (typeof keys === 'string' ? keys : keys[requestCounter % keys.length]!);
   return [
     {
       method: 'POST' as const,
       path: '/open/v1/metering/charge',
       headers: { 'content-type': 'application/json', authorization: f.authorization },
-      setupRequest: (req: Record<string, unknown>) => ({
+      setupRequest: (req) => ({
         ...req,
         body: JSON.stringify({ apiKey: pick(), apiName: f.apiName, callerIp: '203.0.113.7', requestId: `b-${runId}-${requestCounter++}` }),
       }),
@@ -142,7 +132,7 @@ function chargeRequests(f: Fixture, keys: string | string[]) {
   ];
 }
 
-const line = (name: string, r: CannonResult) =>
+const line = (name: string, r: autocannon.Result) =>
   `${name.padEnd(11)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`;
 
 async function main(): Promise<void> {
@@ -176,7 +166,7 @@ async function main(): Promise<void> {
 
     // Rounds of short, interleaved phases: on a shared machine the load changes over time, and
     // interleaving exposes every phase to it alike; the ratios use each phase's median round.
-    const rounds: Array<Record<'baseline' | 'spread' | 'single', CannonResult>> = [];
+    const rounds: Array<Record<'baseline' | 'spread' | 'single', autocannon.Result>> = [];
     for (let i = 0; i < ROUNDS; i++) {
       rounds.push({
         baseline: await run({ url: `${f.url}/bench/baseline?id=${f.baselineUserId}`, duration: seconds }),
@@ -187,7 +177,7 @@ async function main(): Promise<void> {
     // Every request of this phase is answered: exactly LIMITED_CALLS allow, the rest deny.
     const oversell = await run({ url: f.url, amount: LIMITED_CALLS + 500, requests: chargeRequests(f, f.limitedKey) });
 
-    const median = (phase: 'baseline' | 'spread' | 'single', pick: (r: CannonResult) => number) => {
+    const median = (phase: 'baseline' | 'spread' | 'single', pick: (r: autocannon.Result) => number) => {
       const values = rounds.map((r) => pick(r[phase])).sort((a, b) => a - b);
       return values[Math.floor(values.length / 2)]!;
     };
@@ -200,8 +190,8 @@ async function main(): Promise<void> {
       console.log(line('  charge-1u', r.single));
     });
     console.log(line('oversell', oversell));
-    const rps = (r: CannonResult) => r.requests.average;
-    const p99 = (r: CannonResult) => r.latency.p99;
+    const rps = (r: autocannon.Result) => r.requests.average;
+    const p99 = (r: autocannon.Result) => r.latency.p99;
     console.log(`median baseline: ${median('baseline', rps).toFixed(0)} req/s, p99 ${median('baseline', p99)} ms`);
     for (const [name, phase] of [['64 users', 'spread'], ['1 user', 'single']] as const) {
       const rpsRatio = median(phase, rps) / median('baseline', rps);

@@ -40,8 +40,8 @@ async function load(url: string, next: () => { path: string; method?: string; he
     url,
     connections: CONNECTIONS,
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? SECONDS }),
-    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...next() }) }],
-  } as autocannon.Options);
+    requests: [{ setupRequest: (req) => ({ ...req, ...next() }) as autocannon.Request }],
+  });
   return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, non2xx: result.non2xx, errors: result.errors, total: result.requests.total };
 }
 

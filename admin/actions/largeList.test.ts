@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { CardKey } from '../../server/models/index.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
@@ -30,7 +31,7 @@ describe('admin list of a large table (card keys)', () => {
   });
   after(() => srv.close());
 
-  const login = async (id: number) => AdminClient.login(srv.url, (await db().query<{ username: string }>('SELECT username FROM admin_users WHERE id = :id', { replacements: { id }, type: 'SELECT' }))[0]!.username, 'abcd1234');
+  const login = async (id: number) => AdminClient.login(srv.url, (await db().query<{ username: string }>('SELECT username FROM admin_users WHERE id = :id', { replacements: { id }, type: QueryTypes.SELECT }))[0]!.username, 'abcd1234');
 
   it('answers the scoped, filtered, sorted page with the count, references as title + show link', async () => {
     const agent = await login(w.agent.id);

@@ -22,7 +22,7 @@ describe('defineResource domain actions', () => {
       },
     }).options;
   });
-  const action = (name: string) => options.actions![name]!;
+  const action = (name: string) => (options.actions as Record<string, NonNullable<typeof options.actions>[keyof NonNullable<typeof options.actions>]>)[name]!;
   const context = (role: string) =>
     ({ currentAdmin: { id: 1, role, parentId: null, email: 'x' }, record: { id: () => '7', toJSON: () => ({ id: '7', params: { id: 7 } }) } }) as unknown as ActionContext;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -74,7 +74,7 @@ describe('card keys in the admin (browser, production assets)', function () {
         const file = path.join(exportDir, 'downloaded.xlsx');
         await download.saveAs(file);
         const book = new ExcelJS.Workbook();
-        await book.xlsx.load(await readFile(file));
+        await book.xlsx.readFile(file);
         const codes: string[] = [];
         book.worksheets[0]!.eachRow((row, n) => n > 1 && codes.push(String(row.getCell(1).value)));
         const expected = (await CardKey.findAll({ where: { agentId: w.agent.id }, order: [['id', 'ASC']] })).map((k) => k.code);
