@@ -16,6 +16,11 @@ export class AppError extends Error {
   }
 }
 
+/** A zod failure as one readable line: `field: message; …`. */
+export function zodIssues(err: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
+  return err.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
 export const badRequest = (message: string, reason = 'BAD_REQUEST', code = 1001, details?: unknown) =>
   new AppError(400, code, reason, message, details);
 export const unauthorized = (message = '请重新登录', reason = 'UNAUTHORIZED', code = 1401) =>

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z, ZodError, type ZodType } from 'zod';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, zodIssues } from '../errors.js';
 import { logger } from '../logger.js';
 
 /** SPEC §14 envelope for the mini-program API. */
@@ -20,10 +20,6 @@ export const pageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-function zodMessage(err: ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
 /** Validates and replaces req.body / req.query / req.params; failures become 400 with the field names. */
 export function validate(schemas: { body?: ZodType; query?: ZodType; params?: ZodType }): RequestHandler {
   return (req, _res, next) => {
@@ -31,7 +27,7 @@ export function validate(schemas: { body?: ZodType; query?: ZodType; params?: Zo
       const schema = schemas[part];
       if (!schema) continue;
       const parsed = schema.safeParse(req[part] ?? {});
-      if (!parsed.success) return next(new AppError(400, 1001, 'VALIDATION_FAILED', zodMessage(parsed.error)));
+      if (!parsed.success) return next(new AppError(400, 1001, 'VALIDATION_FAILED', zodIssues(parsed.error)));
       if (part === 'query') Object.defineProperty(req, 'query', { value: parsed.data, writable: true });
       else (req as unknown as Record<string, unknown>)[part] = parsed.data;
     }
@@ -51,7 +47,7 @@ export const errorEnvelope: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
   let appErr: AppError;
   if (isAppError(err)) appErr = err;
-  else if (err instanceof ZodError) appErr = new AppError(400, 1001, 'VALIDATION_FAILED', zodMessage(err));
+  else if (err instanceof ZodError) appErr = new AppError(400, 1001, 'VALIDATION_FAILED', zodIssues(err));
   else if (err?.type === 'entity.parse.failed') appErr = new AppError(400, 1002, 'MALFORMED_JSON', '请求体不是合法的 JSON');
   else if (err?.type === 'entity.too.large') appErr = new AppError(413, 1003, 'BODY_TOO_LARGE', '请求体过大');
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
-import { AppError, badRequest, conflict, forbidden } from '../../errors.js';
+import { AppError, badRequest, conflict, forbidden, zodIssues } from '../../errors.js';
 import { sealSecret } from '../../lib/secretBox.js';
 import { Project, ProjectPrice } from '../../models/index.js';
 import { isSuperAdmin, type Actor } from '../../policies/actor.js';
@@ -62,7 +62,7 @@ const projectSchema = z.object({
 });
 
 export function validationError(err: z.ZodError): AppError {
-  return badRequest(err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '), 'VALIDATION_FAILED', 3001);
+  return badRequest(zodIssues(err), 'VALIDATION_FAILED', 3001);
 }
 
 /** Normalises a price list: amounts exact, labels unique. */
