@@ -1,6 +1,6 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { allowAction } from '../../server/policies/access.js';
-import { apiCatalogChanged } from '../../server/services/apiKeys/catalog.js';
+import { createApiCatalogEntry, deleteApiCatalogEntries, updateApiCatalogEntry } from '../../server/services/apiKeys/catalog.js';
 import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
 import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
 import { Components } from '../componentLoader.js';
@@ -97,8 +97,41 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
   },
 };
 
-/** After a catalog row is edited in AdminJS: every process drops its cached catalog (prices and status are re-read per charge anyway). */
-export async function apiCatalogAfterEdit(response: ActionResponse): Promise<ActionResponse> {
-  await apiCatalogChanged();
-  return response;
-}
+/**
+ * The API catalog's new / edit / delete / bulk delete go through the catalog service: validated,
+ * audited (before/after, actor, IP) in the change's transaction, and every process's cached
+ * catalog dropped after it.
+ */
+const catalogPayload = (request: ActionRequest) => {
+  const p = (request.payload ?? {}) as Record<string, unknown>;
+  const fields = ['name', 'path', 'pointsPerCall', 'status', 'description'] as const;
+  return Object.fromEntries(fields.filter((f) => f in p).map((f) => [f, p[f]]));
+};
+const catalogList = (context: ActionContext) => context.h.resourceUrl({ resourceId: 'api_catalog' });
+
+export const apiCatalogHandlers = {
+  new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    if (request.method !== 'post') return {};
+    const entry = await createApiCatalogEntry(sessionActor(context), catalogPayload(request), requestIp(request));
+    const record = await context.resource.findOne(String(entry.id), context);
+    return { redirectUrl: catalogList(context), notice: { message: '接口已创建', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
+  },
+  edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+    const id = Number(context.record!.id());
+    await updateApiCatalogEntry(sessionActor(context), id, catalogPayload(request), requestIp(request));
+    const record = await context.resource.findOne(String(id), context);
+    return { redirectUrl: catalogList(context), notice: { message: '接口已更新', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
+  },
+  delete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+    await deleteApiCatalogEntries(sessionActor(context), [Number(context.record!.id())], requestIp(request));
+    return { redirectUrl: catalogList(context), notice: { message: '接口已删除', type: 'success' }, record: context.record!.toJSON(context.currentAdmin) };
+  },
+  bulkDelete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const records = context.records ?? [];
+    if (request.method !== 'post') return { records: records.map((r) => r.toJSON(context.currentAdmin)) };
+    await deleteApiCatalogEntries(sessionActor(context), records.map((r) => Number(r.id())), requestIp(request));
+    return { redirectUrl: catalogList(context), notice: { message: `已删除 ${records.length} 个接口`, type: 'success' }, records: records.map((r) => r.toJSON(context.currentAdmin)) };
+  },
+};

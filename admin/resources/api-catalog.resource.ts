@@ -1,5 +1,5 @@
 import { ApiCatalogEntry } from '../../server/models/index.js';
-import { apiCatalogAfterEdit } from '../actions/apiKeys.js';
+import { apiCatalogHandlers } from '../actions/apiKeys.js';
 import { defineResource } from './define.js';
 
 /** `api_catalog`. */
@@ -12,5 +12,5 @@ export const apiCatalogResource = () =>
     textarea: ['description'],
     enums: { status: [0, 1] },
     actions: {},
-    after: { edit: apiCatalogAfterEdit },
+    handlers: apiCatalogHandlers,
   });
