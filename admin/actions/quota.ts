@@ -9,6 +9,7 @@ import {
   reviewTransfer,
   reviewWithdrawal,
   transferQuota,
+  type ReviewedStatus,
 } from '../../server/services/quota/index.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
@@ -61,6 +62,22 @@ const decisionField = {
     { value: 'approve', label: '通过' },
     { value: 'reject', label: '拒绝' },
   ],
+};
+
+/** 审核 of a held transfer (SPEC §9.2): 放行, 拒绝, or 部分处理 — let part through and return the rest. */
+const transferDecisionField = {
+  ...decisionField,
+  options: [
+    { value: 'approve', label: '放行' },
+    { value: 'reject', label: '拒绝' },
+    { value: 'partial', label: '部分处理' },
+  ],
+};
+
+const transferReviewMessage: Record<ReviewedStatus, (approved: string) => string> = {
+  completed: () => '已放行，额度已转给接收方',
+  rejected: () => '已拒绝，额度已解冻退回',
+  partial: (approved) => `已部分放行：${approved} 已转给接收方，其余额度已解冻退回`,
 };
 
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
@@ -135,13 +152,29 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         { label: '转账额度', path: 'amount' },
         { label: '暂停原因', path: 'holdReason' },
       ],
-      fields: [decisionField, { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' }],
+      fields: [
+        transferDecisionField,
+        {
+          name: 'approvedAmount',
+          label: '放行额度（须大于 0 且小于转账额度，其余解冻退回）',
+          required: true,
+          placeholder: '例如 100.00',
+          showWhen: { field: 'decision', value: 'partial' },
+        },
+        { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
+      ],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const { id, json } = recordOf(context);
       const p = payloadOf(request);
-      const result = await reviewTransfer({ ...meta(request, context), transferId: id, decision: p.decision, opinion: p.opinion });
-      return success(context, result.status === 'completed' ? '已通过，额度已转给接收方' : '已拒绝，额度已解冻退回', 'quota_transfers', json);
+      const result = await reviewTransfer({
+        ...meta(request, context),
+        transferId: id,
+        decision: p.decision,
+        opinion: p.opinion,
+        approvedAmount: p.approvedAmount,
+      });
+      return success(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers', json);
     },
   },
 };

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text, TextArea } from '@adminjs/design-system';
-import { ApiClient, type ActionProps } from 'adminjs';
-import type { FormSpec } from './shared/formSpec';
+import { ApiClient, useTranslation, type ActionProps } from 'adminjs';
+import type { Field, FormSpec } from './shared/formSpec';
 import { useActionSubmit } from './shared/useActionSubmit';
 
 const api = new ApiClient();
@@ -9,6 +9,8 @@ const api = new ApiClient();
 /**
  * The form of every quota action (充值, 转账, 申请提现, 审核, 撤销): fields come from the action's
  * `custom` spec; the server (the quota service) decides, and its refusal message is shown as is.
+ * The spec's texts are zh-CN; a locale label `<resource>_<action>_<key>` (e.g.
+ * `quota_transfers_review_decision_partial`) translates one of them.
  */
 const QuotaActionForm: React.FC<ActionProps> = (props) => {
   const { action, resource, record } = props;
@@ -17,6 +19,10 @@ const QuotaActionForm: React.FC<ActionProps> = (props) => {
     Object.fromEntries(spec.fields.map((f) => [f.name, f.type === 'select' ? (f.options?.[0]?.value ?? '') : ''])),
   );
   const { submit: send, error, busy } = useActionSubmit(props);
+  const { translateLabel } = useTranslation();
+  const tr = (key: string, zh: string): string => translateLabel(`${resource.id}_${action.name}_${key}`, { defaultValue: zh });
+  const options = (f: Field) => (f.options ?? []).map((o) => ({ value: o.value, label: tr(`${f.name}_${o.value}`, o.label) }));
+  const shown = (f: Field): boolean => !f.showWhen || values[f.showWhen.field] === f.showWhen.value;
   const [account, setAccount] = useState<{ balance: string; frozen: string } | null>(null);
   useEffect(() => {
     if (record) return;
@@ -31,18 +37,18 @@ const QuotaActionForm: React.FC<ActionProps> = (props) => {
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     const data = new FormData();
-    for (const [k, v] of Object.entries(values)) data.append(k, v);
+    for (const f of spec.fields) if (shown(f)) data.append(f.name, values[f.name] ?? '');
     data.append('idempotencyKey', idempotencyKey);
     void send(data);
   };
 
   return (
     <Box variant="card" p="xl" as="form" onSubmit={submit} data-testid={`quota-form-${action.name}`}>
-      <H4>{spec.title}</H4>
-      {spec.description && <Text mb="lg">{spec.description}</Text>}
+      <H4>{tr('title', spec.title)}</H4>
+      {spec.description && <Text mb="lg">{tr('description', spec.description)}</Text>}
       {spec.summary?.map((s) => (
         <Text key={s.path} mb="sm">
-          {s.label}：{String(record?.params?.[s.path] ?? '—')}
+          {tr(`summary_${s.path}`, s.label)}：{String(record?.params?.[s.path] ?? '—')}
         </Text>
       ))}
       {account && (
@@ -51,9 +57,9 @@ const QuotaActionForm: React.FC<ActionProps> = (props) => {
         </Text>
       )}
       {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="quota-form-error" />}
-      {spec.fields.map((f) => (
-        <FormGroup key={f.name}>
-          <Label required={f.required}>{f.label}</Label>
+      {spec.fields.filter(shown).map((f) => (
+        <FormGroup key={f.name} data-testid={`quota-form-field-${f.name}`}>
+          <Label required={f.required}>{tr(f.name, f.label)}</Label>
           {f.type === 'textarea' ? (
             <TextArea
               name={f.name}
@@ -64,8 +70,8 @@ const QuotaActionForm: React.FC<ActionProps> = (props) => {
             />
           ) : f.type === 'select' ? (
             <Select
-              value={f.options?.find((o) => o.value === values[f.name]) ?? null}
-              options={f.options ?? []}
+              value={options(f).find((o) => o.value === values[f.name]) ?? null}
+              options={options(f)}
               onChange={(selected: { value: string } | null) => setValues({ ...values, [f.name]: selected?.value ?? '' })}
             />
           ) : (
@@ -80,7 +86,7 @@ const QuotaActionForm: React.FC<ActionProps> = (props) => {
         </FormGroup>
       ))}
       <Button variant="contained" type="submit" disabled={busy} data-testid="quota-form-submit">
-        {spec.submitLabel}
+        {tr('submitLabel', spec.submitLabel)}
       </Button>
     </Box>
   );

@@ -73,7 +73,17 @@ export const en = {
     "figure_cardKeys": "Card keys",
     "figure_activeKeys": "Active keys",
     "figure_authorizedProjects": "Authorized projects",
-    "loginWelcome": "Seahorse back office"
+    "loginWelcome": "Seahorse back office",
+    "quota_transfers_review_title": "Review transfer",
+    "quota_transfers_review_submitLabel": "Submit review",
+    "quota_transfers_review_summary_amount": "Amount",
+    "quota_transfers_review_summary_holdReason": "Hold reason",
+    "quota_transfers_review_decision": "Decision",
+    "quota_transfers_review_decision_approve": "Approve",
+    "quota_transfers_review_decision_reject": "Reject",
+    "quota_transfers_review_decision_partial": "Approve in part",
+    "quota_transfers_review_approvedAmount": "Amount to let through (more than 0 and less than the transfer; the rest is returned)",
+    "quota_transfers_review_opinion": "Opinion (required to reject or to approve in part)"
   },
   "properties": {
     "id": "ID",
@@ -120,6 +130,7 @@ export const en = {
     "holdReason": "Hold reason",
     "reviewerId": "Reviewer",
     "reviewOpinion": "Review opinion",
+    "approvedAmount": "Approved amount",
     "reviewedAt": "Reviewed",
     "accountInfo": "Account info",
     "paymentReference": "Payment reference",

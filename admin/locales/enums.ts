@@ -13,6 +13,7 @@ const shared: Tree = {
   status: {
     active: ['正常', 'Active'], pending: ['待处理', 'Pending'], frozen: ['已冻结', 'Frozen'], completed: ['已完成', 'Completed'],
     pending_review: ['待审核', 'Pending review'], rejected: ['已拒绝', 'Rejected'], approved: ['已通过', 'Approved'],
+    partial: ['部分放行', 'Partially approved'],
     cancelled: ['已撤销', 'Cancelled'], disabled: ['已禁用', 'Disabled'], revoked: ['已撤回', 'Revoked'], generating: ['生成中', 'Generating'],
     failed: ['失败', 'Failed'], unused: ['未使用', 'Unused'], expired: ['已过期', 'Expired'], redeemed: ['已兑换', 'Redeemed'],
     queued: ['排队中', 'Queued'], sent: ['已发送', 'Sent'], outbox: ['发件箱', 'Outbox'], running: ['进行中', 'Running'],

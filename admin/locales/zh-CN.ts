@@ -120,6 +120,7 @@ export const zhCN = {
     "holdReason": "挂起原因",
     "reviewerId": "审核人",
     "reviewOpinion": "审核意见",
+    "approvedAmount": "放行额度",
     "reviewedAt": "审核时间",
     "accountInfo": "收款信息",
     "paymentReference": "付款凭证",

@@ -8,7 +8,7 @@ export const quotaTransfersResource = () =>
     navigation: 'quota',
     list: ['id', 'fromUserId', 'toUserId', 'amount', 'status', 'createdAt'],
     filter: ['fromUserId', 'toUserId', 'status', 'createdAt'],
-    money: ['amount'],
-    enums: { status: ['completed', 'pending_review', 'rejected'] },
+    money: ['amount', 'approvedAmount'],
+    enums: { status: ['completed', 'pending_review', 'rejected', 'partial'] },
     actions: { ...quotaTransferActions },
   });

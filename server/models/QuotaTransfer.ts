@@ -6,6 +6,8 @@ export class QuotaTransfer extends Model {
   declare fromUserId: number;
   declare toUserId: number;
   declare amount: string;
+  /** Set only when status is 'partial': the part of `amount` that reached the recipient. */
+  declare approvedAmount: string | null;
   declare status: string;
   declare holdReason: string | null;
   declare memo: string | null;
@@ -22,6 +24,7 @@ export class QuotaTransfer extends Model {
         fromUserId: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'admin_users', key: 'id' }, field: 'from_user_id' },
         toUserId: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'admin_users', key: 'id' }, field: 'to_user_id' },
         amount: { type: DataTypes.DECIMAL(16, 2), allowNull: false },
+        approvedAmount: { type: DataTypes.DECIMAL(16, 2), field: 'approved_amount' },
         status: { type: DataTypes.STRING(16), allowNull: false },
         holdReason: { type: DataTypes.STRING(32), field: 'hold_reason' },
         memo: { type: DataTypes.TEXT },

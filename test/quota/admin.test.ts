@@ -124,6 +124,39 @@ describe('quota actions through the AdminJS back office', function () {
     }
   });
 
+  it('审核 → 部分处理 of a held transfer: the super admin lets part through; refused for an agent admin or a bad amount', async () => {
+    await updateSetting('quota.transfer_review_threshold', 100, root);
+    try {
+      const bBefore = await account(agentB.id);
+      succeeded(await resourceAction(agentA, 'quota_transfers', 'transfer', { recipientUsername: agentB.username, amount: '150' }));
+      const t = (await QuotaTransfer.findOne({ where: { fromUserId: agentA.id, status: 'pending_review' } }))!;
+      const partial = (amount: string, opinion = '仅放行部分') => ({ decision: 'partial', approvedAmount: amount, opinion });
+
+      const before = await snapshot(everyone);
+      refusedWith(await recordAction(admin1, 'quota_transfers', t.id, 'review', partial('60')));
+      refusedWith(await recordAction(agentA, 'quota_transfers', t.id, 'review', partial('60')));
+      refusedWith(await recordAction(root, 'quota_transfers', t.id, 'review', partial('150')), /必须小于转账额度 150\.00/);
+      refusedWith(await recordAction(root, 'quota_transfers', t.id, 'review', partial('0')), /大于 0/);
+      refusedWith(await recordAction(root, 'quota_transfers', t.id, 'review', partial('abc')), /正数/);
+      refusedWith(await recordAction(root, 'quota_transfers', t.id, 'review', partial('60', '')), /部分处理时请填写审核意见/);
+      assert.deepEqual(await snapshot(everyone), before);
+
+      const done = await recordAction(root, 'quota_transfers', t.id, 'review', partial('60'));
+      succeeded(done);
+      assert.match(done.body.notice?.message ?? '', /已部分放行：60\.00/);
+      await t.reload();
+      assert.deepEqual([t.status, t.approvedAmount, t.reviewerId], ['partial', '60.00', root.id]);
+      assert.deepEqual(await account(agentA.id), { balance: '690.00', frozen: '0.00' });
+      assert.equal((await account(agentB.id)).balance, (Number(bBefore.balance) + 60).toFixed(2));
+      const logs = await OperationLog.findAll({ where: { resource: 'quota_transfers', recordId: String(t.id), action: 'review_partial' } });
+      assert.equal(logs.length, 2);
+      assert.ok(logs.every((l) => l.actorId === root.id && /127\.0\.0\.1/.test(l.ip ?? '')));
+      refusedWith(await recordAction(root, 'quota_transfers', t.id, 'review', { decision: 'approve' }));
+    } finally {
+      await updateSetting('quota.transfer_review_threshold', 10000, root);
+    }
+  });
+
   it('我的通知: each admin reads and marks only their own notifications; the unread count follows', async () => {
     const count = async (who: TestUser) =>
       (await as[who.username]!.getJson('/admin/api/resources/notification_recipients/actions/unreadCount')).body.count as number;

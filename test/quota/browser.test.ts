@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { Withdrawal } from '../../server/models/index.js';
+import { QuotaTransfer, Withdrawal } from '../../server/models/index.js';
+import { transferQuota } from '../../server/services/quota/index.js';
+import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
 import type { TestServer } from '../support/http.js';
-import { account, events, makeUser, type TestUser } from './support.js';
+import { account, events, fund, makeUser, type TestUser } from './support.js';
 
 const PASSWORD = 'abcd1234';
 
@@ -51,16 +53,20 @@ describe('quota in a browser (production assets)', function () {
   /** Opens an action page, fills the form and submits; returns once the action redirected (success) or showed its refusal. */
   async function submit(page: Page, url: string, fields: Record<string, string>): Promise<string | null> {
     await page.goto(`${server.url}${url}`);
+    await page.locator('form[data-testid^="quota-form-"]').waitFor();
+    return fillAndSubmit(page, fields);
+  }
+
+  /** Fills the open form and submits; null once it redirected, else the refusal shown. */
+  async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<string | null> {
     const form = page.locator('form[data-testid^="quota-form-"]');
-    await form.waitFor();
     for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
     const before = page.url();
     await page.click('[data-testid="quota-form-submit"]');
-    const outcome = await Promise.race([
+    return Promise.race([
       page.waitForURL((u) => u.toString() !== before).then(() => null),
       page.locator('[data-testid="quota-form-error"]').waitFor().then(async () => page.locator('[data-testid="quota-form-error"]').innerText()),
     ]);
-    return outcome;
   }
 
   it('super admin → agent admin → agent → transfer → withdrawal approved by the agent admin', async () => {
@@ -124,5 +130,39 @@ describe('quota in a browser (production assets)', function () {
     await agent.page.locator('[data-testid="notification-bell"][data-unread="0"]').waitFor();
 
     for (const session of [superAdmin, agentAdmin, agent]) assert.deepEqual(session.errors, []);
+  });
+
+  it('审核 offers 放行 / 拒绝 / 部分处理; the amount field appears for 部分处理 and lets part of a held transfer through', async () => {
+    const sender = await makeUser('qb_snd', 'agent', admin.id);
+    const recipient = await makeUser('qb_rcp', 'agent', admin.id);
+    await fund(root, sender, '1000.00');
+    await updateSetting('quota.transfer_review_threshold', 100, root);
+    try {
+      const held = await transferQuota({ actor: sender, recipientUsername: recipient.username, amount: '300' });
+      const superAdmin = await logIn(root);
+      const { page } = superAdmin;
+      const openAndChoosePartial = async (): Promise<void> => {
+        await page.goto(`${server.url}/admin/resources/quota_transfers/records/${held.transferId}/review`);
+        const form = page.locator('form[data-testid="quota-form-review"]');
+        await form.waitFor();
+        assert.equal(await form.locator('[data-testid="quota-form-field-approvedAmount"]').count(), 0, 'no amount field for 放行');
+        await form.locator('[data-testid="quota-form-field-decision"]').click();
+        for (const label of ['放行', '拒绝', '部分处理']) await page.getByText(label, { exact: true }).first().waitFor();
+        await page.getByText('部分处理', { exact: true }).click();
+        await form.locator('[data-testid="quota-form-field-approvedAmount"]').waitFor();
+      };
+
+      await openAndChoosePartial();
+      const tooMuch = await fillAndSubmit(page, { approvedAmount: '300', opinion: '部分核实' });
+      assert.match(tooMuch ?? '', /必须小于转账额度 300\.00/);
+      await openAndChoosePartial();
+      assert.equal(await fillAndSubmit(page, { approvedAmount: '120', opinion: '部分核实' }), null);
+      assert.equal((await QuotaTransfer.findByPk(held.transferId))!.status, 'partial');
+      assert.deepEqual(await account(sender.id), { balance: '880.00', frozen: '0.00' });
+      assert.deepEqual(await account(recipient.id), { balance: '120.00', frozen: '0.00' });
+      assert.deepEqual(superAdmin.errors, []);
+    } finally {
+      await updateSetting('quota.transfer_review_threshold', 10000, root);
+    }
   });
 });

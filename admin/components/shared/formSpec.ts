@@ -11,6 +11,8 @@ export interface Field {
   required?: boolean;
   placeholder?: string;
   options?: Option[];
+  /** Shown (and sent) only while another field has this value, e.g. an amount for one decision. */
+  showWhen?: { field: string; value: string };
 }
 
 export interface FormSpec<F extends Field = Field> {

@@ -1,7 +1,8 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { AppError, conflict } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { QuotaLedgerEntry } from '../../models/index.js';
 import { fromCents, toCents } from './amount.js';
+import { duplicateOperation } from './refusals.js';
 
 export type LedgerType =
   | 'system_recharge'
@@ -59,7 +60,7 @@ export async function applyQuotaChanges(changes: QuotaChange[], t: Transaction):
     if (balanceDelta === 0n && frozenDelta === 0n) throw new Error(`empty quota change for user ${c.userId}`);
     if (c.idempotencyKey) {
       const seen = await QuotaLedgerEntry.findOne({ where: { idempotencyKey: c.idempotencyKey }, transaction: t });
-      if (seen) throw conflict('该操作已处理过', 'DUPLICATE_OPERATION', 5009);
+      if (seen) throw duplicateOperation();
     }
     const rows = await sequelize.query<{ balance: string; frozen: string }>(
       `UPDATE quota_accounts

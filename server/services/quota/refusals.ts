@@ -16,4 +16,8 @@ export const withdrawalNotPending = (): AppError => conflict('该提现申请不
 export const transferNotFound = (): AppError => notFound('转账记录不存在', 'TRANSFER_NOT_FOUND', 5016);
 export const withdrawalNotFound = (): AppError => notFound('提现申请不存在', 'WITHDRAWAL_NOT_FOUND', 5017);
 export const notAllowed = (message: string): AppError => forbidden(message, 'QUOTA_FORBIDDEN', 5018);
+/** The idempotency key already did its work; `runCommand` answers with the first run's result. */
+export const duplicateOperation = (): AppError => conflict('该操作已处理过', 'DUPLICATE_OPERATION', 5009);
 export const invalidText = (message: string): AppError => badRequest(message, 'INVALID_INPUT', 5019);
+export const partNotBelowAmount = (amount: string): AppError =>
+  badRequest(`部分放行额度必须小于转账额度 ${amount}（全额请选择放行）`, 'ABOVE_MAXIMUM', 5004);

@@ -4,7 +4,7 @@ import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { negate, normalize, toCents } from './amount.js';
-import { applyQuotaChanges } from './ledger.js';
+import { applyQuotaChanges, type QuotaChange } from './ledger.js';
 import {
   type CommandMeta,
   currentActor,
@@ -113,15 +113,16 @@ export async function transferQuota(input: TransferQuotaInput): Promise<Transfer
 
 /** Moves a transfer's frozen amount from its sender to its recipient. The caller holds both account locks. */
 export async function completeTransfer(transfer: QuotaTransfer, actorId: number, t: Transaction, idempotencyKey: string | null = null): Promise<void> {
-  const amount = normalize(transfer.amount);
+  await applyQuotaChanges(transferMoves(transfer, normalize(transfer.amount), actorId, idempotencyKey), t);
+}
+
+/** The ledger changes that move `amount` of a transfer's frozen quota to its recipient (transfer_out, transfer_in). */
+export function transferMoves(transfer: QuotaTransfer, amount: string, actorId: number, idempotencyKey: string | null): QuotaChange[] {
   const common = { reference: transferReference(transfer.id), actorId, memo: transfer.memo };
-  await applyQuotaChanges(
-    [
-      { userId: transfer.fromUserId, type: 'transfer_out', frozenDelta: negate(amount), counterpartyId: transfer.toUserId, idempotencyKey, ...common },
-      { userId: transfer.toUserId, type: 'transfer_in', balanceDelta: amount, counterpartyId: transfer.fromUserId, ...common },
-    ],
-    t,
-  );
+  return [
+    { userId: transfer.fromUserId, type: 'transfer_out', frozenDelta: negate(amount), counterpartyId: transfer.toUserId, idempotencyKey, ...common },
+    { userId: transfer.toUserId, type: 'transfer_in', balanceDelta: amount, counterpartyId: transfer.fromUserId, ...common },
+  ];
 }
 
 export async function notifyTransferCompleted(
