@@ -110,6 +110,9 @@ export class ScopedResource extends SequelizeResource {
         conditions.push(typeof value === 'string' && UUID.test(value) ? { [name]: value } : NOTHING);
       } else if (exact.has(name) && typeof value === 'string') {
         conditions.push({ [name]: value.trim() });
+      } else if (this.listedValues(name)) {
+        // A value picked from a list (status, kind, …): `=` one of those values, never a LIKE.
+        conditions.push(typeof value === 'string' && this.listedValues(name)!.includes(value) ? { [name]: value } : NOTHING);
       } else if (f.property.type() === 'reference' || ['INTEGER', 'BIGINT', 'SMALLINT'].includes(typeKey ?? '')) {
         // Ids and owner columns: `=` on a whole number, never a LIKE (owner 1 must not match 10).
         if (typeof value !== 'string' || !/^\d{1,15}$/.test(value.trim())) conditions.push(NOTHING);
@@ -121,6 +124,18 @@ export class ScopedResource extends SequelizeResource {
     if (rest.length) conditions.push(convertFilter(rest as never) as WhereOptions);
     if (!conditions.length) return null;
     return conditions.length === 1 ? conditions[0]! : { [Op.and]: conditions };
+  }
+
+  /** The values a property's form offers (the resource's `enums`, or a database ENUM); null when it is free text. */
+  private listedValues(name: string): string[] | null {
+    let decorated: Array<{ value: unknown }> | null | undefined;
+    try {
+      decorated = this.decorate().getPropertyByKey(name)?.availableValues();
+    } catch {
+      decorated = undefined; // not served by AdminJS (no decorator): the adapter's own values only
+    }
+    const values = decorated?.map((v) => String(v.value)) ?? this.property(name)?.availableValues() ?? null;
+    return values?.length ? values : null;
   }
 
   private validId(id: unknown): boolean {

@@ -355,6 +355,18 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
     assert.equal(junk.body.records!.length, 0);
   });
 
+  it('filters on a listed value (status, role, …) are exact: "activ" matches nothing, "active" only active rows', async () => {
+    const c = clients.superadmin!;
+    const active = await c.getJson(`${api('admin_users')}/actions/list?perPage=500&filters.status=active`);
+    assert.ok(active.body.records!.length > 0);
+    assert.ok(active.body.records!.every((r) => r.params.status === 'active'));
+    for (const partial of ['activ', 'ctive', '%25']) {
+      const none = await c.getJson(`${api('admin_users')}/actions/list?filters.status=${partial}`);
+      assert.equal(none.status, 200);
+      assert.equal(none.body.records!.length, 0, partial);
+    }
+  });
+
   it('new/edit force owner columns from the session and drop fields the role may not set', async () => {
     // An agent applying "as" another agent still applies as themself.
     const applied = await clients.agent1a!.postJson(`${api('project_applications')}/actions/new`, {
