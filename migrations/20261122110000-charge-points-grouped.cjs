@@ -21,6 +21,9 @@
  *   rare case the set-wise reading cannot decide; such a batch runs charge_points per element.
  *   An error (e.g. another batch committing one of our request ids first) undoes the whole
  *   statement; the caller then charges each element alone.
+ * - Both charge functions wait at most 2 s for a lock (`lock_timeout`, set on the function): a user
+ *   row held by a slow transaction elsewhere makes those charges fail as "busy" (55P03) instead of
+ *   stalling every charge queued behind them.
  */
 const up = `
   CREATE FUNCTION points_take_lots(p_user_ids uuid[], p_points integer[], p_now timestamptz)
@@ -145,7 +148,11 @@ const up = `
     record_id uuid,
     replayed boolean
   )
-  LANGUAGE plpgsql AS $fn$
+  LANGUAGE plpgsql
+  -- A user row held elsewhere (a slow points transaction) fails this batch after 2 s instead of
+  -- stalling every charge queued behind it; the caller answers "busy, retry with the same request id".
+  SET lock_timeout = '2s'
+  AS $fn$
   #variable_conflict use_column
   DECLARE
     c record;
@@ -290,6 +297,8 @@ const up = `
      ORDER BY c.ord; -- seq follows the order the charges were decided in
   END
   $fn$;
+
+  ALTER FUNCTION charge_points(uuid, integer, integer, text, varchar) SET lock_timeout = '2s';
 `;
 
 module.exports = {

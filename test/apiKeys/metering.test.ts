@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { db } from '../../server/db/index.js';
 import { ApiKey, MiniUser, PointsLot, PurchaseRecord } from '../../server/models/index.js';
 import { deleteApiKeys, setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
 import { rotateMeteringServiceSecret, setMeteringServiceEnabled } from '../../server/services/metering/meteringServices.js';
@@ -193,6 +194,32 @@ describe('metering: POST /open/v1/metering/charge', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('a user row held by a slow transaction elsewhere: that user\'s charges answer 503 METERING_BUSY and charge nothing, others go through, a retry charges once', async () => {
+    const api = await newApi(2);
+    const [held, free] = [await newMiniUser(10), await newMiniUser(10)];
+    const [heldKey, freeKey] = [(await newKey(held)).key, (await newKey(free)).key];
+    const requestId = `busy_${randomUUID()}`;
+    const slow = await db().transaction();
+    let answers: Array<Awaited<ReturnType<typeof charge>>>;
+    try {
+      await db().query('SELECT 1 FROM meta_user WHERE id = :id FOR UPDATE', { replacements: { id: held }, transaction: slow });
+      // Sent together, so the held user's charge may share a statement with the free user's.
+      answers = await Promise.all([
+        charge(server.url, service, { apiKey: heldKey, apiName: api.name, callerIp: '10.0.0.1', requestId }),
+        charge(server.url, service, { apiKey: freeKey, apiName: api.name, callerIp: '10.0.0.1' }),
+      ]);
+    } finally {
+      await slow.rollback();
+    }
+    assert.equal(answers[0]!.status, 503, JSON.stringify(answers[0]!.body));
+    assert.equal(answers[0]!.body.reason, 'METERING_BUSY');
+    assert.equal(answers[1]!.body.data.decision, 'allow');
+    assert.equal((await MiniUser.findByPk(held))!.totalPoints, 10, 'nothing charged while busy');
+    const retried = await charge(server.url, service, { apiKey: heldKey, apiName: api.name, callerIp: '10.0.0.1', requestId });
+    assert.deepEqual([retried.body.data.decision, retried.body.data.replayed], ['allow', false]);
+    assert.equal((await MiniUser.findByPk(held))!.totalPoints, 8);
   });
 
   it('rejects malformed input with a 400 envelope, never a 500', async () => {

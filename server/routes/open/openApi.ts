@@ -161,6 +161,7 @@ export function openApiDocumentForOpen(): Record<string, unknown> {
             '400': { description: 'VALIDATION_FAILED / MALFORMED_JSON：输入无效', content: json(errorEnvelope) },
             '401': { description: 'SERVICE_UNAUTHORIZED（code 1401）：计费服务凭据错误或已停用', content: json(errorEnvelope) },
             '413': { description: 'BODY_TOO_LARGE：请求体超过 16KB', content: json(errorEnvelope) },
+            '503': { description: 'METERING_BUSY（code 1503）：该用户的积分正被其他操作占用，未扣费；请用同一 requestId 重试', content: json(errorEnvelope) },
           },
         },
       },

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import { db } from '../../db/index.js';
-import { unauthorized } from '../../errors.js';
+import { AppError, unauthorized } from '../../errors.js';
 import { InvalidationSubscriber, type InvalidationMessage } from '../apiKeys/invalidation.js';
 import { compileWhitelist, normalizeIp, type IpMatcher } from '../apiKeys/ipWhitelist.js';
 import { hashApiKey, isWellFormedApiKey } from '../apiKeys/keyFormat.js';
@@ -111,6 +111,10 @@ interface PendingCharge {
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 const UNIQUE_VIOLATION = '23505';
+/** lock_not_available: the charge functions wait at most 2 s (their `lock_timeout`) for a user row. */
+const LOCK_TIMEOUT = '55P03';
+const busy = () => new AppError(503, 1503, 'METERING_BUSY', '该用户的积分正被其他操作占用，本次未扣费；请稍后用同一 requestId 重试');
+const sqlState = (err: unknown) => (err as { parent?: { code?: string } }).parent?.code;
 const CHARGE_ATTEMPTS = 5;
 /**
  * Charge statements of one process running at once; charges arriving meanwhile wait and share the
@@ -333,12 +337,12 @@ export class Meter {
         type: QueryTypes.SELECT,
       });
     } catch (err) {
-      // The whole statement was undone. A deadlock, a serialization failure or another user's key
-      // committing one of these request ids first: each charge goes alone (with its retries, and
-      // REQUEST_ID_REUSED for the one that lost). Anything else (a lost connection may have
-      // committed) is not replayed.
-      const code = (err as { parent?: { code?: string } }).parent?.code;
-      if (code && (RETRYABLE.has(code) || code === UNIQUE_VIOLATION)) await Promise.all(batch.map((p) => this.runAlone(p)));
+      // The whole statement was undone. A deadlock, a serialization failure, another user's key
+      // committing one of these request ids first, or one user's row held elsewhere: each charge
+      // goes alone (with its retries, REQUEST_ID_REUSED for the one that lost, METERING_BUSY for the
+      // held user's). Anything else (a lost connection may have committed) is not replayed.
+      const code = sqlState(err);
+      if (code && (RETRYABLE.has(code) || code === UNIQUE_VIOLATION || code === LOCK_TIMEOUT)) await Promise.all(batch.map((p) => this.runAlone(p)));
       else for (const p of batch) p.reject(err);
       return;
     }
@@ -369,7 +373,8 @@ export class Meter {
       } catch (err) {
         // Two keys of different users racing with one request id: the unique index lets one through.
         if (err instanceof UniqueConstraintError) return 'REQUEST_ID_REUSED';
-        const code = (err as { parent?: { code?: string } }).parent?.code;
+        const code = sqlState(err);
+        if (code === LOCK_TIMEOUT) throw busy();
         if (attempt < CHARGE_ATTEMPTS && code && RETRYABLE.has(code)) {
           await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
           continue;
