@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { db } from '../../server/db/index.js';
 import { CardKey } from '../../server/models/index.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
+import { invalidationsLive, startInvalidationListener, stopInvalidationListener } from '../../server/services/cardKeys/invalidation.js';
+import { getKeyState, peekKeyState } from '../../server/services/cardKeys/keyCache.js';
 import { setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import type { CardKeyClient, VerifyAnswer } from '../../examples/client/cardKeyClient.js';
 import { until } from '../support/until.js';
@@ -66,5 +68,28 @@ describe('card-key cache invalidation across processes', () => {
     const { answer, ms } = await answerWithinOneSecond(() => remote.verify(code, 'dev-B'), 'OK');
     assert.deepEqual([answer.reason, answer.activated], ['OK', true]);
     assert.ok(ms < 1000);
+  });
+
+  it('this process serves nothing from its key cache while not subscribed, and starts empty when subscribed again', async () => {
+    const code = keys[2]!.code;
+    await startInvalidationListener();
+    assert.equal(invalidationsLive(), true);
+    assert.equal((await getKeyState(code))!.status, 'unused');
+    // Proof that it is cached: a write that publishes nothing is not seen.
+    await db().query(`UPDATE card_keys SET status = 'disabled' WHERE code = :code`, { replacements: { code } });
+    assert.equal(peekKeyState(code)?.status, 'unused');
+
+    stopInvalidationListener(); // as when the Redis subscription drops
+    assert.equal(invalidationsLive(), false);
+    assert.equal(peekKeyState(code), undefined, 'nothing served from cache');
+    assert.equal((await getKeyState(code))!.status, 'disabled', 'read from the database');
+    await db().query(`UPDATE card_keys SET status = 'unused' WHERE code = :code`, { replacements: { code } });
+    assert.equal((await getKeyState(code))!.status, 'unused', 'and nothing cached meanwhile');
+
+    await startInvalidationListener();
+    assert.equal(invalidationsLive(), true);
+    assert.equal(peekKeyState(code), undefined, 'starts empty');
+    assert.equal((await getKeyState(code))!.status, 'unused');
+    assert.equal(peekKeyState(code)?.status, 'unused', 'and caches again');
   });
 });

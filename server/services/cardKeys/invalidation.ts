@@ -21,6 +21,7 @@ const listeners = new Set<Listener>();
 const ORIGIN = randomUUID();
 let subscriber: Redis | undefined;
 let subscribing: Promise<void> | undefined;
+let live = false;
 
 const channel = () => redisKey('card-keys', 'invalidate');
 
@@ -28,15 +29,37 @@ function dispatch(message: Invalidation): void {
   for (const listener of listeners) listener(message);
 }
 
-/** Subscribes this process once; a lost subscription drops every cache, since messages may have been missed. */
+/**
+ * True only while this process is subscribed. Caches must not answer while it is false: a change
+ * published meanwhile would not reach them (keyCache and projectCredentials read the database
+ * instead, and cache nothing).
+ */
+export const invalidationsLive = (): boolean => live;
+
+/**
+ * Subscribes this process once. Losing the subscription drops every cache and stops them answering
+ * until it is back (messages may have been missed); each (re)subscription starts them empty.
+ */
 export function startInvalidationListener(): Promise<void> {
   if (subscribing) return subscribing;
   const sub = createRedis({ maxRetriesPerRequest: null });
   subscriber = sub;
-  let connectedOnce = false;
+  const lost = () => {
+    if (subscriber !== sub || !live) return; // a stopped client's late close is not the current one's
+    live = false;
+    dispatch({ all: true });
+  };
+  sub.on('close', lost);
   sub.on('ready', () => {
-    if (connectedOnce) dispatch({ all: true });
-    connectedOnce = true;
+    // ioredis resubscribes by itself after a reconnect; subscribing again is harmless and tells us when.
+    sub.subscribe(channel()).then(
+      () => {
+        if (subscriber !== sub) return;
+        dispatch({ all: true });
+        live = true;
+      },
+      (err) => logger().error({ err }, 'card-key invalidation subscribe failed'),
+    );
   });
   sub.on('message', (ch: string, raw: string) => {
     if (ch !== channel()) return;
@@ -48,7 +71,10 @@ export function startInvalidationListener(): Promise<void> {
     }
   });
   sub.on('error', (err) => logger().warn({ err }, 'card-key invalidation subscriber error'));
-  subscribing = sub.subscribe(channel()).then(() => undefined);
+  subscribing = new Promise<void>((resolve) => {
+    const check = () => (live || subscriber !== sub ? resolve() : setTimeout(check, 5).unref());
+    check();
+  });
   return subscribing;
 }
 
@@ -71,7 +97,12 @@ export async function publishInvalidation(message: Invalidation): Promise<void> 
 }
 
 export function stopInvalidationListener(): void {
-  subscriber?.disconnect();
+  const sub = subscriber;
   subscriber = undefined;
   subscribing = undefined;
+  if (live) {
+    live = false;
+    dispatch({ all: true });
+  }
+  sub?.disconnect();
 }

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
-import { onInvalidation, startInvalidationListener } from './invalidation.js';
+import { invalidationsLive, onInvalidation, startInvalidationListener } from './invalidation.js';
 
 /** The part of a card key a verification answer depends on. */
 export interface KeyState {
@@ -95,24 +95,24 @@ export async function loadKeyState(code: string): Promise<KeyState | null> {
   return rows[0] ? rowToState(rows[0]) : null;
 }
 
-/** Cached state of `code`, or undefined on a miss (no database access). */
+/** Cached state of `code`, or undefined on a miss or while invalidations are not heard (no database access). */
 export function peekKeyState(code: string): KeyState | undefined {
   listen();
-  return cache.get(code);
+  return invalidationsLive() ? cache.get(code) : undefined;
 }
 
 /** Cached state of `code`, loading it from the database on a miss. */
 export async function getKeyState(code: string): Promise<KeyState | null> {
   listen();
-  const hit = cache.get(code);
+  const hit = peekKeyState(code);
   if (hit) return hit;
   const started = seq;
   const state = await loadKeyState(code);
-  if (state && unchangedSince(code, started)) cache.set(code, state);
+  if (state) rememberKeyState(state, started);
   return state;
 }
 
 /** Caches state this process has just written, unless another change to the key arrived meanwhile. */
 export function rememberKeyState(state: KeyState, started: number): void {
-  if (unchangedSince(state.code, started)) cache.set(state.code, state);
+  if (invalidationsLive() && unchangedSince(state.code, started)) cache.set(state.code, state);
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { openSecret } from '../../lib/secretBox.js';
 import { Project } from '../../models/index.js';
-import { onInvalidation, startInvalidationListener } from '../cardKeys/invalidation.js';
+import { invalidationsLive, onInvalidation, startInvalidationListener } from '../cardKeys/invalidation.js';
 
 /** What the open API needs of a project on every request, decrypted once and kept in memory. */
 export interface ProjectCredentials {
@@ -61,23 +61,24 @@ export function toCredentials(p: Project): ProjectCredentials {
 
 export async function projectByAppKey(appKey: string): Promise<ProjectCredentials | null> {
   listen();
-  const cached = byAppKey.get(appKey);
+  // While invalidations are not heard, a cached project could be stale: read the database.
+  const cached = invalidationsLive() ? byAppKey.get(appKey) : undefined;
   if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
   const started = generation;
   const row = await Project.findOne({ where: { appKey } });
   if (!row) return null;
   const creds = toCredentials(row);
-  if (started === generation) byAppKey.set(appKey, creds);
+  if (started === generation && invalidationsLive()) byAppKey.set(appKey, creds);
   return creds;
 }
 
 export async function projectById(projectId: number): Promise<ProjectCredentials | null> {
   listen();
-  for (const p of byAppKey.values()) if (p.id === projectId && Date.now() - p.loadedAt < TTL_MS) return p;
+  if (invalidationsLive()) for (const p of byAppKey.values()) if (p.id === projectId && Date.now() - p.loadedAt < TTL_MS) return p;
   const started = generation;
   const row = await Project.findByPk(projectId);
   if (!row) return null;
   const creds = toCredentials(row);
-  if (started === generation) byAppKey.set(row.appKey, creds);
+  if (started === generation && invalidationsLive()) byAppKey.set(row.appKey, creds);
   return creds;
 }
