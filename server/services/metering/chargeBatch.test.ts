@@ -198,4 +198,41 @@ describe('charge_points_batch: several charges in one statement', () => {
       await meter.close();
     }
   });
+
+  it('two server processes batching at once, two users\' keys sending one request id: exactly one is charged, the other is REQUEST_ID_REUSED, the rest stand', async () => {
+    const meters = [new Meter(), new Meter()];
+    try {
+      await Promise.all(meters.map((m) => m.invalidations.ready()));
+      const creds = await newService();
+      const api = await newApi(1);
+      const users = await Promise.all([0, 1].map(() => newMiniUser(100)));
+      const keys = await Promise.all(users.map(async (u) => (await newKey(u)).key));
+      for (let round = 0; round < 5; round++) {
+        const shared = `shared_${round}_${randomUUID()}`;
+        // Per process: a first charge that goes alone, then a batch that carries the shared id among others.
+        const sends = meters.flatMap((meter, m) =>
+          Array.from({ length: 6 }, (_, i) => async () => {
+            const service = await meter.authenticate(creds.authorization);
+            const requestId = i === 3 ? shared : `own_${round}_${m}_${i}_${randomUUID()}`;
+            return { shared: i === 3, decision: await meter.charge(service, { apiKey: keys[m]!, apiName: api.name, callerIp: '10.0.0.1', requestId }) };
+          }),
+        );
+        const results = await Promise.all(sends.map((send) => send()));
+        const contested = results.filter((r) => r.shared).map((r) => r.decision);
+        assert.deepEqual(
+          contested.map((d) => (d.decision === 'allow' ? 'allow' : d.reason)).sort(),
+          ['REQUEST_ID_REUSED', 'allow'],
+          `round ${round}: ${JSON.stringify(contested)}`,
+        );
+        assert.ok(results.filter((r) => !r.shared).every((r) => r.decision.decision === 'allow'));
+      }
+      const spent = await PurchaseRecord.count({ where: { userId: users, operationType: PointsOperation.consume } });
+      assert.equal(spent, 5 * 11, 'ten own charges and one shared per round');
+      const totals = await Promise.all(users.map(async (u) => (await MiniUser.findByPk(u))!.totalPoints));
+      assert.equal(totals[0]! + totals[1]!, 200 - 55);
+      assert.deepEqual(await findPointsDrift(), []);
+    } finally {
+      await Promise.all(meters.map((m) => m.close()));
+    }
+  });
 });
