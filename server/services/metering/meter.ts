@@ -346,7 +346,13 @@ export class Meter {
       else for (const p of batch) p.reject(err);
       return;
     }
-    for (const row of rows) batch[row.idx]!.resolve(row);
+    const answered = new Set<number>();
+    for (const row of rows) {
+      answered.add(row.idx);
+      batch[row.idx]!.resolve(row);
+    }
+    // Never expected (the function answers every element); a charge must not wait forever if it did not.
+    batch.forEach((p, i) => answered.has(i) || p.reject(new Error(`charge_points_batch gave no answer for element ${i}`)));
   }
 
   private async runAlone(p: PendingCharge): Promise<void> {
