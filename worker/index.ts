@@ -16,6 +16,7 @@ import { callbackJobs } from './processors/callbacks.js';
 import { cardKeyJobs } from './processors/cardKeys.js';
 import { exportJobs } from './processors/exports.js';
 import { orderJobs } from './processors/orders.js';
+import { orderMessageJobs } from './processors/orderMessages.js';
 import { apiKeyUsageJobs } from './processors/apiKeyUsage.js';
 import { authorizationJobs } from './processors/authorizations.js';
 import { pointsJobs } from './processors/points.js';
@@ -30,6 +31,7 @@ export const JOBS: JobDefinition[] = [
   ...callbackJobs,
   ...exportJobs,
   ...orderJobs,
+  ...orderMessageJobs,
   ...pointsJobs,
   ...apiKeyUsageJobs,
   ...authorizationJobs,

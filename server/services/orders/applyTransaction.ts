@@ -7,6 +7,7 @@ import type { PayTransaction } from '../../wechat/index.js';
 import { creditPoints } from '../points/creditPoints.js';
 import { PointsOperation } from '../points/operations.js';
 import { amountToFen, OrderStatus } from './orderStatus.js';
+import { queuePaymentSuccessMessage } from './paymentMessage.js';
 
 export type PaymentSource = 'notify' | 'query';
 
@@ -22,6 +23,10 @@ export class PaymentMismatchError extends AppError {
  * points (package points + bonus) as one lot — once, however many notifications and queries
  * arrive (the second sees status "paid"; the lot's unique order_id backs that up). A mismatch is
  * refused and nothing changes. Returns the order after the change.
+ *
+ * Only the call that credited queues the "支付成功" subscribe message, and only once its
+ * transaction has committed: WeChat is never called while the money is locked, and a rolled-back
+ * credit never announces anything.
  */
 export async function applyTransaction(
   tx: PayTransaction,
@@ -29,7 +34,9 @@ export async function applyTransaction(
   source: PaymentSource,
   meta: { notificationId?: string; raw: unknown },
 ): Promise<Order> {
-  return inTransaction(async (t) => {
+  let credited = false;
+  const order = await inTransaction(async (t) => {
+    credited = false; // a retried transaction starts over
     const order = await Order.findOne({ where: { orderNo: tx.out_trade_no }, transaction: t, lock: t.LOCK.UPDATE });
     if (!order) throw new PaymentMismatchError('PAYMENT_UNKNOWN_ORDER', `未知订单 ${tx.out_trade_no}`);
     if (tx.trade_state !== 'SUCCESS') {
@@ -42,8 +49,11 @@ export async function applyTransaction(
     if (order.paymentStatus === OrderStatus.paid || order.paymentStatus === OrderStatus.refunded) return order;
     await record(order, tx, source, meta, t);
     await markPaidAndCredit(order, tx, t);
+    credited = true;
     return order;
   });
+  if (credited) await queuePaymentSuccessMessage(order.id);
+  return order;
 }
 
 function mismatch(order: Order, reason: string, message: string, tx: PayTransaction): PaymentMismatchError {

@@ -1,0 +1,139 @@
+import { config } from '../../config.js';
+import { logger } from '../../logger.js';
+import { MiniUser, Order, Package } from '../../models/index.js';
+import { redis, redisKey } from '../../redis.js';
+import { WechatError, wechatMini } from '../../wechat/index.js';
+import { queue } from '../../../worker/queues.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { OrderStatus } from './orderStatus.js';
+
+/** Worker job (queue `notifications`) that sends the "支付成功" subscribe message of one order. */
+export const PAYMENT_MESSAGE_JOB = 'orders:payment-success-message';
+
+/** Where the message leads in the mini-program. */
+export const PAYMENT_MESSAGE_PAGE = 'pages/orders/index';
+
+const SENT_TTL_SECONDS = 30 * 86_400;
+/** A claim left by a process that died mid-send expires, so a later retry can send. */
+const CLAIM_TTL_SECONDS = 120;
+const ENQUEUE_WAIT_MS = 2_000;
+
+/** The user refused, or has no subscription left for this template: nothing to retry. */
+const USER_REFUSED = 43101;
+/** Answers that will not change on retry: bad openid, template id, page or data. */
+const PERMANENT = new Set([40003, 40037, 41030, 47003]);
+
+/** WeChat rejected the message for good (or it cannot be built): the job stops without retrying. */
+export class PaymentMessageRejected extends Error {
+  readonly permanent = true;
+}
+
+export type PaymentMessageOutcome =
+  | { status: 'sent'; touser: string }
+  | { status: 'disabled' | 'not_paid' | 'no_openid' | 'already_sent' | 'refused'; touser?: string };
+
+const jobId = (orderId: string) => `payment-success:${orderId}`;
+const markerKey = (orderId: string) => redisKey('orders', 'payment-message', orderId);
+
+/**
+ * Queues the message for an order that has just been credited. Called by applyTransaction AFTER
+ * its transaction committed (never inside it); off when no template is configured. The job id is
+ * the order's, so the order can never have two jobs. Never throws and never waits long: the
+ * payment is already booked, a lost message must not turn the notification into an error.
+ */
+export async function queuePaymentSuccessMessage(orderId: string): Promise<void> {
+  const work = (async () => {
+    if (!(await getSetting('notification.wechat_payment_success_template'))) return;
+    const retryDelay = config().isTest ? 20 : 10_000;
+    await queue('notifications').add(
+      PAYMENT_MESSAGE_JOB,
+      { orderId },
+      { jobId: jobId(orderId), attempts: 6, backoff: { type: 'exponential', delay: retryDelay } },
+    );
+  })().catch((err: unknown) => logger().error({ err, orderId }, 'could not queue the payment-success message'));
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger().error({ orderId }, 'queueing the payment-success message is taking too long; not waiting for it');
+      resolve();
+    }, ENQUEUE_WAIT_MS);
+  });
+  await Promise.race([work, gaveUp]);
+  clearTimeout(timer);
+}
+
+/** "2026-11-25 14:03:07" in China time (UTC+8, no daylight saving). */
+function chinaTime(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Trims a value to what WeChat accepts for the keyword's type (thing1 → at most 20 characters, …). */
+function fit(key: string, value: string): string {
+  const type = key.replace(/\d+$/, '');
+  const limit = type === 'thing' ? 20 : type === 'phrase' ? 5 : type === 'character_string' || type === 'number' ? 32 : undefined;
+  const chars = Array.from(value);
+  return limit && chars.length > limit ? chars.slice(0, limit).join('') : value;
+}
+
+/** The template data: the configured keywords, in order, for package, amount, points and paid time. */
+async function messageData(order: Order): Promise<Record<string, { value: string }>> {
+  const keys = (await getSetting('notification.wechat_payment_success_fields')).split(',').map((k) => k.trim());
+  const pkg = order.packageId ? await Package.findByPk(order.packageId, { attributes: ['name'] }) : null;
+  const values = [
+    pkg?.name || '积分充值',
+    `${order.totalAmount}元`,
+    String(order.points + order.bonusPoints),
+    chinaTime(order.paidAt ?? order.updatedAt),
+  ];
+  const data: Record<string, { value: string }> = {};
+  keys.forEach((key, i) => {
+    if (key) data[key] = { value: fit(key, values[i]!) };
+  });
+  return data;
+}
+
+/**
+ * Sends the "支付成功" subscribe message of a paid order, at most once: a Redis marker (claimed
+ * before the call, kept 30 days after it) stops a second send from a re-queued job or a retry
+ * after success. A user without an openid, or one who refused the template (43101), is logged
+ * and skipped — not an error. A permanent WeChat refusal throws PaymentMessageRejected; anything
+ * else (busy, network, token) throws the WechatError so the job is retried with backoff.
+ */
+export async function sendPaymentSuccessMessage(orderId: string): Promise<PaymentMessageOutcome> {
+  const log = logger().child({ component: 'payment-message', orderId });
+  const templateId = await getSetting('notification.wechat_payment_success_template');
+  if (!templateId) return { status: 'disabled' };
+  const order = await Order.findByPk(orderId);
+  if (!order || order.paymentStatus !== OrderStatus.paid) return { status: 'not_paid' };
+  const user = await MiniUser.findByPk(order.userId, { attributes: ['openid'] });
+  const touser = user?.openid || order.wxPayerOpenid;
+  if (!touser) {
+    log.info('payment-success message skipped: the user has no openid');
+    return { status: 'no_openid' };
+  }
+
+  const key = markerKey(orderId);
+  const claimed = await redis().set(key, 'sending', 'EX', CLAIM_TTL_SECONDS, 'NX');
+  if (claimed !== 'OK') {
+    const state = await redis().get(key);
+    if (state === 'sending') throw new Error(`payment-success message for ${orderId} is being sent by another attempt`);
+    return { status: 'already_sent', touser };
+  }
+  try {
+    await wechatMini().sendSubscribeMessage({ touser, templateId, page: PAYMENT_MESSAGE_PAGE, data: await messageData(order) });
+  } catch (err) {
+    const code = err instanceof WechatError ? Number(err.wxCode) : undefined;
+    if (code === USER_REFUSED) {
+      await redis().set(key, 'refused', 'EX', SENT_TTL_SECONDS);
+      log.info({ touser, wxCode: code }, 'payment-success message not sent: the user has not subscribed (43101)');
+      return { status: 'refused', touser };
+    }
+    await redis().del(key);
+    log.warn({ touser, wxCode: code, err: (err as Error).message }, 'payment-success message failed');
+    if (code !== undefined && PERMANENT.has(code)) throw new PaymentMessageRejected((err as Error).message);
+    throw err;
+  }
+  await redis().set(key, 'sent', 'EX', SENT_TTL_SECONDS);
+  log.info({ touser, templateId }, 'payment-success message sent');
+  return { status: 'sent', touser };
+}
