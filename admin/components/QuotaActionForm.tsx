@@ -53,7 +53,7 @@ const QuotaActionForm: React.FC<ActionProps> = (props) => {
       ))}
       {account && (
         <Text mb="lg" data-testid="quota-form-account">
-          可用额度：{account.balance}　冻结额度：{account.frozen}
+          {translateLabel('quota_form_account', { balance: account.balance, frozen: account.frozen, defaultValue: `可用额度：${account.balance}　冻结额度：${account.frozen}` })}
         </Text>
       )}
       {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="quota-form-error" />}

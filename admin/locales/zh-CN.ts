@@ -73,7 +73,8 @@ export const zhCN = {
     "figure_cardKeys": "卡密总数",
     "figure_activeKeys": "已激活卡密",
     "figure_authorizedProjects": "已授权项目",
-    "loginWelcome": "海马后台"
+    "loginWelcome": "海马后台",
+    "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}"
   },
   "properties": {
     "id": "ID",
