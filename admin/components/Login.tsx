@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Button, FormGroup, H2, H5, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { useTranslation } from 'adminjs';
 
@@ -12,10 +12,49 @@ const TEXT = {
   en: { captcha: 'Captcha', refresh: 'Another one', forgot: 'Forgot password?', register: 'Register as an agent', captchaHint: 'Required after repeated failed logins' },
 };
 
+/** The username of the last submit (this tab only), so the refused page can fill it in again and ask about its captcha. */
+const LAST_USERNAME = 'seahorse.login.username';
+
+/** null when the browser keeps no session storage or nothing was stored. */
+function lastUsernameStored(): string | null {
+  try {
+    return window.sessionStorage.getItem(LAST_USERNAME);
+  } catch {
+    return null;
+  }
+}
+
+function rememberUsername(username: string): void {
+  try {
+    window.sessionStorage.setItem(LAST_USERNAME, username);
+  } catch {
+    // No session storage: the refused page then offers the captcha after any refusal.
+  }
+}
+
 /**
- * AdminJS's login page plus what identity needs: after a failed attempt the form carries an image
- * captcha (the server asks for it from the 4th consecutive failure and checks it once), and links
- * to agent registration and password recovery.
+ * Asks the server whether the next attempt for `username` needs the captcha. AdminJS gives this page
+ * only the refusal's text, which does not say whether the captcha is due, so the page asks
+ * `/auth/login-captcha`, which reads the same failure counter as the login check (null: no answer).
+ */
+async function captchaRequiredFor(username: string): Promise<boolean | null> {
+  try {
+    const res = await fetch('/auth/login-captcha', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username }).toString(),
+    });
+    return res.ok ? ((await res.json()) as { captchaRequired: boolean }).captchaRequired === true : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * AdminJS's login page plus what identity needs: an image captcha exactly when the server will ask for
+ * it (from the `security.login_captcha_after`+1-th consecutive failure of the username, checked once),
+ * and links to agent registration and password recovery.
  */
 const Login: React.FC = () => {
   const { action, errorMessage: message } = ((window as unknown as { __APP_STATE__?: LoginState }).__APP_STATE__ ?? { action: '/admin/login' }) as LoginState;
@@ -23,6 +62,15 @@ const Login: React.FC = () => {
   const companyName = (window as unknown as { REDUX_STATE?: { branding?: { companyName?: string } } }).REDUX_STATE?.branding?.companyName;
   const text = document.documentElement.lang === 'en' ? TEXT.en : TEXT['zh-CN'];
   const [captcha, setCaptcha] = useState<{ id: string; svg: string } | null>(null);
+  // Only a refused submit brings the username back; a fresh visit starts empty.
+  const [stored] = useState(() => (message ? lastUsernameStored() : ''));
+  const lastUsername = stored ?? '';
+  /**
+   * Whether the next attempt for the name in the field needs the captcha; null while the first answer
+   * is awaited. A refused page that cannot know the submitted name offers it (as before this check).
+   */
+  const [required, setRequired] = useState<boolean | null>(stored === null ? true : stored ? null : false);
+  const asked = useRef('');
 
   const loadCaptcha = useCallback(() => {
     fetch('/auth/captcha', { credentials: 'same-origin' })
@@ -30,9 +78,28 @@ const Login: React.FC = () => {
       .then((data: { id: string; svg: string } | null) => setCaptcha(data))
       .catch(() => setCaptcha(null));
   }, []);
+
+  const checkUsername = useCallback(
+    (username: string) => {
+      const name = username.trim();
+      asked.current = name;
+      if (!name) return;
+      void captchaRequiredFor(name).then((answer) => {
+        // Without an answer (network, limit), a refused page offers the captcha rather than risk a refusal for its absence.
+        if (asked.current === name) setRequired(answer ?? Boolean(message));
+      });
+    },
+    [message],
+  );
+
   useEffect(() => {
-    if (message) loadCaptcha();
-  }, [message, loadCaptcha]);
+    if (lastUsername) checkUsername(lastUsername);
+  }, [lastUsername, checkUsername]);
+  useEffect(() => {
+    if (required) loadCaptcha();
+    else setCaptcha(null);
+  }, [required, loadCaptcha]);
+  const captchaState = required === null || (required && !captcha) ? 'checking' : required ? 'shown' : 'none';
 
   return (
     <Box flex variant="grey" style={{ alignItems: 'center', justifyContent: 'center', flexDirection: 'column', minHeight: '100vh' }}>
@@ -43,18 +110,38 @@ const Login: React.FC = () => {
             {translateComponent('Login.welcomeMessage')}
           </Text>
         </Box>
-        <Box as="form" action={action} method="POST" p="x3" flexGrow={1} width={['100%', '100%', '480px']}>
+        <Box
+          as="form"
+          action={action}
+          method="POST"
+          p="x3"
+          flexGrow={1}
+          width={['100%', '100%', '480px']}
+          data-captcha={captchaState}
+          onSubmit={(event: React.FormEvent<HTMLFormElement>) => {
+            const field = event.currentTarget.elements.namedItem('email');
+            if (field instanceof HTMLInputElement) rememberUsername(field.value.trim());
+          }}
+        >
           <H5 marginBottom="xxl">{companyName ?? translateComponent('Login.welcomeHeader')}</H5>
-          {message && <MessageBox my="lg" message={message.split(' ').length > 1 || /[^\x00-\x7f]/.test(message) ? message : translateMessage(message)} variant="danger" />}
+          {message && <MessageBox my="lg" message={message.split(' ').length > 1 || /[^\x00-\x7f]/.test(message) ? message : translateMessage(message)} variant="danger" data-testid="login-message" />}
           <FormGroup>
             <Label required>{translateComponent('Login.properties.email')}</Label>
-            <Input name="email" autoComplete="username" placeholder={translateComponent('Login.properties.email')} />
+            <Input
+              name="email"
+              autoComplete="username"
+              defaultValue={lastUsername}
+              placeholder={translateComponent('Login.properties.email')}
+              onBlur={(event: React.FocusEvent<HTMLInputElement>) => {
+                if (event.target.value.trim() !== asked.current) checkUsername(event.target.value);
+              }}
+            />
           </FormGroup>
           <FormGroup>
             <Label required>{translateComponent('Login.properties.password')}</Label>
             <Input type="password" name="password" autoComplete="current-password" placeholder={translateComponent('Login.properties.password')} />
           </FormGroup>
-          {captcha && (
+          {required && captcha && (
             <FormGroup>
               <Label>{text.captcha}</Label>
               <input type="hidden" name="captchaId" value={captcha.id} />

@@ -57,6 +57,49 @@ describe('identity in a browser (register, verify, login, forgot, reset)', funct
     await page.click('form button[type="submit"]');
   }
 
+  /** The captcha field of the login page once it knows whether the next attempt needs one. */
+  async function captchaOnPage(page: Page): Promise<'shown' | 'none'> {
+    const form = await page.waitForSelector('body:not([data-before-submit]) form[data-captcha="shown"], body:not([data-before-submit]) form[data-captcha="none"]');
+    const state = (await form.getAttribute('data-captcha')) as 'shown' | 'none';
+    assert.equal(await page.locator('[data-testid="login-captcha"]').count(), state === 'shown' ? 1 : 0, 'the field is there exactly when the form says so');
+    return state;
+  }
+
+  /** A refused login: what the page that comes back shows (its message, and whether the captcha is offered). */
+  async function refusedLogin(page: Page, username: string, password: string, captcha: 'solve' | 'empty' | 'wrong'): Promise<[string, 'shown' | 'none']> {
+    await page.fill('input[name="email"]', username);
+    await page.fill('input[name="password"]', password);
+    if (await page.locator('input[name="captchaAnswer"]').count()) {
+      const id = await page.locator('input[name="captchaId"]').inputValue();
+      await page.fill('input[name="captchaAnswer"]', captcha === 'solve' ? await solveCaptcha(id) : captcha === 'wrong' ? 'zzzz' : '');
+    }
+    // Marks the page being left, so what follows reads the refused page, not this one.
+    await page.evaluate(() => document.body.setAttribute('data-before-submit', ''));
+    await page.click('form button[type="submit"]');
+    const state = await captchaOnPage(page);
+    assert.equal(await page.locator('input[name="email"]').inputValue(), username, 'the refused page keeps the username');
+    return [(await page.locator('[data-testid="login-message"]').innerText()).trim(), state];
+  }
+
+  /** The same five refused attempts, for a real or an unknown username. */
+  async function refusals(page: Page, username: string): Promise<Array<[string, 'shown' | 'none']>> {
+    await page.goto(`${server.url}/admin/login`);
+    assert.equal(await captchaOnPage(page), 'none');
+    const seen: Array<[string, 'shown' | 'none']> = [];
+    for (let i = 0; i < 3; i++) seen.push(await refusedLogin(page, username, 'not-my-password1', 'solve'));
+    seen.push(await refusedLogin(page, username, 'not-my-password1', 'empty'));
+    seen.push(await refusedLogin(page, username, 'not-my-password1', 'wrong'));
+    return seen;
+  }
+
+  const REFUSALS: Array<[string, 'shown' | 'none']> = [
+    ['用户名或密码错误', 'none'],
+    ['用户名或密码错误', 'none'],
+    ['用户名或密码错误', 'shown'],
+    ['请输入验证码', 'shown'],
+    ['验证码错误，请重新输入', 'shown'],
+  ];
+
   it('register → verify → login, with the captcha demanded after failed attempts', async () => {
     const { username, email } = uniqueName('web');
     const page = await newPage();
@@ -82,15 +125,33 @@ describe('identity in a browser (register, verify, login, forgot, reset)', funct
     await page.click('a[href="/admin/login"]');
     await page.waitForURL(`${server.url}/admin/login`);
 
-    for (let i = 0; i < 3; i++) {
-      await login(page, username, 'not-my-password1');
-      await page.waitForSelector('text=用户名或密码错误');
-    }
-    await page.waitForSelector('[data-testid="login-captcha"]');
+    // No captcha after a 1st or 2nd wrong password; after the 3rd the next attempt needs it, and a
+    // submit without it is refused with the captcha still offered.
+    const seen = [];
+    for (let i = 0; i < 3; i++) seen.push(await refusedLogin(page, username, 'not-my-password1', 'solve'));
+    seen.push(await refusedLogin(page, username, 'Br0wserPass', 'empty'));
+    assert.deepEqual(seen, REFUSALS.slice(0, 4));
     await login(page, username, 'Br0wserPass');
     await page.waitForURL(`${server.url}/admin`);
     await page.waitForSelector('[data-testid="seahorse-dashboard"]');
     assert.equal((await AdminUser.findOne({ where: { username } }))!.status, 'active');
+    await page.close();
+  });
+
+  it('an unknown username gets the very same pages; the field asks again when the username changes', async () => {
+    const page = await newPage();
+    const ghost = uniqueName('ghost').username;
+    assert.deepEqual(await refusals(page, ghost), REFUSALS);
+
+    await page.goto(`${server.url}/admin/login`);
+    assert.equal(await captchaOnPage(page), 'none', 'a fresh visit starts without');
+    await page.fill('input[name="email"]', ghost);
+    await page.focus('input[name="password"]');
+    assert.equal(await captchaOnPage(page), 'shown', 'a username whose next attempt needs it');
+    await page.fill('input[name="email"]', uniqueName('other').username);
+    await page.focus('input[name="password"]');
+    await page.waitForSelector('form[data-captcha="none"]');
+    assert.equal(await captchaOnPage(page), 'none', 'another username without failures');
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { redis, redisKey } from '../../redis.js';
 import { handle } from '../../http/envelope.js';
 import { adminSession } from '../../services/auth/sessions.js';
+import { loginNeedsCaptcha } from '../../services/identity/authenticate.js';
 import { createCaptcha } from '../../services/identity/captcha.js';
 import { IDENTITY_BASE_PATH } from '../../services/identity/emails.js';
 import type { Lang } from '../../services/identity/format.js';
@@ -90,21 +91,32 @@ ${field({ name: 'passwordConfirm', label: t(lang, 'confirmPassword'), type: 'pas
 }
 
 // Generous for people, tight for scripts: every captcha is a Redis key and every form may send a mail.
-const PAGE_REQUESTS_PER_MINUTE = 120;
-
+// The limit is the setting `security.auth_rate_limit_per_minute`, read on every request (getSetting
+// keeps settings for 2 s, dropped at once in the process that changes one). rate-limiter-flexible
+// fixes `points` per limiter, so there is one limiter per limit value seen; they all count in the
+// same Redis keys, so a changed limit applies at once to the requests already counted this minute.
 function perIpLimit(): RequestHandler {
-  let limiter: RateLimiterRedis | undefined;
+  const limiters = new Map<number, RateLimiterRedis>();
+  const limiterFor = (points: number) => {
+    let limiter = limiters.get(points);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('identity-pages'), points, duration: 60 });
+      limiters.set(points, limiter);
+    }
+    return limiter;
+  };
   return (req, res, next) => {
-    limiter ??= new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('identity-pages'), points: PAGE_REQUESTS_PER_MINUTE, duration: 60 });
-    limiter.consume(req.ip ?? 'unknown').then(
-      () => next(),
-      (err: unknown) => {
-        if (!(err instanceof RateLimiterRes)) return next(err);
-        res.set('Retry-After', String(Math.ceil(err.msBeforeNext / 1000)));
-        const lang = pageLang(req, res);
-        render(req, res, lang, t(lang, 'tooManyTitle'), alert('error', t(lang, 'tooManyBody')), 429).catch(next);
-      },
-    );
+    getSetting('security.auth_rate_limit_per_minute')
+      .then((points) => limiterFor(points).consume(req.ip ?? 'unknown'))
+      .then(
+        () => next(),
+        (err: unknown) => {
+          if (!(err instanceof RateLimiterRes)) return next(err);
+          res.set('Retry-After', String(Math.ceil(err.msBeforeNext / 1000)));
+          const lang = pageLang(req, res);
+          render(req, res, lang, t(lang, 'tooManyTitle'), alert('error', t(lang, 'tooManyBody')), 429).catch(next);
+        },
+      );
   };
 }
 
@@ -116,6 +128,12 @@ function authPages(): Router {
 
   router.get('/captcha', handle(async (_req, res) => {
     res.set('Cache-Control', 'no-store').json(await createCaptcha());
+  }));
+  // The AdminJS login page only receives the refusal's text, so it asks here whether the next attempt
+  // for the username in its form needs the captcha (POST: usernames stay out of URLs and access logs).
+  router.post('/login-captcha', handle(async (req, res) => {
+    const captchaRequired = await loginNeedsCaptcha((req.body as Record<string, unknown> | undefined)?.username);
+    res.set('Cache-Control', 'no-store').json({ captchaRequired });
   }));
 
   router.get('/register', handle(async (req, res) => registerPage(req, res, pageLang(req, res), {})));

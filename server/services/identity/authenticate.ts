@@ -60,6 +60,28 @@ async function unknownState(username: string): Promise<FailureState> {
   return { count: Number(h.count ?? 0), lockedUntil: h.lockedUntil ? new Date(Number(h.lockedUntil)) : null };
 }
 
+/** The username as the login check reads it (what the form sent, trimmed, at most 64 characters). */
+const loginName = (raw: unknown): string => (typeof raw === 'string' ? raw.trim().slice(0, 64) : '');
+
+async function failureState(username: string): Promise<{ user: AdminUser | null; state: FailureState }> {
+  const user = await AdminUser.findOne({ where: usernameIs(username) });
+  return { user, state: user ? { count: user.failedLoginCount, lockedUntil: user.lockedUntil } : await unknownState(username) };
+}
+
+/**
+ * Whether the next login attempt for `username` must carry a captcha — what `authenticate` would
+ * answer in `details.captchaRequired`, read without making an attempt, so the login page shows the
+ * captcha exactly when it will be asked for. It reads the same per-username counter for every
+ * name (admin_users for existing ones, Redis for the rest), so it tells nothing about which
+ * usernames exist; an empty name never needs one (the check refuses it before the captcha).
+ */
+export async function loginNeedsCaptcha(rawUsername: unknown, now = new Date()): Promise<boolean> {
+  const username = loginName(rawUsername);
+  if (!username) return false;
+  const [{ state }, captchaAfter] = await Promise.all([failureState(username), getSetting('security.login_captcha_after')]);
+  return (state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime()) || state.count >= captchaAfter;
+}
+
 async function ipLimiter(): Promise<RateLimiterRedis> {
   return new RateLimiterRedis({
     storeClient: redis(),
@@ -77,7 +99,7 @@ async function ipLimiter(): Promise<RateLimiterRedis> {
  */
 export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
   const now = attempt.now ?? new Date();
-  const username = typeof attempt.username === 'string' ? attempt.username.trim().slice(0, 64) : '';
+  const username = loginName(attempt.username);
   const password = typeof attempt.password === 'string' ? attempt.password : '';
   const ip = attempt.ip?.slice(0, 64) ?? null;
   const log = (reason: LoginReason, userId: number | null = null) =>
@@ -105,8 +127,7 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
     getSetting('security.login_lock_after'),
     getSetting('security.login_lock_minutes'),
   ]);
-  const user = await AdminUser.findOne({ where: usernameIs(username) });
-  const state: FailureState = user ? { count: user.failedLoginCount, lockedUntil: user.lockedUntil } : await unknownState(username);
+  const { user, state } = await failureState(username);
   const userId = user?.id ?? null;
 
   if (state.lockedUntil && state.lockedUntil.getTime() > now.getTime()) {

@@ -30,6 +30,7 @@ export const systemConfigDefinitions = {
   'security.login_lock_after': def('security', count(50), 5, '连续失败多少次后锁定账号'),
   'security.login_lock_minutes': def('security', count(24 * 60), 15, '锁定时长（分钟）'),
   'security.login_ip_max_per_minute': def('security', count(10_000), 30, '同一 IP 每分钟最多失败登录次数'),
+  'security.auth_rate_limit_per_minute': def('security', z.number().int().min(10).max(10_000), 120, '认证页面（/auth）同一 IP 每分钟请求上限'),
   'security.verify_link_hours': def('security', count(24 * 7), 24, '注册验证链接有效期（小时）'),
   'security.reset_link_minutes': def('security', count(24 * 60), 60, '重置密码链接有效期（分钟）'),
   'quota.transfer_min': def('quota', money, 1, '单笔转账最小额度'),
