@@ -76,11 +76,12 @@ describe('system settings in the back office (AdminJS HTTP API)', function () {
       ['basic.registration_enabled', true, false],
       ['security.login_lock_minutes', 15, 30],
     ] as const) {
-      const changes = await SystemConfigChange.findAll({ where: { key } });
+      // This suite's changes only: other suites (e.g. registration) change the same settings as another admin.
+      const changes = await SystemConfigChange.findAll({ where: { key, actorId: rootId } });
       assert.equal(changes.length, 1, key);
       assert.deepEqual([changes[0]!.before, changes[0]!.after, changes[0]!.actorId], [before, after, rootId]);
       assert.match(changes[0]!.ip ?? '', /127\.0\.0\.1/);
-      const audit = await OperationLog.findAll({ where: { resource: 'system_configs', recordId: key } });
+      const audit = await OperationLog.findAll({ where: { resource: 'system_configs', recordId: key, actorId: rootId } });
       assert.equal(audit.length, 1, key);
       assert.deepEqual([audit[0]!.actorId, audit[0]!.before, audit[0]!.after], [rootId, { value: before }, { value: after }]);
     }
