@@ -49,7 +49,9 @@ describe('"支付成功" subscribe message after a WeChat Pay order is credited 
       const job = await jobOf(orderId);
       if (!job) return false;
       const state = await job.getState();
-      return state === 'completed' || state === 'failed' ? { job, state } : false;
+      if (state !== 'completed' && state !== 'failed') return false;
+      // Read the job again: it may have finished between getJob and getState (its returnvalue then was null).
+      return { job: (await jobOf(orderId))!, state };
     }, `the message job of ${orderId}`);
   }
 
