@@ -1,10 +1,9 @@
 import type { RequestHandler } from 'express';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { config } from '../../config.js';
 import { inTransaction } from '../../db/index.js';
 import { notFound, tooMany } from '../../errors.js';
 import { ok } from '../../http/envelope.js';
-import { redis, redisKey } from '../../redis.js';
+import { redisLimiter } from '../../lib/rateLimit.js';
 import { listPackages } from '../../services/catalog/listPackages.js';
 import { getArticle, getServiceStatus, listArticles, listBanners } from '../../services/content/content.js';
 import { presentMiniUser, refreshTokens, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
@@ -16,16 +15,10 @@ import type { RouteSpec } from './routeSpec.js';
 
 /** Per-IP allowance (requests per minute, from config) for unauthenticated, WeChat-calling endpoints. */
 function perIp(name: string, perMinute: () => number): RequestHandler {
-  const limiters = new Map<string, RateLimiterRedis>();
   return (req, _res, next) => {
     const points = perMinute();
-    const keyPrefix = redisKey('api-rate', name, points);
-    let limiter = limiters.get(keyPrefix);
-    if (!limiter) {
-      limiter = new RateLimiterRedis({ storeClient: redis(), keyPrefix, points, duration: 60 });
-      limiters.set(keyPrefix, limiter);
-    }
-    limiter.consume(req.ip ?? 'unknown').then(
+    // Counted per allowance: it comes from the environment, and a new one starts from zero.
+    redisLimiter(['api-rate', name, points], points, 60).consume(req.ip ?? 'unknown').then(
       () => next(),
       (err) => next(err instanceof Error ? err : tooMany()),
     );

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { redis, redisKey } from '../../redis.js';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { redisLimiter } from '../../lib/rateLimit.js';
 import { handle } from '../../http/envelope.js';
 import { adminSession } from '../../services/auth/sessions.js';
 import { loginNeedsCaptcha } from '../../services/identity/authenticate.js';
@@ -92,22 +92,12 @@ ${field({ name: 'passwordConfirm', label: t(lang, 'confirmPassword'), type: 'pas
 
 // Generous for people, tight for scripts: every captcha is a Redis key and every form may send a mail.
 // The limit is the setting `security.auth_rate_limit_per_minute`, read on every request (getSetting
-// keeps settings for 2 s, dropped at once in the process that changes one). rate-limiter-flexible
-// fixes `points` per limiter, so there is one limiter per limit value seen; they all count in the
-// same Redis keys, so a changed limit applies at once to the requests already counted this minute.
+// keeps settings for 2 s, dropped at once in the process that changes one); a changed limit applies
+// at once to the requests already counted this minute (redisLimiter).
 function perIpLimit(): RequestHandler {
-  const limiters = new Map<number, RateLimiterRedis>();
-  const limiterFor = (points: number) => {
-    let limiter = limiters.get(points);
-    if (!limiter) {
-      limiter = new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('identity-pages'), points, duration: 60 });
-      limiters.set(points, limiter);
-    }
-    return limiter;
-  };
   return (req, res, next) => {
     getSetting('security.auth_rate_limit_per_minute')
-      .then((points) => limiterFor(points).consume(req.ip ?? 'unknown'))
+      .then((points) => redisLimiter('identity-pages', points, 60).consume(req.ip ?? 'unknown'))
       .then(
         () => next(),
         (err: unknown) => {

@@ -3,6 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { db, inTransaction } from '../../db/index.js';
 import { AppError, tooMany } from '../../errors.js';
 import { AdminUser, LoginLog } from '../../models/index.js';
+import { redisLimiter } from '../../lib/rateLimit.js';
 import { redis, redisKey } from '../../redis.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
@@ -83,12 +84,7 @@ export async function loginNeedsCaptcha(rawUsername: unknown, now = new Date()):
 }
 
 async function ipLimiter(): Promise<RateLimiterRedis> {
-  return new RateLimiterRedis({
-    storeClient: redis(),
-    keyPrefix: redisKey('login-ip'),
-    points: await getSetting('security.login_ip_max_per_minute'),
-    duration: 60,
-  });
+  return redisLimiter('login-ip', await getSetting('security.login_ip_max_per_minute'), 60);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { redis, redisKey } from '../../redis.js';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { redisLimiter } from '../../lib/rateLimit.js';
 
 const PER_HOUR = 5;
 
@@ -9,7 +9,7 @@ const PER_HOUR = 5;
  * silently when it says no, so the answer shown stays the same.
  */
 export async function mayMail(kind: string, address: string): Promise<boolean> {
-  const limiter = new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('identity-mail', kind), points: PER_HOUR, duration: 3600 });
+  const limiter = redisLimiter(['identity-mail', kind], PER_HOUR, 3600);
   try {
     await limiter.consume(address.toLowerCase());
     return true;

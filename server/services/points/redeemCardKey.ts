@@ -1,8 +1,7 @@
 import { QueryTypes } from 'sequelize';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { inTransaction } from '../../db/index.js';
 import { AppError, badRequest, tooMany } from '../../errors.js';
-import { redis, redisKey } from '../../redis.js';
+import { redisLimiter } from '../../lib/rateLimit.js';
 import { normalizeCode } from '../cardKeys/codes.js';
 import { publishInvalidation } from '../cardKeys/invalidation.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
@@ -14,16 +13,7 @@ import { PointsOperation } from './operations.js';
 const NO_EXPIRY = new Date('2099-12-31T15:59:59Z');
 const IP_ATTEMPTS_PER_HOUR = 30;
 
-const limiters = new Map<string, RateLimiterRedis>();
-function limiter(kind: 'user' | 'ip', points: number): RateLimiterRedis {
-  const key = redisKey('redeem', kind, points);
-  let l = limiters.get(key);
-  if (!l) {
-    l = new RateLimiterRedis({ storeClient: redis(), keyPrefix: redisKey('redeem', kind), points, duration: 3600 });
-    limiters.set(key, l);
-  }
-  return l;
-}
+const limiter = (kind: 'user' | 'ip', points: number) => redisLimiter(['redeem', kind], points, 3600);
 
 /**
  * Every attempt (right or wrong) costs one from the user's and the IP's hourly allowance, so codes
