@@ -2,7 +2,7 @@
  * The worker: every background job, its queue and its schedule.
  *
  * To add a job, write a `defineJob({ name, queue, description, data, run, schedule? })` next to
- * the domain it serves (e.g. `worker/jobs/<area>.ts` calling a service in `server/services/`) and
+ * the domain it serves (e.g. `worker/processors/<area>.ts` calling a service in `server/services/`) and
  * add ONE line to `JOBS` below. That registers its processor, its repeatable schedule (when it has
  * `schedule: { cron }` or `{ every: ms }`), and makes `seahorse job:run <name>` run it now.
  * Enqueue from web code with `enqueue('<name>', data)` (or `queue(q).add('<name>', data)` —
@@ -10,8 +10,8 @@
  */
 import type { Job, JobOptions, Queue } from 'bull';
 import { logger } from '../server/logger.js';
-import { emailJobs } from './jobs/email.js';
-import { quotaJobs } from './jobs/quota.js';
+import { emailJobs } from './processors/email.js';
+import { quotaJobs } from './processors/quota.js';
 import { callbackJobs } from './processors/callbacks.js';
 import { cardKeyJobs } from './processors/cardKeys.js';
 import { exportJobs } from './processors/exports.js';

@@ -7,7 +7,7 @@ import { EmailMessage, SystemLog } from '../../server/models/index.js';
 import { EMAIL_JOB, requeueEmails, sendEmail } from '../../server/services/email/index.js';
 import { closeSmtpTransports } from '../../server/services/email/transport.js';
 import { startWorker, type RunningWorker } from '../../worker/index.js';
-import { emailJobs } from '../../worker/jobs/email.js';
+import { emailJobs } from '../../worker/processors/email.js';
 import { until } from './child.js';
 
 interface Received {
