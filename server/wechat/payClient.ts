@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { chinaWallClock } from '../lib/chinaTime.js';
 import { WechatError } from './errors.js';
 import {
   authorizationHeader,
@@ -68,8 +69,7 @@ export class SignatureError extends Error {}
 
 /** WeChat's RFC 3339 time with the +08:00 offset. */
 export function rfc3339Beijing(date: Date): string {
-  const shifted = new Date(date.getTime() + 8 * 3600_000);
-  return `${shifted.toISOString().slice(0, 19)}+08:00`;
+  return `${chinaWallClock(date)}+08:00`;
 }
 
 /** WeChat Pay API v3 for one merchant: signed requests, verified answers, verified + decrypted notifications. */

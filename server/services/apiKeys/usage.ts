@@ -2,6 +2,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
 import { redis, redisKey } from '../../redis.js';
+import { CHINA_OFFSET_MS, chinaWallClock } from '../../lib/chinaTime.js';
 
 /**
  * Calls today and last use per key. Each process counts allowed charges in memory and sends them to
@@ -11,12 +12,11 @@ import { redis, redisKey } from '../../redis.js';
  * once, is harmless. A process that dies loses at most its last SEND_EVERY_MS of counts.
  */
 const DAY_TTL_SECONDS = 3 * 24 * 3600;
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 const SEND_EVERY_MS = 200;
 
 export function businessDay(at: Date = new Date()): string {
-  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaWallClock(at).slice(0, 10);
 }
 
 const callsKey = (day: string) => redisKey('apikeys', 'calls', day);

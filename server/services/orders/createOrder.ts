@@ -6,13 +6,14 @@ import { MiniUser, Order } from '../../models/index.js';
 import { sellablePackage } from '../catalog/listPackages.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { presentOrder, type OrderView } from './orderStatus.js';
+import { chinaWallClock } from '../../lib/chinaTime.js';
 
 /** Unpaid orders a user may have open at once (each holds a WeChat prepay). */
 const MAX_OPEN_ORDERS = 10;
 
 /** `SH` + Beijing time to the second + 10 random digits: 26 characters, sortable, unguessable enough. */
 export function newOrderNo(now: Date = new Date()): string {
-  const beijing = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  const beijing = chinaWallClock(now).replace(/\D/g, '');
   const random = String(randomInt(0, 1e10)).padStart(10, '0');
   return `SH${beijing}${random}`;
 }

@@ -6,12 +6,13 @@ import { WechatError, wechatMini } from '../../wechat/index.js';
 import { queue } from '../../../worker/queues.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { OrderStatus } from './orderStatus.js';
+import { chinaWallClock } from '../../lib/chinaTime.js';
 
 /** Worker job (queue `notifications`) that sends the "支付成功" subscribe message of one order. */
 export const PAYMENT_MESSAGE_JOB = 'orders:payment-success-message';
 
 /** Where the message leads in the mini-program. */
-export const PAYMENT_MESSAGE_PAGE = 'pages/orders/index';
+const PAYMENT_MESSAGE_PAGE = 'pages/orders/index';
 
 const SENT_TTL_SECONDS = 30 * 86_400;
 /** A claim left by a process that died mid-send expires, so a later retry can send. */
@@ -62,11 +63,6 @@ export async function queuePaymentSuccessMessage(orderId: string): Promise<void>
   clearTimeout(timer);
 }
 
-/** "2026-11-25 14:03:07" in China time (UTC+8, no daylight saving). */
-function chinaTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /** Trims a value to what WeChat accepts for the keyword's type (thing1 → at most 20 characters, …). */
 function fit(key: string, value: string): string {
   const type = key.replace(/\d+$/, '');
@@ -83,7 +79,7 @@ async function messageData(order: Order): Promise<Record<string, { value: string
     pkg?.name || '积分充值',
     `${order.totalAmount}元`,
     String(order.points + order.bonusPoints),
-    chinaTime(order.paidAt ?? order.updatedAt),
+    chinaWallClock(order.paidAt ?? order.updatedAt).replace('T', ' '),
   ];
   const data: Record<string, { value: string }> = {};
   keys.forEach((key, i) => {
