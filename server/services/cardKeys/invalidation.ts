@@ -22,6 +22,11 @@ const ORIGIN = randomUUID();
 let subscriber: Redis | undefined;
 let subscribing: Promise<void> | undefined;
 let live = false;
+/** Callers of startInvalidationListener waiting for the subscription (or for it to be stopped). */
+const waiting: Array<() => void> = [];
+const release = () => {
+  for (const resolve of waiting.splice(0)) resolve();
+};
 
 const channel = () => redisKey('card-keys', 'invalidate');
 
@@ -57,6 +62,7 @@ export function startInvalidationListener(): Promise<void> {
         if (subscriber !== sub) return;
         dispatch({ all: true });
         live = true;
+        release();
       },
       (err) => logger().error({ err }, 'card-key invalidation subscribe failed'),
     );
@@ -71,10 +77,7 @@ export function startInvalidationListener(): Promise<void> {
     }
   });
   sub.on('error', (err) => logger().warn({ err }, 'card-key invalidation subscriber error'));
-  subscribing = new Promise<void>((resolve) => {
-    const check = () => (live || subscriber !== sub ? resolve() : setTimeout(check, 5).unref());
-    check();
-  });
+  subscribing = new Promise<void>((resolve) => waiting.push(resolve));
   return subscribing;
 }
 
@@ -105,4 +108,5 @@ export function stopInvalidationListener(): void {
     dispatch({ all: true });
   }
   sub?.disconnect();
+  release();
 }
