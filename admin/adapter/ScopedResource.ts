@@ -98,6 +98,7 @@ export class ScopedResource extends SequelizeResource {
       if (hidden.has(name)) throw new ForbiddenError('不能按该字段筛选');
       const value = f.value;
       const typeKey = attrs[name].type?.key;
+      const listed = this.listedValues(name);
       if (typeKey === 'DATE' || typeKey === 'DATEONLY') {
         const range = (value && typeof value === 'object' ? value : { from: value }) as { from?: unknown; to?: unknown };
         for (const bound of [range.from, range.to]) {
@@ -110,9 +111,9 @@ export class ScopedResource extends SequelizeResource {
         conditions.push(typeof value === 'string' && UUID.test(value) ? { [name]: value } : NOTHING);
       } else if (exact.has(name) && typeof value === 'string') {
         conditions.push({ [name]: value.trim() });
-      } else if (this.listedValues(name)) {
+      } else if (listed) {
         // A value picked from a list (status, kind, …): `=` one of those values, never a LIKE.
-        conditions.push(typeof value === 'string' && this.listedValues(name)!.includes(value) ? { [name]: value } : NOTHING);
+        conditions.push(typeof value === 'string' && listed.includes(value) ? { [name]: value } : NOTHING);
       } else if (f.property.type() === 'reference' || ['INTEGER', 'BIGINT', 'SMALLINT'].includes(typeKey ?? '')) {
         // Ids and owner columns: `=` on a whole number, never a LIKE (owner 1 must not match 10).
         if (typeof value !== 'string' || !/^\d{1,15}$/.test(value.trim())) conditions.push(NOTHING);

@@ -58,7 +58,6 @@ const entryFields = {
 };
 const createSchema = z.object({ ...entryFields, status: entryFields.status.default(1) });
 const updateSchema = z.object(entryFields).partial();
-export type ApiCatalogInput = z.input<typeof createSchema>;
 
 const snapshot = (a: ApiCatalogEntry) => ({ name: a.name, path: a.path, pointsPerCall: a.pointsPerCall, status: a.status, description: a.description });
 

@@ -3,6 +3,6 @@ export { listOrders, getOrder, payOrder, getOrderStatus, cancelOrder } from './u
 export { syncOrderWithWechat, closeExpiredOrders, markClosed } from './syncOrder.js';
 export { applyTransaction, PaymentMismatchError } from './applyTransaction.js';
 export { handlePaymentNotification } from './handleNotification.js';
-export { queuePaymentSuccessMessage, sendPaymentSuccessMessage, PaymentMessageRejected, PAYMENT_MESSAGE_JOB, PAYMENT_MESSAGE_PAGE } from './paymentMessage.js';
+export { sendPaymentSuccessMessage, PaymentMessageRejected, PAYMENT_MESSAGE_JOB } from './paymentMessage.js';
 export { adminQueryWechat, adminRefundOrder } from './adminOrders.js';
 export { OrderStatus, ORDER_STATUS_NAMES, presentOrder, amountToFen, type OrderView } from './orderStatus.js';
