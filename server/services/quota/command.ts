@@ -32,7 +32,9 @@ const isDuplicate = (err: unknown): boolean =>
 
 /**
  * Runs a command in one retried transaction. With a key, the command's first ledger row carries it
- * (unique in the ledger); a repeat — even one racing the first — gets the first run's result.
+ * (unique in the ledger); a repeat — even one racing the first — gets the first run's result. That
+ * includes a repeat refused because the first run, committed while it waited for the lock, already
+ * changed what it checks (e.g. "not pending any more").
  */
 export async function runCommand<T>(
   key: string | null,
@@ -46,7 +48,7 @@ export async function runCommand<T>(
   try {
     return await inTransaction(work);
   } catch (err) {
-    if (key && isDuplicate(err)) {
+    if (key && (isDuplicate(err) || isAppError(err))) {
       const prior = await QuotaLedgerEntry.findOne({ where: { idempotencyKey: key } });
       if (prior) return replay(prior);
     }

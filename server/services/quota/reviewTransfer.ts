@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import { QuotaLedgerEntry, QuotaTransfer } from '../../models/index.js';
+import { QuotaTransfer } from '../../models/index.js';
 import { isSuperAdmin } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
@@ -15,7 +15,7 @@ import {
   runCommand,
   scopedIdempotencyKey,
 } from './command.js';
-import { accountFrozen, duplicateOperation, invalidText, notAllowed, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
+import { accountFrozen, invalidText, notAllowed, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
 import { completeTransfer, notifyTransferCompleted, transferMoves, transferReference } from './transferQuota.js';
 
 /** 放行 (approve), 拒绝 (reject) or 部分处理 (partial: let part through, return the rest). */
@@ -70,11 +70,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
       if (!peek) throw transferNotFound();
       await lockAccounts([peek.fromUserId, peek.toUserId], t);
       const transfer = (await QuotaTransfer.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
-      if (transfer.status !== 'pending_review') {
-        // A retry that waited on the lock behind its own first run replays that run instead of being refused.
-        if (key && (await QuotaLedgerEntry.findOne({ where: { idempotencyKey: key }, transaction: t }))) throw duplicateOperation();
-        throw transferNotPending();
-      }
+      if (transfer.status !== 'pending_review') throw transferNotPending();
       const amount = normalize(transfer.amount);
       if (part && toCents(part) >= toCents(amount)) throw partNotBelowAmount(amount);
       const approved = decision === 'approve' ? amount : (part ?? '0.00');
