@@ -1,18 +1,29 @@
+import { inLang, type Lang, type Localized, say } from './i18n.js';
+
 /**
  * A refusal the user can act on: HTTP status, a stable numeric code (SPEC §14 ranges:
  * 1xxx general, 2xxx user, 3xxx project/catalog, 4xxx order, 5xxx quota/stock, 6xxx payment),
- * a machine-readable reason and a human message. Anything else that escapes is a 500 and a bug.
+ * a machine-readable reason and a human message in both languages (`say(zh, en)`); `message` is
+ * the zh-CN text, `messageIn(lang)` the reader's. Anything else that escapes is a 500 and a bug.
  */
 export class AppError extends Error {
+  /** The message in both languages (a plain string given to the constructor is used for both). */
+  public readonly text: Localized;
+
   constructor(
     public readonly status: number,
     public readonly code: number,
     public readonly reason: string,
-    message: string,
+    message: string | Localized,
     public readonly details?: unknown,
   ) {
-    super(message);
+    super(inLang(message, 'zh-CN'));
+    this.text = typeof message === 'string' ? say(message, message) : message;
     this.name = 'AppError';
+  }
+
+  messageIn(lang: Lang): string {
+    return this.text[lang];
   }
 }
 
@@ -21,15 +32,18 @@ export function zodIssues(err: { issues: ReadonlyArray<{ path: ReadonlyArray<Pro
   return err.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
-export const badRequest = (message: string, reason = 'BAD_REQUEST', code = 1001, details?: unknown) =>
+type Message = string | Localized;
+
+export const badRequest = (message: Message, reason = 'BAD_REQUEST', code = 1001, details?: unknown) =>
   new AppError(400, code, reason, message, details);
-export const unauthorized = (message = '请重新登录', reason = 'UNAUTHORIZED', code = 1401) =>
+export const unauthorized = (message: Message = say('请重新登录', 'Please log in again'), reason = 'UNAUTHORIZED', code = 1401) =>
   new AppError(401, code, reason, message);
-export const forbidden = (message = '无权执行此操作', reason = 'FORBIDDEN', code = 1403) =>
+export const forbidden = (message: Message = say('无权执行此操作', 'You may not do this'), reason = 'FORBIDDEN', code = 1403) =>
   new AppError(403, code, reason, message);
-export const notFound = (message = '记录不存在', reason = 'NOT_FOUND', code = 1404) => new AppError(404, code, reason, message);
-export const conflict = (message: string, reason = 'CONFLICT', code = 1409) => new AppError(409, code, reason, message);
-export const tooMany = (message = '请求过于频繁，请稍后再试', reason = 'RATE_LIMITED', code = 1429) =>
+export const notFound = (message: Message = say('记录不存在', 'Record not found'), reason = 'NOT_FOUND', code = 1404) =>
+  new AppError(404, code, reason, message);
+export const conflict = (message: Message, reason = 'CONFLICT', code = 1409) => new AppError(409, code, reason, message);
+export const tooMany = (message: Message = say('请求过于频繁，请稍后再试', 'Too many requests, please try again later'), reason = 'RATE_LIMITED', code = 1429) =>
   new AppError(429, code, reason, message);
 
 export function isAppError(err: unknown): err is AppError {

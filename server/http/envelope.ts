@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z, ZodError, type ZodType } from 'zod';
 import { AppError, isAppError, zodIssues } from '../errors.js';
+import { requestLang, say } from '../i18n.js';
 import { logger } from '../logger.js';
 
 /** SPEC §14 envelope for the mini-program API. */
@@ -48,23 +49,24 @@ export const errorEnvelope: ErrorRequestHandler = (err, req, res, _next) => {
   let appErr: AppError;
   if (isAppError(err)) appErr = err;
   else if (err instanceof ZodError) appErr = new AppError(400, 1001, 'VALIDATION_FAILED', zodIssues(err));
-  else if (err?.type === 'entity.parse.failed') appErr = new AppError(400, 1002, 'MALFORMED_JSON', '请求体不是合法的 JSON');
-  else if (err?.type === 'entity.too.large') appErr = new AppError(413, 1003, 'BODY_TOO_LARGE', '请求体过大');
+  else if (err?.type === 'entity.parse.failed') appErr = new AppError(400, 1002, 'MALFORMED_JSON', say('请求体不是合法的 JSON', 'The request body is not valid JSON'));
+  else if (err?.type === 'entity.too.large') appErr = new AppError(413, 1003, 'BODY_TOO_LARGE', say('请求体过大', 'The request body is too large'));
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
     appErr = new AppError(err.status, 1000 + err.status, 'BAD_REQUEST', String(err.message ?? 'bad request'));
   else {
     (req.log ?? logger()).error({ err }, 'unhandled error');
-    appErr = new AppError(500, 1500, 'INTERNAL_ERROR', '服务器内部错误，请稍后再试');
+    appErr = new AppError(500, 1500, 'INTERNAL_ERROR', say('服务器内部错误，请稍后再试', 'Internal server error, please try again later'));
   }
   res.status(appErr.status).json({
     success: false,
     code: appErr.code,
     reason: appErr.reason,
-    message: appErr.message,
+    message: appErr.messageIn(requestLang(req)),
     ...(appErr.details !== undefined ? { details: appErr.details } : {}),
   });
 };
 
-export const notFoundEnvelope: RequestHandler = (_req, res) => {
-  res.status(404).json({ success: false, code: 1404, reason: 'NOT_FOUND', message: '接口不存在' });
+export const notFoundEnvelope: RequestHandler = (req, res) => {
+  const message = say('接口不存在', 'No such endpoint');
+  res.status(404).json({ success: false, code: 1404, reason: 'NOT_FOUND', message: message[requestLang(req)] });
 };

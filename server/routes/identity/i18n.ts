@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
+import { LANG_COOKIE } from '../../i18n.js';
 import { isAppError } from '../../errors.js';
 import { formatLocalTime, type Lang } from '../../services/identity/format.js';
 import { getSetting } from '../../services/systemConfig/systemConfig.js';
 
-export const LANG_COOKIE = 'seahorse_lang';
+export { LANG_COOKIE };
 
 /** zh-CN unless `?lang=en` (remembered in a cookie) or the cookie says otherwise. */
 export function pageLang(req: Request, res: Response): Lang {

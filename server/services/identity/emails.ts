@@ -12,7 +12,7 @@ export function identityLink(page: string, params: Record<string, string>, lang:
   return url.toString();
 }
 
-export const asLang = (value: unknown): Lang => (value === 'en' ? 'en' : 'zh-CN');
+export { asLang } from '../../i18n.js';
 
 export function verifyEmailMail(p: { siteName: string; username: string; link: string; expiresAt: Date; lang: Lang }): RenderedEmail {
   return p.lang === 'en'

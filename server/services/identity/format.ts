@@ -1,4 +1,4 @@
-export type Lang = 'zh-CN' | 'en';
+export type { Lang } from '../../i18n.js';
 
 // The company works on China time; showing the lock end there avoids a UTC puzzle for users.
 const TIME_ZONE = 'Asia/Shanghai';
