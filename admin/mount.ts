@@ -15,7 +15,7 @@ import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
 import { loginAdmin, toSessionAdmin } from '../server/services/auth/login.js';
 import { adminSession, adminSessionOptions, SESSION_COOKIE, sessionAccountOf } from '../server/services/auth/sessions.js';
-import { QUEUE_NAMES, queue } from '../worker/queues.js';
+import { QUEUE_NAMES, queue } from '../server/queues/queue.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';

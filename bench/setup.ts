@@ -4,7 +4,7 @@ import { loadConfig, setConfig, config } from '../server/config.js';
 import { closeDb, db, inTransaction } from '../server/db/index.js';
 import { dropDatabase, ensureDatabase, migrate } from '../server/db/preflight.js';
 import { closeRedis, redis } from '../server/redis.js';
-import { closeQueues } from '../worker/queues.js';
+import { closeQueues } from '../server/queues/queue.js';
 import { createProject } from '../server/services/projects/createProject.js';
 import { grantAuthorization } from '../server/services/projects/authorizations.js';
 import { applyQuotaChanges } from '../server/services/quota/ledger.js';

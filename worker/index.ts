@@ -1,101 +1,70 @@
 /**
- * The worker: every background job, its queue and its schedule.
+ * The worker: starts processing every job in JOBS, keeps their repeatable schedules, and writes a
+ * system-log row for every job that fails for good.
  *
- * To add a job, write a `defineJob({ name, queue, description, data, run, schedule? })` next to
- * the domain it serves (e.g. `worker/processors/<area>.ts` calling a service in `server/services/`) and
- * add ONE line to `JOBS` below. That registers its processor, its repeatable schedule (when it has
- * `schedule: { cron }` or `{ every: ms }`), and makes `seahorse job:run <name>` run it now.
- * Enqueue from web code with `enqueue('<name>', data)` (or `queue(q).add('<name>', data)` —
- * always with the job name: a nameless job has no processor). New queue names go in queues.ts.
+ * A job is declared with `defineJob` (server/queues/defineJob.ts) beside the service function it
+ * runs, in the same module, so the service queues it through its handle (`job.enqueue(data)`)
+ * without an import cycle. Adding a job = that declaration + ONE line in JOBS below: the line
+ * registers its processor, its schedule (when it has `schedule: { cron }` or `{ every: ms }`), and
+ * makes `seahorse job:run <name>` and `job:list` know it. New queues go in server/queues/queue.ts.
  */
-import type { Job, JobOptions, Queue } from 'bull';
+import type { Job } from 'bull';
 import { logger } from '../server/logger.js';
-import { emailJobs } from './processors/email.js';
-import { quotaJobs } from './processors/quota.js';
-import { callbackJobs } from './processors/callbacks.js';
-import { cardKeyJobs } from './processors/cardKeys.js';
-import { exportJobs } from './processors/exports.js';
-import { orderJobs } from './processors/orders.js';
-import { orderMessageJobs } from './processors/orderMessages.js';
-import { apiKeyUsageJobs } from './processors/apiKeyUsage.js';
-import { authorizationJobs } from './processors/authorizations.js';
-import { pointsJobs } from './processors/points.js';
-import { closeQueue, queue, type QueueName } from './queues.js';
-import { enqueueJob, parseJobData, runJobNow, type JobDefinition } from './registry.js';
+import type { JobHandle } from '../server/queues/defineJob.js';
+import { closeQueue, queue, type QueueName } from '../server/queues/queue.js';
+import { flushKeyUsageJob } from '../server/services/apiKeys/usage.js';
+import { deliverCallbackJob, requeueCallbacksJob } from '../server/services/cardKeys/events.js';
+import { exportCardKeysJob } from '../server/services/cardKeys/exportCardKeys.js';
+import { generateBatchJob, resumeBatchesJob } from '../server/services/cardKeys/generateCardKeys.js';
+import { expireKeysJob } from '../server/services/cardKeys/lifecycle.js';
+import { promotionStatusJob } from '../server/services/catalog/syncPromotionStatus.js';
+import { requeueEmailsJob, sendEmailJob } from '../server/services/email/deliverEmail.js';
+import { sendTestEmailJob } from '../server/services/email/sendEmail.js';
+import { paymentMessageJob } from '../server/services/orders/paymentMessage.js';
+import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
+import { expireLotsJob } from '../server/services/points/expireLots.js';
+import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
+import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
+import { syncSchedules } from './schedules.js';
 import { writeSystemLog } from './systemLog.js';
 
-export const JOBS: JobDefinition[] = [
-  ...emailJobs,
-  ...quotaJobs,
-  ...cardKeyJobs,
-  ...callbackJobs,
-  ...exportJobs,
-  ...orderJobs,
-  ...orderMessageJobs,
-  ...pointsJobs,
-  ...apiKeyUsageJobs,
-  ...authorizationJobs,
+export const JOBS: readonly JobHandle[] = [
+  sendEmailJob,
+  requeueEmailsJob,
+  sendTestEmailJob,
+  reconcileQuotaJob,
+  generateBatchJob,
+  expireKeysJob,
+  resumeBatchesJob,
+  deliverCallbackJob,
+  requeueCallbacksJob,
+  exportCardKeysJob,
+  closeExpiredOrdersJob,
+  promotionStatusJob,
+  paymentMessageJob,
+  expireLotsJob,
+  flushKeyUsageJob,
+  authorizationExpiryJob,
 ];
-
-export const runNow = (name: string, data?: unknown) => runJobNow(JOBS, name, data);
-export const enqueue = (name: string, data?: unknown) => enqueueJob(JOBS, name, data);
 
 export interface RunningWorker {
   queues: QueueName[];
   close(): Promise<void>;
 }
 
-type Repeat = { cron?: string; tz?: string; every?: number; endDate?: number };
-
-const repeatOf = (d: JobDefinition): Repeat | undefined =>
-  d.schedule && ('cron' in d.schedule ? { cron: d.schedule.cron, tz: d.schedule.tz } : { every: d.schedule.every });
-
-// Bull's repeat key is "name:jobId:endDate:tz:cron" (or "...:every"), and its own parser splits on
-// ":" — which our "area:verb" names contain. Schedules are therefore added with jobId = name and
-// recognised by that doubled prefix, so they can be compared and removed with their real name.
-function repeatKey(name: string, r: Repeat): string {
-  const suffix = r.cron ? `${r.tz ?? ''}:${r.cron}` : String(r.every);
-  return `${name}:${name}:${r.endDate ? `${r.endDate}:` : ':'}${suffix}`;
-}
-
-function parseRepeatKey(key: string): { name: string; repeat: Repeat } | undefined {
-  for (let i = key.indexOf(':'); i > 0; i = key.indexOf(':', i + 1)) {
-    const name = key.slice(0, i);
-    if (!key.startsWith(`${name}:${name}:`)) continue;
-    const m = /^(\d*):(?:(\d+)|([^:]*):(.+))$/.exec(key.slice(2 * name.length + 2));
-    if (!m) return undefined;
-    const endDate = m[1] ? Number(m[1]) : undefined;
-    return { name, repeat: m[2] ? { every: Number(m[2]), endDate } : { tz: m[3] || undefined, cron: m[4], endDate } };
-  }
-  return undefined;
-}
-
-/** Makes the queue's repeatable jobs exactly the scheduled definitions (old schedules removed). */
-async function syncSchedules(q: Queue, definitions: JobDefinition[]): Promise<void> {
-  const wanted = definitions.filter((d) => d.schedule);
-  const wantedKeys = new Set(wanted.map((d) => repeatKey(d.name, repeatOf(d)!)));
-  for (const r of await q.getRepeatableJobs()) {
-    if (wantedKeys.has(r.key)) continue;
-    const parsed = parseRepeatKey(r.key);
-    if (parsed) await q.removeRepeatable(parsed.name, { ...parsed.repeat, jobId: parsed.name } as Parameters<Queue['removeRepeatable']>[1]);
-    else await q.removeRepeatableByKey(r.key);
-  }
-  for (const d of wanted) await q.add(d.name, {}, { ...d.options, repeat: repeatOf(d) as JobOptions['repeat'], jobId: d.name });
-}
-
 /**
- * Starts processing (all queues, or `only` some of them): one processor per job definition, the
+ * Starts processing (all queues, or `only` some of them): one processor per job, the
  * repeatable schedules, and a system-log row for every job that fails for good.
  */
-export async function startWorker(options: { only?: QueueName[]; jobs?: JobDefinition[] } = {}): Promise<RunningWorker> {
+export async function startWorker(options: { only?: QueueName[]; jobs?: readonly JobHandle[] } = {}): Promise<RunningWorker> {
   const jobs = options.jobs ?? JOBS;
   const log = logger().child({ component: 'worker' });
-  const byQueue = new Map<QueueName, JobDefinition[]>();
+  const byQueue = new Map<QueueName, JobHandle[]>();
   for (const d of jobs) {
     if (options.only && !options.only.includes(d.queue)) continue;
     byQueue.set(d.queue, [...(byQueue.get(d.queue) ?? []), d]);
   }
-  for (const [name, definitions] of byQueue) {
+  for (const [name, queued] of byQueue) {
     const q = queue(name);
     q.on('error', (err) => log.error({ err, queue: name }, 'queue error'));
     q.on('failed', (job: Job, err: Error) => {
@@ -111,11 +80,11 @@ export async function startWorker(options: { only?: QueueName[]; jobs?: JobDefin
         log.warn({ queue: name, job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed; will retry');
       }
     });
-    for (const d of definitions) {
+    for (const d of queued) {
       const processing = q.process(d.name, d.concurrency ?? 1, async (job: Job) => {
         let data: unknown;
         try {
-          data = parseJobData(d, job.data);
+          data = d.parse(job.data);
         } catch (err) {
           await job.discard();
           throw err;
@@ -125,9 +94,9 @@ export async function startWorker(options: { only?: QueueName[]; jobs?: JobDefin
       });
       processing.catch((err: unknown) => log.error({ err, queue: name, job: d.name }, 'processor stopped'));
     }
-    await syncSchedules(q, definitions);
   }
   const names = [...byQueue.keys()];
+  await syncSchedules(jobs, names);
   log.info({ queues: names }, 'worker started');
   return {
     queues: names,

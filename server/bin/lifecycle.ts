@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { closeQueues } from '../../worker/queues.js';
+import { closeQueues } from '../queues/queue.js';
 import { ConfigError, loadConfig, setConfig, type Config } from '../config.js';
 import { closeDb, db } from '../db/index.js';
 import { checkRedis, ensureDatabase, migrate, PreflightError, redactUrl } from '../db/preflight.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { MiniUser, Order, SystemLog } from '../../server/models/index.js';
-import { PAYMENT_MESSAGE_JOB, syncOrderWithWechat } from '../../server/services/orders/index.js';
+import { paymentMessageJob, syncOrderWithWechat } from '../../server/services/orders/index.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { runNow, startWorker, type RunningWorker } from '../../worker/index.js';
-import { queue } from '../../worker/queues.js';
+import { queue } from '../../server/queues/queue.js';
+import { startWorker, type RunningWorker } from '../../worker/index.js';
 import { until } from '../support/until.js';
 import { assertPointsBooksBalance, seedPackage, startWorld, type World } from './support.js';
 
@@ -102,7 +102,7 @@ describe('"支付成功" subscribe message after a WeChat Pay order is credited 
     });
     assert.equal((await MiniUser.findByPk(u.user.id))!.totalPoints, 660);
     // The job run again (a re-queue, an operator's job:run) finds the sent-marker.
-    assert.deepEqual(await runNow(PAYMENT_MESSAGE_JOB, { orderId: order.id }), { status: 'already_sent', touser: u.openid });
+    assert.deepEqual(await paymentMessageJob.runNow({ orderId: order.id }), { status: 'already_sent', touser: u.openid });
     assert.equal(messagesTo(u.openid).length, 1);
   });
 
@@ -122,7 +122,7 @@ describe('"支付成功" subscribe message after a WeChat Pay order is credited 
     assert.equal((await Order.findByPk(order.id))!.paymentStatus, 1);
     // The job would have been queued before the notification was answered.
     assert.equal(await jobOf(order.id), null, 'no job queued');
-    assert.deepEqual(await runNow(PAYMENT_MESSAGE_JOB, { orderId: order.id }), { status: 'disabled' });
+    assert.deepEqual(await paymentMessageJob.runNow({ orderId: order.id }), { status: 'disabled' });
     assert.equal(messagesTo(u.openid).length, 0);
   });
 
@@ -158,7 +158,7 @@ describe('"支付成功" subscribe message after a WeChat Pay order is credited 
     assert.equal(state, 'failed');
     assert.equal(sendAttempts(since).length, 1, 'not retried');
     const log = await until(() =>
-      SystemLog.findAll({ where: { source: `job:${PAYMENT_MESSAGE_JOB}` } }).then((rows) =>
+      SystemLog.findAll({ where: { source: `job:${paymentMessageJob.name}` } }).then((rows) =>
         rows.find((r) => (r.context as { data?: { orderId?: string } }).data?.orderId === order.id),
       ),
     );

@@ -4,10 +4,9 @@ import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { config, setConfig, type Config } from '../../server/config.js';
 import { inTransaction } from '../../server/db/index.js';
 import { EmailMessage, SystemLog } from '../../server/models/index.js';
-import { EMAIL_JOB, requeueEmails, sendEmail } from '../../server/services/email/index.js';
+import { requeueEmails, sendEmail, sendEmailJob } from '../../server/services/email/index.js';
 import { closeSmtpTransports } from '../../server/services/email/transport.js';
 import { startWorker, type RunningWorker } from '../../worker/index.js';
-import { emailJobs } from '../../worker/processors/email.js';
 import { until } from './child.js';
 
 interface Received {
@@ -62,7 +61,7 @@ describe('email: outbox, SMTP delivery and retries (real Bull worker, real SMTP 
     original = config();
     smtp = new TestSmtp();
     smtpUrl = await smtp.start();
-    worker = await startWorker({ only: ['email'], jobs: emailJobs.filter((j) => j.name === EMAIL_JOB) });
+    worker = await startWorker({ only: ['email'], jobs: [sendEmailJob] });
   });
 
   after(async () => {
@@ -124,7 +123,7 @@ describe('email: outbox, SMTP delivery and retries (real Bull worker, real SMTP 
     });
     assert.equal(failed.attempts, 3);
     assert.match(failed.lastError ?? '', /550/);
-    const log = await until(() => SystemLog.findOne({ where: { source: `job:${EMAIL_JOB}` }, order: [['id', 'DESC']] }));
+    const log = await until(() => SystemLog.findOne({ where: { source: `job:${sendEmailJob.name}` }, order: [['id', 'DESC']] }));
     assert.match(log.message, /failed for good/);
 
     smtp.reject = null;

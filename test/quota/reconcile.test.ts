@@ -3,8 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { SystemLog } from '../../server/models/index.js';
 import { rechargeUser, transferQuota } from '../../server/services/quota/index.js';
-import { reconcileQuota } from '../../server/services/quota/reconcileQuota.js';
-import { runNow } from '../../worker/index.js';
+import { reconcileQuota, reconcileQuotaJob } from '../../server/services/quota/reconcileQuota.js';
 import { runCli } from '../ops/child.js';
 import { events, fund, makeUser, type TestUser } from './support.js';
 
@@ -83,7 +82,7 @@ describe('quota reconciliation', () => {
     assert.match(clean.stdout, /0 mismatch/);
     await db().query('UPDATE quota_accounts SET balance = balance + 0.01 WHERE user_id = :id', { replacements: { id: agentA.id } });
     try {
-      const job = (await runNow('quota:reconcile')) as { mismatches: number };
+      const job = (await reconcileQuotaJob.runNow()) as { mismatches: number };
       assert.ok(job.mismatches >= 1);
       const dirty = await runCli(['quota:reconcile']);
       assert.equal(dirty.code, 1, dirty.stderr);

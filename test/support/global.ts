@@ -4,7 +4,7 @@ import { closeDb, db } from '../../server/db/index.js';
 import { dropDatabase, ensureDatabase, migrate } from '../../server/db/preflight.js';
 import { closeRedis, redis } from '../../server/redis.js';
 import { ensureDefaultSettings } from '../../server/services/systemConfig/systemConfig.js';
-import { closeQueues } from '../../worker/queues.js';
+import { closeQueues } from '../../server/queues/queue.js';
 
 /**
  * One run = one fresh database and one Redis key prefix, created here and removed at the end,

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../server/models/index.js';
-import { businessDay, recordKeyUse, sendKeyUses } from '../../server/services/apiKeys/usage.js';
+import { businessDay, flushKeyUsageJob, recordKeyUse, sendKeyUses } from '../../server/services/apiKeys/usage.js';
 import { newKey, newMiniUser } from '../../test/apiKeys/fixtures.js';
-import { JOBS, runNow } from '../index.js';
 
-describe('worker job api-keys:flush-usage', () => {
-  it('is scheduled every minute and copies the Redis counters into the keys', async () => {
-    const job = JOBS.find((j) => j.name === 'api-keys:flush-usage');
-    assert.deepEqual(job?.schedule, { every: 60_000 });
+describe('worker job api-keys.flush-usage', () => {
+  it('copies the Redis counters into the keys', async () => {
     const userId = await newMiniUser(0);
     const { id } = await newKey(userId);
     const at = new Date();
     recordKeyUse(id, at);
     recordKeyUse(id, at);
     await sendKeyUses();
-    const result = (await runNow('api-keys:flush-usage', {})) as { keys: number };
+    const result = (await flushKeyUsageJob.runNow({})) as { keys: number };
     assert.ok(result.keys >= 1);
     const key = await ApiKey.findByPk(id);
     assert.equal(key!.callsToday, 2);

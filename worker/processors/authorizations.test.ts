@@ -3,24 +3,21 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { EmailMessage } from '../../server/models/index.js';
 import { createProject } from '../../server/services/projects/createProject.js';
+import { authorizationExpiryJob } from '../../server/services/projects/authorizationExpiry.js';
 import { grantAuthorization } from '../../server/services/projects/authorizations.js';
 import { makeUser, uniqueName } from '../../test/quota/support.js';
-import { JOBS, runNow } from '../index.js';
 
-describe('worker job authorizations:expiry-notice', () => {
-  it('runs hourly and notifies an expiring authorization once, however often and concurrently it runs', async () => {
-    const job = JOBS.find((j) => j.name === 'authorizations:expiry-notice');
-    assert.deepEqual(job?.schedule, { cron: '0 * * * *' });
-
+describe('worker job authorizations.expiry-notice', () => {
+  it('notifies an expiring authorization once, however often and concurrently it runs', async () => {
     const root = await makeUser('expjob_root', 'super_admin');
     const agent = await makeUser('expjob_agent', 'agent');
     const { project } = await createProject({ name: uniqueName('expjob'), prices: [{ label: '1天', durationDays: 1, unitPrice: 1 }] }, root);
     await grantAuthorization({ actor: root, projectId: project.id, agentId: agent.id, expiresAt: new Date(Date.now() + 2 * 24 * 3600_000) });
 
-    const first = (await runNow('authorizations:expiry-notice', {})) as { notified: number };
+    const first = (await authorizationExpiryJob.runNow({})) as { notified: number };
     assert.ok(first.notified >= 1);
-    await runNow('authorizations:expiry-notice');
-    await Promise.all([runNow('authorizations:expiry-notice'), runNow('authorizations:expiry-notice')]);
+    await authorizationExpiryJob.runNow();
+    await Promise.all([authorizationExpiryJob.runNow(), authorizationExpiryJob.runNow()]);
 
     const rows = await db().query<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM notifications n JOIN notification_recipients r ON r.notification_id = n.id

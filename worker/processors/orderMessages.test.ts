@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { MiniUser, Order } from '../../server/models/index.js';
-import { PAYMENT_MESSAGE_JOB } from '../../server/services/orders/index.js';
+import { paymentMessageJob } from '../../server/services/orders/index.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { runNow } from '../index.js';
 
 // Sending (and retries, 43101, duplicates) is tested against the WeChat simulator in
 // test/api/paymentMessage.test.ts; these are the cases that never reach WeChat.
-describe('worker job: orders:payment-success-message', () => {
+describe('worker job: orders.payment-success-message', () => {
   let actor: { id: number; role: string };
   let productId: string;
 
@@ -44,20 +43,20 @@ describe('worker job: orders:payment-success-message', () => {
   it('skips an order that is not paid (pending, or refunded before the job ran)', async () => {
     for (const status of [0, 3]) {
       const o = await order(`o_${randomUUID()}`, status);
-      assert.deepEqual(await runNow(PAYMENT_MESSAGE_JOB, { orderId: o.id }), { status: 'not_paid' });
+      assert.deepEqual(await paymentMessageJob.runNow({ orderId: o.id }), { status: 'not_paid' });
     }
   });
 
   it('skips a user without an openid (logged, not an error)', async () => {
     const o = await order('', 1);
-    assert.deepEqual(await runNow(PAYMENT_MESSAGE_JOB, { orderId: o.id }), { status: 'no_openid' });
+    assert.deepEqual(await paymentMessageJob.runNow({ orderId: o.id }), { status: 'no_openid' });
   });
 
   it('skips everything while no template is configured', async () => {
     const o = await order(`o_${randomUUID()}`, 1);
     await updateSetting('notification.wechat_payment_success_template', '', actor);
     try {
-      assert.deepEqual(await runNow(PAYMENT_MESSAGE_JOB, { orderId: o.id }), { status: 'disabled' });
+      assert.deepEqual(await paymentMessageJob.runNow({ orderId: o.id }), { status: 'disabled' });
     } finally {
       await updateSetting('notification.wechat_payment_success_template', 'tpl_job_test', actor);
     }

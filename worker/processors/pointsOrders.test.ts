@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../server/db/index.js';
 import { MiniUser, Order } from '../../server/models/index.js';
-import { creditPoints, findPointsDrift, PointsOperation } from '../../server/services/points/index.js';
-import { runNow } from '../index.js';
+import { closeExpiredOrdersJob } from '../../server/services/orders/index.js';
+import { creditPoints, expireLotsJob, findPointsDrift, PointsOperation } from '../../server/services/points/index.js';
 
-describe('worker jobs: points:expire-lots and orders:close-expired', () => {
-  it('points:expire-lots expires lots past their expiry through the registry', async () => {
+describe('worker jobs: points.expire-lots and orders.close-expired', () => {
+  it('points.expire-lots expires lots past their expiry', async () => {
     const user = await MiniUser.create({ openid: `o_${randomUUID()}` });
     await inTransaction((t) =>
       creditPoints(
@@ -14,13 +14,13 @@ describe('worker jobs: points:expire-lots and orders:close-expired', () => {
         t,
       ),
     );
-    const result = (await runNow('points:expire-lots', {})) as { users: number; points: number };
+    const result = (await expireLotsJob.runNow({})) as { users: number; points: number };
     assert.ok(result.points >= 25);
     assert.equal((await MiniUser.findByPk(user.id))!.totalPoints, 0);
     assert.deepEqual(await findPointsDrift(), []);
   });
 
-  it('orders:close-expired closes a timed-out order that never reached WeChat', async () => {
+  it('orders.close-expired closes a timed-out order that never reached WeChat', async () => {
     const user = await MiniUser.create({ openid: `o_${randomUUID()}` });
     const [product] = (await MiniUser.sequelize!.query(
       `INSERT INTO meta_product (name, product_type, point_amount, original_price, sale_price) VALUES (:name, 1, 10, 1, 1) RETURNING id`,
@@ -38,7 +38,7 @@ describe('worker jobs: points:expire-lots and orders:close-expired', () => {
       paymentStatus: 0,
       expiresAt: new Date(Date.now() - 1000),
     });
-    const result = (await runNow('orders:close-expired', {})) as { closed: number };
+    const result = (await closeExpiredOrdersJob.runNow({})) as { closed: number };
     assert.ok(result.closed >= 1);
     assert.equal((await Order.findByPk(order.id))!.paymentStatus, 2);
   });

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { enqueue, JOBS, runNow } from '../../../worker/index.js';
+import { JOBS } from '../../../worker/index.js';
 import { assertSchemaCurrent, checkServices } from '../../bin/lifecycle.js';
 import { badRequest } from '../../errors.js';
+import { say } from '../../i18n.js';
+import { findJob } from '../../queues/defineJob.js';
 import { action } from '../run.js';
 
 function parseData(raw: string | undefined): unknown {
@@ -9,7 +11,7 @@ function parseData(raw: string | undefined): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw badRequest(`--data is not valid JSON: ${raw}`);
+    throw badRequest(say(`--data 不是有效的 JSON：${raw}`, `--data is not valid JSON: ${raw}`));
   }
 }
 
@@ -27,21 +29,22 @@ export function registerJobCommands(program: Command): void {
   program
     .command('job:run')
     .description('run a named job now in this process (see job:list), or --enqueue it for the worker')
-    .argument('<name>', 'job name, e.g. email:test')
+    .argument('<name>', 'job name, e.g. email.test (email:test is read the same)')
     .option('--data <json>', 'job data as JSON', undefined)
     .option('--enqueue', 'put the job on its queue instead of running it here')
     .action(
       action(async (cfg, name: string, opts: { data?: string; enqueue?: boolean }) => {
         await checkServices(cfg);
         await assertSchemaCurrent(cfg);
+        const job = findJob(JOBS, name);
         const data = parseData(opts.data);
         if (opts.enqueue) {
-          const job = await enqueue(name, data);
-          console.log(`Queued ${name} as job ${job.id}.`);
+          const queued = await job.enqueue(data);
+          console.log(`Queued ${job.name} as job ${queued.id}.`);
           return;
         }
-        const result = await runNow(name, data);
-        console.log(`${name} finished${result === undefined ? '.' : `: ${JSON.stringify(result)}`}`);
+        const result = await job.runNow(data);
+        console.log(`${job.name} finished${result === undefined ? '.' : `: ${JSON.stringify(result)}`}`);
       }),
     );
 }

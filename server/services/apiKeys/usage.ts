@@ -1,8 +1,10 @@
 import { QueryTypes } from 'sequelize';
+import { z } from 'zod';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
 import { redis, redisKey } from '../../redis.js';
 import { CHINA_OFFSET_MS, chinaWallClock } from '../../lib/chinaTime.js';
+import { defineJob } from '../../queues/defineJob.js';
 
 /**
  * Calls today and last use per key. Each process counts allowed charges in memory and sends them to
@@ -126,3 +128,12 @@ export async function flushKeyUsage(now: Date = new Date()): Promise<{ keys: num
   }
   return { keys };
 }
+
+export const flushKeyUsageJob = defineJob({
+  name: 'api-keys.flush-usage',
+  queue: 'stats',
+  description: "Copy API keys' calls today and last use from the Redis counters into meta_auth_key (absolute values, safe to repeat)",
+  schedule: { every: 60_000 },
+  data: z.object({}).default({}),
+  run: async () => flushKeyUsage(),
+});

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CallbackDelivery, CardKey } from '../../models/index.js';
 import { projectById } from '../projects/projectCredentials.js';
 import { makeWorld, recharge, type World } from '../../../test/cardKeys/fixtures.js';
-import { queue } from '../../../worker/queues.js';
+import { queue } from '../../queues/queue.js';
 import { requeueStrandedDeliveries } from './events.js';
 import { generateCardKeys } from './generateCardKeys.js';
 import { verifyCardKey } from './verifyCardKey.js';

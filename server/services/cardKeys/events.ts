@@ -1,8 +1,9 @@
 import { createHash, randomBytes, sign } from 'node:crypto';
+import { z } from 'zod';
 import { config } from '../../config.js';
 import { CallbackDelivery } from '../../models/index.js';
 import { notFound } from '../../errors.js';
-import { queue } from '../../../worker/queues.js';
+import { defineJob } from '../../queues/defineJob.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { db } from '../../db/index.js';
 import { QueryTypes } from 'sequelize';
@@ -48,12 +49,7 @@ export async function emitCardKeyEvent(input: {
  * (requeueStrandedDeliveries) cannot create a second job while the first still exists.
  */
 export async function enqueueDelivery(deliveryId: number, eventId: string): Promise<void> {
-  await queue('callbacks').add('callbacks:deliver', { deliveryId }, { ...retryOptions(), jobId: `delivery:${eventId}` });
-}
-
-function retryOptions() {
-  const cfg = config();
-  return { attempts: cfg.CALLBACK_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: cfg.CALLBACK_RETRY_DELAY_MS } };
+  await deliverCallbackJob.enqueue({ deliveryId }, { jobId: `delivery:${eventId}` });
 }
 
 /**
@@ -135,5 +131,24 @@ export async function replayCallback(actor: Actor, deliveryId: number): Promise<
   if (!rows[0]) throw notFound('回调记录不存在', 'DELIVERY_NOT_FOUND', 3407);
   await CallbackDelivery.update({ status: 'pending', lastError: null }, { where: { id: deliveryId } });
   // A new retry series: the first attempt's job id may still be held by its finished job.
-  await queue('callbacks').add('callbacks:deliver', { deliveryId }, retryOptions());
+  await deliverCallbackJob.enqueue({ deliveryId });
 }
+
+export const deliverCallbackJob = defineJob({
+  name: 'callbacks.deliver',
+  queue: 'callbacks',
+  description: "POST one signed card-key event to its project's callback URL (retried with exponential backoff)",
+  data: z.object({ deliveryId: z.number().int().positive() }),
+  concurrency: 10,
+  options: () => ({ attempts: config().CALLBACK_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: config().CALLBACK_RETRY_DELAY_MS } }),
+  run: async ({ deliveryId }, { finalAttempt }) => ({ deliveryId, result: await deliverCallback(deliveryId, finalAttempt) }),
+});
+
+export const requeueCallbacksJob = defineJob({
+  name: 'callbacks.requeue',
+  queue: 'callbacks',
+  description: 'Queue callback deliveries that were committed but never queued (the web process died in between)',
+  data: z.object({}),
+  schedule: { every: 60_000 },
+  run: async () => ({ requeued: await requeueStrandedDeliveries() }),
+});

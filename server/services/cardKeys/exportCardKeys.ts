@@ -13,7 +13,7 @@ import { badRequest, notFound } from '../../errors.js';
 import { AdminUser } from '../../models/index.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { redis, redisKey } from '../../redis.js';
-import { queue } from '../../../worker/queues.js';
+import { defineJob } from '../../queues/defineJob.js';
 import { normalizeCode } from './codes.js';
 
 export const exportFilterSchema = z
@@ -161,7 +161,7 @@ export async function requestCardKeyExport(input: { actor: Actor; format: Export
   if (!parsed.success) throw badRequest('导出筛选条件无效', 'INVALID_FILTER', 3041);
   const status: ExportStatus = { id: randomUUID(), ownerId: input.actor.id, format: input.format, status: 'queued', rows: 0, createdAt: new Date().toISOString() };
   await saveStatus(status);
-  await queue('exports').add('exports:card-keys', { exportId: status.id, actorId: input.actor.id, format: input.format, filter: parsed.data }, { attempts: 2 });
+  await exportCardKeysJob.enqueue({ exportId: status.id, actorId: input.actor.id, format: input.format, filter: parsed.data });
   return status;
 }
 
@@ -199,3 +199,15 @@ export async function exportDownload(actor: Actor, exportId: string): Promise<{ 
   const { size } = await stat(status.file);
   return { file: status.file, filename: `card-keys-${status.createdAt.slice(0, 10)}.${status.format}`, size };
 }
+
+export const exportCardKeysJob = defineJob({
+  name: 'exports.card-keys',
+  queue: 'exports',
+  description: 'Stream the card keys the requester may see (CSV or XLSX) into EXPORT_DIR',
+  data: z.object({ exportId: z.string().uuid(), actorId: z.number().int().positive(), format: z.enum(['csv', 'xlsx']), filter: exportFilterSchema }),
+  options: { attempts: 2 },
+  run: async (data) => {
+    const done = await runCardKeyExport(data);
+    return { exportId: done.id, rows: done.rows };
+  },
+});

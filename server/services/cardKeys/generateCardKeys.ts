@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { QueryTypes, type Transaction } from 'sequelize';
+import { z } from 'zod';
 import { db, inTransaction } from '../../db/index.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { logger } from '../../logger.js';
 import { AdminUser, CardKeyBatch, Project, ProjectPrice } from '../../models/index.js';
 import { assertCanManageUser, isAgent, type Actor } from '../../policies/actor.js';
-import { queue } from '../../../worker/queues.js';
+import { defineJob } from '../../queues/defineJob.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/index.js';
 import { multiply, negate } from '../quota/amount.js';
@@ -140,11 +141,9 @@ export async function generateCardKeys(input: GenerateCardKeysInput): Promise<Ge
   return { batch, async: isAsync };
 }
 
-/** Tries of an async batch job; the last failed one refunds the batch. */
-export const ASYNC_BATCH_ATTEMPTS = 3;
-
-export async function enqueueBatch(batchId: number): Promise<void> {
-  await queue('card-keys').add('card-keys:generate', { batchId }, { jobId: `generate-${batchId}`, attempts: ASYNC_BATCH_ATTEMPTS });
+/** One job per batch: queueing a batch whose job still exists adds nothing. */
+async function enqueueBatch(batchId: number): Promise<void> {
+  await generateBatchJob.enqueue({ batchId }, { jobId: `generate-${batchId}` });
 }
 
 /** Worker side of an async batch: every key and the 'completed' mark commit together; progress is written outside. */
@@ -199,3 +198,29 @@ export async function resumeStuckBatches(olderThanMinutes = 10): Promise<number>
   for (const r of rows) await enqueueBatch(r.id);
   return rows.length;
 }
+
+export const generateBatchJob = defineJob({
+  name: 'card-keys.generate',
+  queue: 'card-keys',
+  description: 'Create all keys of a large (already paid) batch in one transaction; refund the batch if it finally fails',
+  data: z.object({ batchId: z.number().int().positive() }),
+  // The last failed try refunds the batch.
+  options: { attempts: 3 },
+  run: async ({ batchId }, { finalAttempt }) => {
+    try {
+      return { batchId, result: await completeAsyncBatch(batchId) };
+    } catch (err) {
+      if (finalAttempt) await failAsyncBatch(batchId, (err as Error).message);
+      throw err;
+    }
+  },
+});
+
+export const resumeBatchesJob = defineJob({
+  name: 'card-keys.resume-batches',
+  queue: 'card-keys',
+  description: 'Queue again async batches still generating after 10 minutes (their job was lost)',
+  schedule: { every: 5 * 60_000 },
+  data: z.object({}).default({}),
+  run: async () => ({ requeued: await resumeStuckBatches() }),
+});

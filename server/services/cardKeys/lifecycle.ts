@@ -1,9 +1,11 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { z } from 'zod';
 import { db, inTransaction } from '../../db/index.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { CardKeyBatch, Project } from '../../models/index.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { logger } from '../../logger.js';
+import { defineJob } from '../../queues/defineJob.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { multiply } from '../quota/amount.js';
 import { applyQuotaChanges } from '../quota/ledger.js';
@@ -251,6 +253,15 @@ export async function expireDueKeys(limit = 5000): Promise<number> {
   }
   return total;
 }
+
+export const expireKeysJob = defineJob({
+  name: 'card-keys.expire',
+  queue: 'card-keys',
+  description: 'Mark card keys past their expiry as expired, drop them from every cache, send expired callbacks',
+  schedule: { every: 60_000 },
+  data: z.object({}).default({}),
+  run: async () => ({ expired: await expireDueKeys() }),
+});
 
 /** Expiry on read: the key is past its end, so record it now rather than waiting for the worker. */
 export async function expireKeysNow(ids: number[]): Promise<void> {

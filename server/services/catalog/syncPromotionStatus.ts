@@ -1,5 +1,7 @@
 import { QueryTypes } from 'sequelize';
+import { z } from 'zod';
 import { Promotion } from '../../models/index.js';
+import { defineJob } from '../../queues/defineJob.js';
 
 /**
  * Keeps `meta_promotion.status` equal to what its window says (0 not started, 1 running,
@@ -15,3 +17,12 @@ export async function syncPromotionStatuses(now: Date = new Date()): Promise<num
   );
   return rows.length;
 }
+
+export const promotionStatusJob = defineJob({
+  name: 'catalog.promotion-status',
+  queue: 'maintenance',
+  description: 'Keep each promotion status (0 not started / 1 running / 2 ended) equal to its time window',
+  schedule: { every: 60_000 },
+  data: z.object({}).default({}),
+  run: async () => ({ changed: await syncPromotionStatuses() }),
+});

@@ -1,9 +1,10 @@
 import { QueryTypes } from 'sequelize';
+import { z } from 'zod';
 import { config } from '../../config.js';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
 import { EmailMessage } from '../../models/index.js';
-import { enqueueEmailDelivery } from './sendEmail.js';
+import { defineJob } from '../../queues/defineJob.js';
 import { smtpTransport } from './transport.js';
 
 export type DeliveryResult = 'sent' | 'outbox' | 'already_sent' | 'in_progress' | 'missing';
@@ -25,7 +26,7 @@ function describe(err: unknown): string {
 }
 
 /**
- * One delivery attempt of a stored message (the `email:send` job). The row is locked for the
+ * One delivery attempt of a stored message (the `email.send` job). The row is locked for the
  * attempt so a duplicated job cannot send twice concurrently. Every attempt is recorded on the row
  * (attempts, last_error, status, message_id, sent_at). A failure is rethrown after the record is
  * committed so Bull retries with backoff; after the last attempt the row is `failed`, never deleted.
@@ -94,6 +95,26 @@ export async function requeueEmails(options: { includeFailed?: boolean; staleMin
       type: QueryTypes.SELECT,
     },
   );
-  for (const { id } of rows) await enqueueEmailDelivery(Number(id));
+  for (const { id } of rows) await sendEmailJob.enqueue({ messageId: Number(id) });
   return rows.length;
 }
+
+/** The row is the source of truth; the job only points at it. */
+export const sendEmailJob = defineJob({
+  name: 'email.send',
+  queue: 'email',
+  description: 'Deliver one stored email message through SMTP (retried with backoff)',
+  concurrency: 5,
+  data: z.object({ messageId: z.coerce.number().int().positive() }),
+  options: () => ({ attempts: config().EMAIL_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: config().EMAIL_RETRY_DELAY_MS } }),
+  run: ({ messageId }, ctx) => deliverEmail(messageId, { finalAttempt: ctx.finalAttempt }),
+});
+
+export const requeueEmailsJob = defineJob({
+  name: 'email.requeue',
+  queue: 'email',
+  description: 'Requeue outbox messages once SMTP is configured, and lost queued ones (includeFailed: also failed ones)',
+  schedule: { cron: '*/10 * * * *' },
+  data: z.object({ includeFailed: z.boolean().optional() }).default({}),
+  run: async ({ includeFailed }) => ({ requeued: await requeueEmails({ includeFailed }) }),
+});

@@ -4,9 +4,10 @@ import { config } from '../../config.js';
 import { badRequest } from '../../errors.js';
 import { logger } from '../../logger.js';
 import { EmailMessage } from '../../models/index.js';
-import { queue } from '../../../worker/queues.js';
-
-export const EMAIL_JOB = 'email:send';
+import { defineJob } from '../../queues/defineJob.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { sendEmailJob } from './deliverEmail.js';
+import { testEmail } from './templates.js';
 
 export interface SendEmailProps {
   to: string;
@@ -18,16 +19,6 @@ export interface SendEmailProps {
 }
 
 const address = z.string().trim().email().max(254);
-
-/** Puts a message on the email queue; the row is the source of truth, the job only points at it. */
-export async function enqueueEmailDelivery(messageId: number): Promise<void> {
-  const cfg = config();
-  await queue('email').add(
-    EMAIL_JOB,
-    { messageId },
-    { attempts: cfg.EMAIL_MAX_ATTEMPTS, backoff: { type: 'exponential', delay: cfg.EMAIL_RETRY_DELAY_MS } },
-  );
-}
 
 /**
  * Records an email in `email_messages` and queues its delivery. Inside a transaction the job is
@@ -50,12 +41,25 @@ export async function sendEmail(props: SendEmailProps, t?: Transaction): Promise
     },
     { transaction: t },
   );
-  // A failed enqueue loses nothing: the row stays `queued` and the email:requeue schedule picks it up.
+  // A failed enqueue loses nothing: the row stays `queued` and the email.requeue schedule picks it up.
   const enqueue = () =>
-    enqueueEmailDelivery(message.id).catch((err: unknown) =>
-      logger().error({ err, messageId: message.id }, 'could not queue email; it will be requeued'),
+    sendEmailJob.enqueue({ messageId: message.id }).then(
+      () => undefined,
+      (err: unknown) => logger().error({ err, messageId: message.id }, 'could not queue email; it will be requeued'),
     );
   if (t) t.afterCommit(enqueue);
   else await enqueue();
   return message;
 }
+
+export const sendTestEmailJob = defineJob({
+  name: 'email.test',
+  queue: 'email',
+  description: 'Send a test email: data {"to": "you@example.com"}',
+  data: z.object({ to: z.string().email() }),
+  run: async ({ to }) => {
+    const mail = testEmail(await getSetting('basic.site_name'));
+    const message = await sendEmail({ to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template });
+    return { messageId: message.id, smtp: config().SMTP_URL ? 'configured' : 'not configured (message stays in the outbox)' };
+  },
+});

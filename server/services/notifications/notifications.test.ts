@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { inTransaction } from '../../db/index.js';
 import { EmailMessage, NotificationRecipient } from '../../models/index.js';
-import { queue } from '../../../worker/queues.js';
-import { EMAIL_JOB } from '../email/sendEmail.js';
+import { queue } from '../../queues/queue.js';
+import { sendEmailJob } from '../email/deliverEmail.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
 import { makeUser, type TestUser } from '../../../test/quota/support.js';
 import { listNotifications, markRead, notifyUsers, unreadCount } from './index.js';
@@ -26,7 +26,7 @@ describe('notifications', () => {
     assert.equal(message!.toAddress, `${withEmail.username}@example.test`);
     assert.equal(message!.status, 'queued');
     const jobs = await queue('email').getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    assert.ok(jobs.some((j) => j.name === EMAIL_JOB && j.data.messageId === message!.id), 'its delivery job is queued');
+    assert.ok(jobs.some((j) => j.name === sendEmailJob.name && j.data.messageId === message!.id), 'its delivery job is queued');
     assert.equal(await unreadCount(withoutEmail.id), 1);
   });
 

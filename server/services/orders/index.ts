@@ -1,8 +1,8 @@
 export { createOrder, newOrderNo } from './createOrder.js';
 export { listOrders, getOrder, payOrder, getOrderStatus, cancelOrder } from './userOrders.js';
-export { syncOrderWithWechat, closeExpiredOrders, markClosed } from './syncOrder.js';
+export { syncOrderWithWechat, closeExpiredOrders, closeExpiredOrdersJob, markClosed } from './syncOrder.js';
 export { applyTransaction, PaymentMismatchError } from './applyTransaction.js';
 export { handlePaymentNotification } from './handleNotification.js';
-export { sendPaymentSuccessMessage, PaymentMessageRejected, PAYMENT_MESSAGE_JOB } from './paymentMessage.js';
+export { sendPaymentSuccessMessage, PaymentMessageRejected, paymentMessageJob } from './paymentMessage.js';
 export { adminQueryWechat, adminRefundOrder } from './adminOrders.js';
 export { OrderStatus, ORDER_STATUS_NAMES, presentOrder, amountToFen, type OrderView } from './orderStatus.js';

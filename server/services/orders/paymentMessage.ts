@@ -1,15 +1,13 @@
+import { z } from 'zod';
 import { config } from '../../config.js';
 import { logger } from '../../logger.js';
 import { MiniUser, Order, Package } from '../../models/index.js';
 import { redis, redisKey } from '../../redis.js';
 import { WechatError, wechatMini } from '../../wechat/index.js';
-import { queue } from '../../../worker/queues.js';
+import { defineJob } from '../../queues/defineJob.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { OrderStatus } from './orderStatus.js';
 import { chinaWallClock } from '../../lib/chinaTime.js';
-
-/** Worker job (queue `notifications`) that sends the "支付成功" subscribe message of one order. */
-export const PAYMENT_MESSAGE_JOB = 'orders:payment-success-message';
 
 /** Where the message leads in the mini-program. */
 const PAYMENT_MESSAGE_PAGE = 'pages/orders/index';
@@ -45,12 +43,7 @@ const markerKey = (orderId: string) => redisKey('orders', 'payment-message', ord
 export async function queuePaymentSuccessMessage(orderId: string): Promise<void> {
   const work = (async () => {
     if (!(await getSetting('notification.wechat_payment_success_template'))) return;
-    const retryDelay = config().isTest ? 20 : 10_000;
-    await queue('notifications').add(
-      PAYMENT_MESSAGE_JOB,
-      { orderId },
-      { jobId: jobId(orderId), attempts: 6, backoff: { type: 'exponential', delay: retryDelay } },
-    );
+    await paymentMessageJob.enqueue({ orderId }, { jobId: jobId(orderId) });
   })().catch((err: unknown) => logger().error({ err, orderId }, 'could not queue the payment-success message'));
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<void>((resolve) => {
@@ -133,3 +126,20 @@ export async function sendPaymentSuccessMessage(orderId: string): Promise<Paymen
   log.info({ touser, templateId }, 'payment-success message sent');
   return { status: 'sent', touser };
 }
+
+export const paymentMessageJob = defineJob({
+  name: 'orders.payment-success-message',
+  queue: 'notifications',
+  description: 'Send the WeChat subscribe message "支付成功" for a credited order (once per order; 43101 / no openid are skipped, busy or network errors retried with backoff)',
+  data: z.object({ orderId: z.string().uuid() }),
+  options: () => ({ attempts: 6, backoff: { type: 'exponential', delay: config().isTest ? 20 : 10_000 } }),
+  run: async ({ orderId }, { job }) => {
+    try {
+      return await sendPaymentSuccessMessage(orderId);
+    } catch (err) {
+      // A refusal that cannot change: fail for good now (the worker writes the system log).
+      if (err instanceof PaymentMessageRejected && job) await job.discard();
+      throw err;
+    }
+  },
+});

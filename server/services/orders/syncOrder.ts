@@ -1,8 +1,10 @@
 import { Op } from 'sequelize';
+import { z } from 'zod';
 import { Order } from '../../models/index.js';
 import { WechatError, wechatPay } from '../../wechat/index.js';
 import { applyTransaction } from './applyTransaction.js';
 import { OrderStatus, orderNotFound } from './orderStatus.js';
+import { defineJob } from '../../queues/defineJob.js';
 
 const CLOSED_AT_WECHAT = new Set(['CLOSED', 'REVOKED', 'PAYERROR']);
 
@@ -90,3 +92,12 @@ export async function closeExpiredOrders(now: Date = new Date(), limit = 200): P
   }
   return result;
 }
+
+export const closeExpiredOrdersJob = defineJob({
+  name: 'orders.close-expired',
+  queue: 'payments',
+  description: 'Pending orders past their timeout: ask WeChat first (a paid order whose notification was lost is credited), close the rest at WeChat and here',
+  schedule: { every: 60_000 },
+  data: z.object({}).default({}),
+  run: async () => closeExpiredOrders(),
+});

@@ -1,7 +1,9 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { notFound } from '../../errors.js';
 import { PointsLot } from '../../models/index.js';
+import { defineJob } from '../../queues/defineJob.js';
 
 /**
  * Expires this user's lots whose expiry has passed (the user's row is locked first), writing one
@@ -41,3 +43,12 @@ export async function expireLots(now: Date = new Date(), batchSize = 500): Promi
     }
   }
 }
+
+export const expireLotsJob = defineJob({
+  name: 'points.expire-lots',
+  queue: 'maintenance',
+  description: 'Expire points lots past their expiry: one ledger row per lot, meta_user.total_points kept equal to the live lots',
+  schedule: { every: 5 * 60_000 },
+  data: z.object({}).default({}),
+  run: async () => expireLots(),
+});

@@ -1,6 +1,6 @@
 export { creditPoints, type CreditPointsInput, type CreditPointsResult } from './creditPoints.js';
 export { consumePoints, type ConsumePointsInput, type ConsumePointsResult, type LotDraw } from './consumePoints.js';
-export { expireLots, expireUserLots } from './expireLots.js';
+export { expireLots, expireLotsJob, expireUserLots } from './expireLots.js';
 export { revokeOrderPoints } from './revokeOrderPoints.js';
 export { adjustPoints } from './adjustPoints.js';
 export { getPointsSummary, listPointsRecords, type PointsSummary, type PointsRecordView } from './pointsSummary.js';

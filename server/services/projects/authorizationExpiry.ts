@@ -1,9 +1,11 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { ProjectAuthorization } from '../../models/index.js';
 import { formatLocalTime } from '../identity/format.js';
 import { notifyUsers } from '../notifications/index.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
+import { defineJob } from '../../queues/defineJob.js';
 
 /** Authorizations claimed per transaction: a run with many due rows commits in steps instead of holding them all. */
 const BATCH = 200;
@@ -79,3 +81,12 @@ async function claimDue(days: number, t: Transaction): Promise<DueAuthorization[
     { replacements: { days, batch: BATCH }, type: QueryTypes.SELECT, transaction: t },
   );
 }
+
+export const authorizationExpiryJob = defineJob({
+  name: 'authorizations.expiry-notice',
+  queue: 'notifications',
+  description: 'Tell agents (in-site and by email) about project authorizations expiring within notification.authorization_expiry_days; once per expiry',
+  schedule: { cron: '0 * * * *' },
+  data: z.object({}).default({}),
+  run: async () => notifyExpiringAuthorizations(),
+});

@@ -1,7 +1,7 @@
 import Bull, { type JobOptions, type Queue } from 'bull';
 import type { Redis } from 'ioredis';
-import { config } from '../server/config.js';
-import { createRedis } from '../server/redis.js';
+import { config } from '../config.js';
+import { createRedis } from '../redis.js';
 
 /** Every queue Seahorse uses. One name, one purpose. */
 export const QUEUE_NAMES = [
@@ -48,10 +48,6 @@ export function queue(name: QueueName): Queue {
     queues.set(name, q);
   }
   return q;
-}
-
-export function openQueues(): Queue[] {
-  return [...queues.values()];
 }
 
 export async function closeQueues(): Promise<void> {
