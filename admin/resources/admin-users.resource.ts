@@ -4,7 +4,7 @@ import { badRequest, forbidden } from '../../server/errors.js';
 import { AdminUser } from '../../server/models/index.js';
 import { canManageUser } from '../../server/policies/actor.js';
 import { recordOperation } from '../../server/services/audit/operationLog.js';
-import { endSessionsOf } from '../../server/services/auth/sessions.js';
+import { endUserSessions } from '../../server/services/identity/sessions.js';
 import { createAdminUser, emailSchema, ROLES, usernameSchema, type Role } from '../../server/services/users/createAdminUser.js';
 import { assertPasswordPolicy, hashPassword } from '../../server/services/users/password.js';
 import { defineResource, sessionActor } from './define.js';
@@ -113,7 +113,7 @@ async function editUser(request: ActionRequest, _response: unknown, context: Act
     await recordOperation({ actor, ownerId: user.id, action: 'update', resource: 'admin_users', recordId: user.id, before, after: changes }, t);
   });
   if (changes.status === 'frozen' || changes.passwordHash || changes.role || changes.parentId !== undefined) {
-    await endSessionsOf(user.id, { keepSid: user.id === actor.id ? (context as unknown as { sessionId?: string }).sessionId : undefined });
+    await endUserSessions(user.id, { keepSid: user.id === actor.id ? (context as unknown as { sessionId?: string }).sessionId : undefined });
   }
   return recordResponse(context, user.id, 'successfullyUpdated');
 }

@@ -136,6 +136,3 @@ export async function closeAdminSessions(): Promise<void> {
   middleware = undefined;
   await p?.end();
 }
-
-/** Ends every session of `userId` at once (freeze, password change); the one implementation lives in identity. */
-export { endUserSessions as endSessionsOf } from '../identity/sessions.js';

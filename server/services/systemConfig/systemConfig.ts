@@ -43,12 +43,6 @@ export async function getSettingIn<K extends SystemConfigKey>(key: K, t: Transac
   return storedOrDefault(key, row?.value);
 }
 
-export async function getAllSettings(): Promise<Record<SystemConfigKey, unknown>> {
-  const out = {} as Record<SystemConfigKey, unknown>;
-  for (const key of Object.keys(systemConfigDefinitions) as SystemConfigKey[]) out[key] = await getSetting(key);
-  return out;
-}
-
 export function parseSettingValue(key: string, raw: unknown): unknown {
   const definition = systemConfigDefinitions[key as SystemConfigKey];
   if (!definition) throw badRequest(`未知的配置项：${key}`, 'UNKNOWN_SETTING');
