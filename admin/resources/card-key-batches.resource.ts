@@ -9,6 +9,6 @@ export const cardKeyBatchesResource = () =>
     list: ['id', 'projectId', 'agentId', 'validityLabel', 'count', 'totalCost', 'status', 'progress', 'createdAt'],
     filter: ['projectId', 'agentId', 'status', 'createdAt'],
     money: ['unitPrice', 'totalCost'],
-    enums: { status: ['pending', 'generating', 'completed', 'failed', 'disabled'] },
+    enums: { status: ['generating', 'completed', 'failed', 'disabled'] },
     actions: { ...cardKeyBatchActions },
   });

@@ -1,5 +1,8 @@
 import { DataTypes, Model, type Sequelize } from 'sequelize';
 
+/** 'generating' while the worker creates the keys of a large batch; 'failed' is refunded in full. */
+export type CardKeyBatchStatus = 'generating' | 'completed' | 'failed' | 'disabled';
+
 /** Table `card_key_batches`. */
 export class CardKeyBatch extends Model {
   declare id: number;
@@ -11,7 +14,7 @@ export class CardKeyBatch extends Model {
   declare unitPrice: string;
   declare count: number;
   declare totalCost: string;
-  declare status: string;
+  declare status: CardKeyBatchStatus;
   declare progress: number;
   declare error: string | null;
   declare refundedCount: number;
@@ -31,7 +34,7 @@ export class CardKeyBatch extends Model {
         unitPrice: { type: DataTypes.DECIMAL(16, 2), allowNull: false, field: 'unit_price' },
         count: { type: DataTypes.INTEGER, allowNull: false },
         totalCost: { type: DataTypes.DECIMAL(16, 2), allowNull: false, field: 'total_cost' },
-        status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
+        status: { type: DataTypes.STRING(16), allowNull: false },
         progress: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         error: { type: DataTypes.TEXT },
         refundedCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'refunded_count' },

@@ -134,7 +134,7 @@ async function lockBatch(actor: Actor, batchId: number, t: Transaction): Promise
   );
   if (!rows[0]) throw notFound('批次不存在', 'BATCH_NOT_FOUND', 3434);
   const batch = (await CardKeyBatch.findByPk(batchId, { transaction: t }))!;
-  if (batch.status === 'generating' || batch.status === 'pending') throw conflict('批次仍在生成中', 'BATCH_GENERATING', 3435);
+  if (batch.status === 'generating') throw conflict('批次仍在生成中', 'BATCH_GENERATING', 3435);
   if (batch.status === 'failed') throw conflict('批次生成失败，已全额退回', 'BATCH_FAILED', 3436);
   return batch;
 }
