@@ -131,8 +131,8 @@ const MAX_BATCH = 256;
  * The metering engine of one server process. Keys, the catalog and service credentials are cached
  * in memory, but only to answer REFUSALS and to find ids quickly: every allowed charge re-reads the
  * service credentials, key, user, API price and scope with the user row locked, and draws the
- * points, in one database call (`charge_points`, which uses the same `points_draw` as
- * consumePoints). So the database alone decides what is spent — a stale cache
+ * points, in one database call (`charge_points`, which draws through `points_draw`, as admin
+ * deductions do). So the database alone decides what is spent — a stale cache
  * can at worst refuse, never overdraw or accept a revoked key. Redis pub/sub drops changed entries
  * everywhere; while not subscribed the caches are bypassed.
  */
@@ -284,7 +284,7 @@ export class Meter {
    * `charge_points`). The batch locks its users, re-reads the service credentials,
    * keys, APIs and scopes under those locks, answers repeated request ids, and decides each user's
    * charges in queue order exactly as `charge_points` one after another would; it then draws each
-   * user's sum FIFO through `points_take_lots`, the draw `consumePoints` uses too.
+   * user's sum FIFO through `points_take_lots`, the draw `points_draw` uses too.
    */
   private chargeInDatabase(keyId: string, apiId: number, service: ServiceIdentity, requestId: string | null): Promise<ChargeRow | 'REQUEST_ID_REUSED'> {
     return new Promise((resolve, reject) => {

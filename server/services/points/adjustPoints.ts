@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { creditPoints } from './creditPoints.js';
-import { drawPoints } from './consumePoints.js';
+import { drawPoints } from './drawPoints.js';
 import { PointsOperation } from './operations.js';
 
 /**

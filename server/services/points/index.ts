@@ -1,5 +1,5 @@
 export { creditPoints, type CreditPointsInput, type CreditPointsResult } from './creditPoints.js';
-export { consumePoints, type ConsumePointsInput, type ConsumePointsResult, type LotDraw } from './consumePoints.js';
+export { drawPoints, type DrawPointsInput, type DrawPointsResult, type LotDraw } from './drawPoints.js';
 export { expireLots, expireLotsJob, expireUserLots } from './expireLots.js';
 export { revokeOrderPoints } from './revokeOrderPoints.js';
 export { adjustPoints } from './adjustPoints.js';

@@ -5,8 +5,8 @@ import { MiniUser, PointsLot, PurchaseRecord } from '../../models/index.js';
 import { createAdminUser } from '../users/createAdminUser.js';
 import {
   adjustPoints,
-  consumePoints,
   creditPoints,
+  drawPoints,
   expireLots,
   findPointsDrift,
   getPointsSummary,
@@ -19,6 +19,11 @@ const DAY = 24 * 3600 * 1000;
 
 async function newUser(): Promise<string> {
   return (await MiniUser.create({ openid: `o_${randomUUID()}` })).id;
+}
+
+/** A consumption as the metering charge books it: `points_draw` with the consume operation. */
+function consume(input: { userId: string; points: number; apiName?: string; requestId?: string; meteringServiceId?: number; now?: Date }) {
+  return inTransaction((t) => drawPoints(input, { operationType: PointsOperation.consume }, t));
 }
 
 async function credit(userId: string, points: number, expiresAt: Date) {
@@ -42,18 +47,18 @@ describe('points lots and ledger', () => {
     assert.equal((await MiniUser.findByPk(userId))!.totalPoints, 120);
   });
 
-  it('consumes from the soonest-expiring lot first, across lots', async () => {
+  it('points_draw consumes from the soonest-expiring lot first, across lots', async () => {
     const userId = await newUser();
     const late = await credit(userId, 100, new Date(Date.now() + 90 * DAY));
     const soon = await credit(userId, 30, new Date(Date.now() + 5 * DAY));
     const mid = await credit(userId, 50, new Date(Date.now() + 30 * DAY));
 
-    const first = await inTransaction((t) => consumePoints({ userId, points: 20, apiName: 'ocr' }, t));
+    const first = await consume({ userId, points: 20, apiName: 'ocr' });
     assert.deepEqual(first.draws.map((d) => [d.lotId, d.points]), [[soon.lot.id, 20]]);
     assert.equal(first.balance, 160);
     assert.equal(first.record.lotId, soon.lot.id);
 
-    const second = await inTransaction((t) => consumePoints({ userId, points: 70, apiName: 'ocr' }, t));
+    const second = await consume({ userId, points: 70, apiName: 'ocr' });
     assert.deepEqual(
       second.draws.map((d) => [d.lotId, d.points]),
       [
@@ -73,7 +78,7 @@ describe('points lots and ledger', () => {
     const userId = await newUser();
     await credit(userId, 10, new Date(Date.now() + DAY));
     await assert.rejects(
-      inTransaction((t) => consumePoints({ userId, points: 11 }, t)),
+      consume({ userId, points: 11 }),
       (err: unknown) => err instanceof InsufficientPointsError && err.code === 5101 && err.status === 409,
     );
     assert.equal((await MiniUser.findByPk(userId))!.totalPoints, 10);
@@ -86,7 +91,7 @@ describe('points lots and ledger', () => {
     await credit(userId, 50, new Date(Date.now() + 20 * DAY));
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
-        inTransaction((t) => consumePoints({ userId, points: 7 }, t)).then(
+        consume({ userId, points: 7 }).then(
           () => 'ok',
           (e) => (e instanceof InsufficientPointsError ? 'refused' : Promise.reject(e)),
         ),
@@ -109,7 +114,7 @@ describe('points lots and ledger', () => {
       { type: 'SELECT' },
     )) as Array<{ id: number }>;
     const charge = () =>
-      inTransaction((t) => consumePoints({ userId, points: 3, requestId: 'req-1', meteringServiceId: service!.id }, t));
+      consume({ userId, points: 3, requestId: 'req-1', meteringServiceId: service!.id });
     const results = await Promise.all([charge(), charge(), charge()]);
     assert.equal(results.filter((r) => !r.replayed).length, 1);
     assert.equal((await MiniUser.findByPk(userId))!.totalPoints, 7);
@@ -120,7 +125,7 @@ describe('points lots and ledger', () => {
     const now = Date.now();
     await credit(userId, 40, new Date(now + 1 * DAY));
     await credit(userId, 60, new Date(now + 3 * DAY));
-    await inTransaction((t) => consumePoints({ userId, points: 10 }, t));
+    await consume({ userId, points: 10 });
 
     const swept = await expireLots(new Date(now + 2 * DAY));
     assert.ok(swept.points >= 30 && swept.users >= 1);
@@ -132,7 +137,7 @@ describe('points lots and ledger', () => {
 
     // A consumption after the second expiry (before any sweep) must not touch the dead lot.
     await assert.rejects(
-      inTransaction((t) => consumePoints({ userId, points: 1, now: new Date(now + 4 * DAY) }, t)),
+      consume({ userId, points: 1, now: new Date(now + 4 * DAY) }),
       InsufficientPointsError,
     );
     const summary = await getPointsSummary(userId, new Date(now + 4 * DAY));
@@ -146,7 +151,7 @@ describe('points lots and ledger', () => {
     await credit(userId, 5, soon);
     await credit(userId, 7, soon);
     await credit(userId, 9, new Date(Date.now() + 9 * DAY));
-    await inTransaction((t) => consumePoints({ userId, points: 1 }, t));
+    await consume({ userId, points: 1 });
     const admin = await createAdminUser({ username: `points_${randomUUID().slice(0, 8)}`, password: 'abcd1234', role: 'super_admin' });
     await inTransaction((t) => adjustPoints({ userId, delta: -2, actorAdminId: admin.id, memo: 'fix' }, t));
     const summary = await getPointsSummary(userId);

@@ -1,9 +1,9 @@
 import { DataTypes, QueryTypes, type Transaction } from 'sequelize';
 import { notFound } from '../../errors.js';
 import { PurchaseRecord } from '../../models/index.js';
-import { assertPositivePoints, InsufficientPointsError, PointsOperation } from './operations.js';
+import { assertPositivePoints, InsufficientPointsError } from './operations.js';
 
-export interface ConsumePointsInput {
+export interface DrawPointsInput {
   userId: string;
   points: number;
   apiKeyId?: string | null;
@@ -22,7 +22,7 @@ export interface LotDraw {
   expiresAt: Date;
 }
 
-export interface ConsumePointsResult {
+export interface DrawPointsResult {
   record: PurchaseRecord;
   balance: number;
   draws: LotDraw[];
@@ -53,25 +53,18 @@ function purchaseRecordFromJson(json: Record<string, unknown>): PurchaseRecord {
 
 /**
  * Takes `points` from the user's unexpired lots, soonest expiry first, inside the caller's
- * transaction. The user's row is locked before anything is read, so concurrent consumptions for
- * one user run one after another and can never overdraw; lots past their expiry are expired first.
- * Writes ONE ledger row with the balance after it. Throws InsufficientPointsError (409, 5101) —
- * the caller's transaction should then roll back.
- */
-export async function consumePoints(input: ConsumePointsInput, t: Transaction): Promise<ConsumePointsResult> {
-  return drawPoints(input, { operationType: PointsOperation.consume }, t);
-}
-
-/**
- * Shared by consumption and admin deductions: same FIFO draw, different ledger operation. The draw
- * itself is the database function `points_draw` — the one implementation, also used by the
- * metering charge (`charge_points`) — so this is one round trip.
+ * transaction, and writes ONE ledger row (of `options.operationType`) with the balance after it.
+ * The draw is the database function `points_draw` — the one implementation, also run by the
+ * metering charge (`charge_points`) — so this is one round trip. The user's row is locked before
+ * anything is read, so concurrent draws for one user run one after another and can never
+ * overdraw; lots past their expiry are expired first. Throws InsufficientPointsError (409, 5101) —
+ * the caller's transaction should then roll back. Used by admin deductions (`adjustPoints`).
  */
 export async function drawPoints(
-  input: ConsumePointsInput,
+  input: DrawPointsInput,
   options: DrawOptions,
   t: Transaction,
-): Promise<ConsumePointsResult> {
+): Promise<DrawPointsResult> {
   assertPositivePoints(input.points);
   const [row] = await PurchaseRecord.sequelize!.query<{ result: DrawOutcome }>(
     `SELECT points_draw(:userId, :points, :operationType, :now, :apiKeyId, :apiName, :apiPath,
