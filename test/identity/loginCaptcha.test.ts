@@ -133,8 +133,11 @@ describe('identity: the /auth per-IP limit is the setting security.auth_rate_lim
     await srv.close();
   });
 
-  it('defaults to 120 and only accepts 10 to 10000', async () => {
-    assert.equal(systemConfigDefinitions['security.auth_rate_limit_per_minute'].default, 120);
+  it('lets 120 requests a minute through by default, refuses the 121st, and only accepts 10 to 10000', async () => {
+    const from = '127.0.0.44';
+    const statuses: number[] = [];
+    for (let i = 0; i < 121; i++) statuses.push((await send(from, `${srv.url}/auth/forgot`)).status);
+    assert.deepEqual(statuses, [...Array(120).fill(200), 429]);
     for (const bad of [9, 10_001, 12.5, 'many']) {
       await assert.rejects(updateSetting('security.auth_rate_limit_per_minute', bad, root), (err: { status?: number }) => err.status === 400, String(bad));
     }
