@@ -85,7 +85,7 @@ const deny = (reason: DenyReason, remainingPoints?: number): ChargeDecision => (
   ...(remainingPoints === undefined ? {} : { remainingPoints }),
 });
 
-/** What the database function `charge_points` answers (migration 20261122090000). */
+/** What the database function `charge_points` answers (sql/charge_points.sql). */
 interface ChargeRow {
   decision: 'allow' | 'deny' | 'unauthorized';
   reason: DenyReason | null;
@@ -95,7 +95,7 @@ interface ChargeRow {
   replayed: boolean | null;
 }
 
-/** A row of `charge_points_batch` (migration 20261122110000): the ChargeRow of the element at `idx`. */
+/** A row of `charge_points_batch` (sql/charge_points_batch.sql): the ChargeRow of the element at `idx`. */
 interface BatchRow extends ChargeRow {
   idx: number;
 }

@@ -35,7 +35,7 @@ interface DrawOptions {
   actorAdminId?: number | null;
 }
 
-/** What the database function `points_draw` answers (migration 20261122090000). */
+/** What the database function `points_draw` answers (sql/points_draw.sql). */
 type DrawOutcome =
   | { outcome: 'drawn' | 'replayed'; balance: number; record: Record<string, unknown>; draws: Array<{ lotId: string; points: number; expiresAt: string }> }
   | { outcome: 'insufficient'; available: number }
