@@ -94,9 +94,9 @@ export async function startWorker(options: { only?: QueueName[]; jobs?: readonly
       });
       processing.catch((err: unknown) => log.error({ err, queue: name, job: d.name }, 'processor stopped'));
     }
+    await syncSchedules(queued, [name]);
   }
   const names = [...byQueue.keys()];
-  await syncSchedules(jobs, names);
   log.info({ queues: names }, 'worker started');
   return {
     queues: names,
