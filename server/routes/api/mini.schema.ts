@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../../http/envelope.js';
+import { httpsUrl } from '../../services/miniUsers/userUrls.js';
 
 /** Request and answer shapes of the mini-program API (validation + OpenAPI). */
 const trimmed = (max: number, label: string) => z.string().trim().min(1, `${label}不能为空`).max(max, `${label}最多 ${max} 个字符`);
@@ -7,9 +8,11 @@ const trimmed = (max: number, label: string) => z.string().trim().min(1, `${labe
 export const wxLoginBody = z.object({
   code: z.string().trim().min(1, 'code 不能为空').max(128).regex(/^[\w-]+$/, 'code 格式错误').describe('wx.login() 得到的 code'),
   nickname: trimmed(64, '昵称').optional(),
-  avatarUrl: z.url('头像地址无效').max(1024).optional(),
+  avatarUrl: httpsUrl.optional().describe('https 地址（其他协议一律拒绝）'),
 });
 export const refreshBody = z.object({ refreshToken: z.string().min(20, 'refreshToken 无效').max(2048) });
+export const logoutBody = refreshBody;
+export const loggedOutData = z.object({ loggedOut: z.literal(true) });
 export const profileBody = z.object({ nickname: trimmed(64, '昵称') }).strict();
 
 export const idParams = z.object({ id: z.uuid('ID 格式错误') });

@@ -6,7 +6,7 @@ import { ok } from '../../http/envelope.js';
 import { redisLimiter } from '../../lib/rateLimit.js';
 import { listPackages } from '../../services/catalog/listPackages.js';
 import { getArticle, getServiceStatus, listArticles, listBanners } from '../../services/content/content.js';
-import { presentMiniUser, refreshTokens, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
+import { logout, presentMiniUser, refreshTokens, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
 import { cancelOrder, createOrder, getOrder, getOrderStatus, listOrders, payOrder } from '../../services/orders/index.js';
 import { expireUserLots, getPointsSummary, listPointsRecords, PointsOperation, redeemCardKey } from '../../services/points/index.js';
 import { miniUserOf } from './miniAuth.js';
@@ -55,12 +55,24 @@ export const miniRoutes: RouteSpec[] = [
     method: 'post',
     path: '/auth/refresh',
     tag: '登录',
-    summary: '刷新 token',
+    summary: '刷新 token（轮换：每个 refresh token 只能用一次）',
+    description: '返回新的 access/refresh token，旧 refresh token 随即失效。已用过的 refresh token 再次出现视为被盗用：该次登录的全部 token 立即作废（401 REFRESH_TOKEN_REUSED），需重新登录。',
     auth: false,
     before: [perIp('refresh', () => config().MINI_LOGIN_PER_IP_PER_MINUTE * 2)],
     body: s.refreshBody,
     data: s.tokensData,
     handler: async (req, res) => ok(res, await refreshTokens(req.body.refreshToken)),
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    tag: '登录',
+    summary: '退出登录（作废该次登录的 refresh token 与 access token）',
+    auth: false,
+    before: [perIp('refresh', () => config().MINI_LOGIN_PER_IP_PER_MINUTE * 2)],
+    body: s.logoutBody,
+    data: s.loggedOutData,
+    handler: async (req, res) => ok(res, await logout(req.body.refreshToken)),
   },
   {
     method: 'get',
