@@ -6,3 +6,4 @@ export { userFromToken, userFrozen } from './miniUserStatus.js';
 export { issueTokens, readToken, refreshTokenReused, tokenExpired, tokenInvalid, tokenRevoked, type TokenPair } from './tokens.js';
 export { presentMiniUser, type MiniUserView } from './presentMiniUser.js';
 export { assertHttpsUrl, httpsUrl } from './userUrls.js';
+export { getMiniUserSettings, updateMiniUserSettings, type MiniUserSettings } from './settings.js';
