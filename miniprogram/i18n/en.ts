@@ -50,6 +50,7 @@ export const en: Messages = {
       WECHAT_LOGIN_NOT_CONFIGURED: 'WeChat login is not available yet',
       WECHAT_UNAVAILABLE: 'WeChat is unavailable right now, please try again later',
       PACKAGE_NOT_AVAILABLE: 'This package is no longer on sale, please pick another',
+      TOO_MANY_OPEN_ORDERS: 'Too many unpaid orders: pay or cancel one first',
       ORDER_NOT_FOUND: 'No such order',
       ORDER_NOT_PENDING: 'This order is already paid or closed',
       ORDER_EXPIRED: 'The order timed out, please order again',

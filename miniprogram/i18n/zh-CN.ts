@@ -52,6 +52,7 @@ export const zhCN = {
       WECHAT_LOGIN_NOT_CONFIGURED: '微信登录暂未开通',
       WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后再试',
       PACKAGE_NOT_AVAILABLE: '该套餐已下架，请选择其他套餐',
+      TOO_MANY_OPEN_ORDERS: '待支付订单过多，请先完成或取消已有订单',
       ORDER_NOT_FOUND: '订单不存在',
       ORDER_NOT_PENDING: '订单已支付或已关闭',
       ORDER_EXPIRED: '订单已超时关闭，请重新下单',

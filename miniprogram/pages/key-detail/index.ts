@@ -149,11 +149,12 @@ Component({
       if (!confirm) return;
       try {
         await api('delete', '/api/v1/api-keys/{id}', { params: { id: this.data.id } });
-        wx.showToast({ title: fill(t.keys.deletedDone, { n: 1 }), icon: 'success' });
-        await wx.navigateBack();
       } catch (err) {
         toastError(err, t);
+        return;
       }
+      wx.showToast({ title: fill(t.keys.deletedDone, { n: 1 }), icon: 'success' });
+      await wx.navigateBack().catch(() => wx.switchTab({ url: '/pages/keys/index' }));
     },
   },
 });
