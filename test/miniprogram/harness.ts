@@ -229,6 +229,12 @@ export class MiniRuntime {
     await this.push(path!, query);
   }
 
+  /** Goes to a page as the app would (navigateTo, or switchTab for a tab) and waits for it to load. */
+  async navigateForTest(route: string, kind: 'navigateTo' | 'switchTab' = 'navigateTo'): Promise<void> {
+    await this.navigate(kind, `/${route}`);
+    await this.settle();
+  }
+
   /** Lets every pending request, timer and navigation run; resolves when nothing moved for a while. */
   async settle(): Promise<void> {
     let quiet = 0;
