@@ -46,30 +46,47 @@ let users = 0;
 let restoreGlobals: (() => void) | null = null;
 let simulate: Simulate;
 
-/** jsdom and the simulator, for the duration of a suite (released in `after`). */
+/**
+ * jsdom and the simulator as globals (the pages need `window`, `document`, `wx`, `Component`);
+ * returns the function that takes them away again.
+ */
+export function installMiniprogramDom(): () => void {
+  const cleanup = globalJsdom();
+  const g = globalThis as Record<string, unknown>;
+  const saved = { Event: g.Event, CustomEvent: g.CustomEvent, EventTarget: g.EventTarget };
+  Object.assign(g, { Event: window.Event, CustomEvent: window.CustomEvent, EventTarget: window.EventTarget });
+  simulate = require('miniprogram-simulate') as Simulate;
+  // The simulator's built-in form components drop their properties; these keep what they show
+  // (an input's value or placeholder, a switch's state, an image's source), so tests and the
+  // preview see it. Events (input, change, tap) behave as before.
+  const jComponent = require('j-component') as { register(def: Record<string, unknown>): void };
+  const field = { properties: { value: { type: String, value: '' }, placeholder: { type: String, value: '' } }, template: '<text class="wx-field {{value ? \'\' : \'wx-placeholder\'}}">{{value || placeholder}}</text>' };
+  jComponent.register({ id: 'input', tagName: 'wx-input', ...field });
+  jComponent.register({ id: 'textarea', tagName: 'wx-textarea', ...field });
+  jComponent.register({ id: 'switch', tagName: 'wx-switch', properties: { checked: { type: Boolean, value: false } }, template: '<text class="wx-switch {{checked ? \'wx-switch-on\' : \'\'}}"></text>' });
+  jComponent.register({ id: 'image', tagName: 'wx-image', properties: { src: { type: String, value: '' }, mode: { type: String, value: '' } }, template: '<text class="wx-image-src">{{src}}</text>' });
+  // The pages are TypeScript beside their .json: load `index.ts`, not the `index.json` Node would pick.
+  const utils = require('miniprogram-simulate/src/utils') as { runJs(path: string): void; transformRpx(style: string): string };
+  utils.runJs = (path: string) => {
+    const file = require.resolve(`${path}.ts`);
+    require(file);
+    delete require.cache[file];
+  };
+  // WeChat's rpx: 750 across the screen, so 1 rpx = 0.5 px at 375 px.
+  utils.transformRpx = (style: string) => style.replace(/(-?\d*\.?\d+)rpx/gi, (_m, n: string) => `${Number(n) / 2}px`);
+  return () => {
+    Object.assign(g, saved);
+    cleanup();
+  };
+}
+
+/** jsdom and the simulator for the duration of a suite, with the pages' waits compressed. */
 export function useMiniprogramDom(): void {
   before(() => {
     users += 1;
     if (restoreGlobals) return;
-    const cleanup = globalJsdom();
-    const g = globalThis as Record<string, unknown>;
-    const saved = { Event: g.Event, CustomEvent: g.CustomEvent, EventTarget: g.EventTarget };
-    Object.assign(g, { Event: window.Event, CustomEvent: window.CustomEvent, EventTarget: window.EventTarget });
-    simulate = require('miniprogram-simulate') as Simulate;
-    // The pages are TypeScript beside their .json: load `index.ts`, not the `index.json` Node would pick.
-    const utils = require('miniprogram-simulate/src/utils') as { runJs(path: string): void; transformRpx(style: string): string };
-    utils.runJs = (path: string) => {
-      const file = require.resolve(`${path}.ts`);
-      require(file);
-      delete require.cache[file];
-    };
-    // WeChat's rpx: 750 across the screen, so 1 rpx = 0.5 px at 375 px.
-    utils.transformRpx = (style: string) => style.replace(/(-?\d*\.?\d+)rpx/gi, (_m, n: string) => `${Number(n) / 2}px`);
+    restoreGlobals = installMiniprogramDom();
     miniModule<{ clock: { scale: number } }>('lib/clock.ts').clock.scale = TIME_SCALE;
-    restoreGlobals = () => {
-      Object.assign(g, saved);
-      cleanup();
-    };
   });
   after(() => {
     users -= 1;
@@ -106,6 +123,8 @@ export type PayBehaviour = 'pay' | 'pay-late-notification' | 'cancel' | 'fail';
 interface Page {
   route: string;
   component: SimComponent;
+  /** The id of the page's <style> (its WXSS and its components'). */
+  styleId: string;
   title?: string;
 }
 
@@ -160,6 +179,16 @@ export class MiniRuntime {
     return this.stack[this.stack.length - 1]?.route ?? '';
   }
 
+  /** The compiled WXSS of the current page and its components. */
+  get css(): string {
+    const top = this.stack[this.stack.length - 1];
+    return (top && document.getElementById(top.styleId)?.textContent) ?? '';
+  }
+
+  get isTabPage(): boolean {
+    return TAB_PAGES.has(this.route);
+  }
+
   get title(): string {
     return this.stack[this.stack.length - 1]?.title ?? '';
   }
@@ -181,7 +210,7 @@ export class MiniRuntime {
     const holder = document.createElement('page-wrapper');
     this.container.appendChild(holder);
     component.attach(holder);
-    const page: Page = { route, component };
+    const page: Page = { route, component, styleId: id };
     this.stack.push(page);
     if (TAB_PAGES.has(route)) this.tabs.set(route, page);
     // As in WeChat, onShow follows onLoad at once (not after its requests).

@@ -5,7 +5,6 @@ import { parseWhitelistText } from '../../lib/cidr';
 import { formatDate, formatPoints } from '../../lib/format';
 
 type Key = Answer<'/api/v1/api-keys/{id}', 'get'>;
-const BAR_MAX_RPX = 196;
 
 interface Shown {
   id: string;
@@ -25,7 +24,7 @@ Component({
     id: '',
     key: null as Shown | null,
     name: '',
-    bars: [] as Array<{ day: string; height: number }>,
+    bars: [] as Array<{ day: string; percent: number }>,
     activeDays: [] as Array<{ day: string; callsText: string; pointsText: string }>,
     firstDay: '',
     lastDay: '',
@@ -72,7 +71,7 @@ Component({
         this.show(key);
         this.setData({
           state: 'ready',
-          bars: stats.days.map((d) => ({ day: d.day, height: Math.round((d.calls / peak) * BAR_MAX_RPX) })),
+          bars: stats.days.map((d) => ({ day: d.day, percent: Math.round((d.calls / peak) * 100) })),
           activeDays: stats.days
             .filter((d) => d.calls > 0)
             .reverse()
