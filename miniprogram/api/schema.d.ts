@@ -1018,6 +1018,8 @@ export interface operations {
                                 totalAmount: string;
                                 points: number;
                                 bonusPoints: number;
+                                /** @description 到账积分（含赠送） */
+                                totalPoints: number;
                                 pointsExpireAt: string | null;
                                 createdAt: string;
                                 expiresAt: string;
@@ -1084,6 +1086,8 @@ export interface operations {
                             totalAmount: string;
                             points: number;
                             bonusPoints: number;
+                            /** @description 到账积分（含赠送） */
+                            totalPoints: number;
                             pointsExpireAt: string | null;
                             createdAt: string;
                             expiresAt: string;
@@ -1141,6 +1145,8 @@ export interface operations {
                             totalAmount: string;
                             points: number;
                             bonusPoints: number;
+                            /** @description 到账积分（含赠送） */
+                            totalPoints: number;
                             pointsExpireAt: string | null;
                             createdAt: string;
                             expiresAt: string;
@@ -1246,6 +1252,8 @@ export interface operations {
                             totalAmount: string;
                             points: number;
                             bonusPoints: number;
+                            /** @description 到账积分（含赠送） */
+                            totalPoints: number;
                             pointsExpireAt: string | null;
                             createdAt: string;
                             expiresAt: string;
@@ -1303,6 +1311,8 @@ export interface operations {
                             totalAmount: string;
                             points: number;
                             bonusPoints: number;
+                            /** @description 到账积分（含赠送） */
+                            totalPoints: number;
                             pointsExpireAt: string | null;
                             createdAt: string;
                             expiresAt: string;

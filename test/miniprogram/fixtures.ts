@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import { ApiCatalogEntry, MiniUser, Package } from '../../server/models/index.js';
+import { redis, redisKey } from '../../server/redis.js';
 import { creditLots } from '../apiKeys/fixtures.js';
 import { miniModule, type MiniRuntime, type SimComponent } from './harness.js';
 
@@ -10,6 +11,15 @@ export async function signIn(rt: MiniRuntime, points = 0): Promise<string> {
   if (!user) throw new Error('login did not create the user');
   if (points) await creditLots(user.id, points);
   return user.id;
+}
+
+/**
+ * Every test user redeems from 127.0.0.1, whose hourly allowance other suites of the run use up:
+ * a fresh allowance, as test/api/redeem.test.ts gives each of its tests.
+ */
+export async function freshRedeemAllowance(): Promise<void> {
+  const keys = await redis().keys(`${redisKey('redeem', 'ip')}*`);
+  if (keys.length) await redis().del(...keys);
 }
 
 /** Opens a page while its requests are held, to look at the loading state; then lets them through. */

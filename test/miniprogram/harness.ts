@@ -97,6 +97,20 @@ export function useMiniprogramDom(): void {
   });
 }
 
+/**
+ * Runs `work` with the pages' waits at `scale` (1 = real time), for assertions about a wait itself
+ * that must not depend on how busy the machine is; then back to TIME_SCALE.
+ */
+export async function atTimeScale<T>(scale: number, work: () => Promise<T>): Promise<T> {
+  const { clock } = miniModule<{ clock: { scale: number } }>('lib/clock.ts');
+  clock.scale = scale;
+  try {
+    return await work();
+  } finally {
+    clock.scale = TIME_SCALE;
+  }
+}
+
 /** A module of the mini-program, as its pages see it (one instance). */
 export function miniModule<T>(relative: string): T {
   return require(`${MINIPROGRAM_ROOT}/${relative}`) as T;

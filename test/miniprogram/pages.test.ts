@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { Article } from '../../server/models/index.js';
 import { createApiKey } from '../../server/services/apiKeys/createApiKey.js';
 import { creditLots, newApi } from '../apiKeys/fixtures.js';
+import { until } from '../support/until.js';
 import { seedPackage, startWorld, type World } from '../api/support.js';
-import { openHeld, retry, signIn, withEmptyCatalog, withNothingOnSale } from './fixtures.js';
-import { MiniRuntime, useMiniprogramDom } from './harness.js';
+import { freshRedeemAllowance, openHeld, retry, signIn, withEmptyCatalog, withNothingOnSale } from './fixtures.js';
+import { atTimeScale, MiniRuntime, useMiniprogramDom } from './harness.js';
 
 /**
  * Every page of the mini-program rendered in miniprogram-simulate against the real server: its
@@ -119,17 +120,19 @@ describe('mini-program pages', function () {
       const firstHot = rt.page.data.selectedId as string;
 
       const small = rt.all('.small-card').find((c) => /100 积分/.test(c.dom.textContent ?? ''))!;
-      small.dispatchEvent('tap');
-      await new Promise((r) => setTimeout(r, 1));
-      assert.notEqual(rt.page.data.selectedId, firstHot);
-      assert.match(small.dom.className, /selected/);
-      assert.equal(rt.page.data.locked, true, 'the pay button is disabled right after the tap');
-      assert.match(rt.find('.pay').dom.className, /btn-disabled/);
-      rt.find('.pay').dispatchEvent('tap');
-      await new Promise((r) => setTimeout(r, 1));
-      assert.equal(rt.route, 'pages/buy/index', 'a tap while locked does nothing');
-      await new Promise((r) => setTimeout(r, 80)); // 1 s at the tests' time scale (0.05)
-      assert.equal(rt.page.data.locked, false);
+      await atTimeScale(1, async () => {
+        small.dispatchEvent('tap');
+        await new Promise((r) => setTimeout(r, 1));
+        assert.notEqual(rt.page.data.selectedId, firstHot);
+        assert.match(small.dom.className, /selected/);
+        assert.equal(rt.page.data.locked, true, 'the pay button is disabled right after the tap');
+        assert.match(rt.find('.pay').dom.className, /btn-disabled/);
+        rt.find('.pay').dispatchEvent('tap');
+        await new Promise((r) => setTimeout(r, 1));
+        assert.equal(rt.route, 'pages/buy/index', 'a tap while locked does nothing');
+        await new Promise((r) => setTimeout(r, 1100));
+        assert.equal(rt.page.data.locked, false, 'usable again after a second');
+      });
       await rt.tap('.pay');
       assert.equal(rt.route, 'pages/order-confirm/index');
     });
@@ -152,9 +155,14 @@ describe('mini-program pages', function () {
       assert.match(loadingText, /加载中/);
       assert.match(rt.text(), /600 积分.*积分有效期至2099-12-31.*微信支付.*¥50.*虚拟商品不支持退款，请确认套餐内容/);
       rt.payBehaviour = 'cancel';
-      rt.find('.pay').dispatchEvent('tap');
-      await new Promise((r) => setTimeout(r, 1));
-      assert.equal(rt.page.data.busy, true, 'disabled at once');
+      await atTimeScale(1, async () => {
+        const started = Date.now();
+        rt.find('.pay').dispatchEvent('tap');
+        await new Promise((r) => setTimeout(r, 1));
+        assert.equal(rt.page.data.busy, true, 'disabled at once');
+        await until(() => !rt.page.data.busy || rt.route !== 'pages/order-confirm/index', 'the button to come back', 5000);
+        assert.ok(rt.route !== 'pages/order-confirm/index' || Date.now() - started >= 1000, 'disabled for at least a second');
+      });
       await rt.settle();
       assert.equal(rt.route, 'pages/pay-fail/index');
     });
@@ -181,15 +189,18 @@ describe('mini-program pages', function () {
       await signIn(rt);
       const u = await w.api.login(w.sim, rt.openid);
       const orderId = await paidOrderId(u.token);
-      await rt.open('pages/pay-success/index', { orderId });
-      assert.match(rt.text(), /支付成功.*¥50.*600 积分.*有效期至2099-12-31.*查看积分余额.*生成API Key.*即将返回首页（5）.*积分为虚拟商品，不支持提现或退款/);
-      // One second per step at the tests' time scale: watch it count down, then land home.
-      const seen: number[] = [];
-      while (rt.route === 'pages/pay-success/index') {
-        const n = Number(/即将返回首页（(\d)）/.exec(rt.text())?.[1]);
-        if (seen.at(-1) !== n) seen.push(n);
-        await new Promise((r) => setTimeout(r, 3));
-      }
+      // A second per step at a fifth of real time: watch it count down, then land home.
+      const seen = await atTimeScale(0.2, async () => {
+        await rt.open('pages/pay-success/index', { orderId });
+        assert.match(rt.text(), /支付成功.*¥50.*600 积分.*有效期至2099-12-31.*查看积分余额.*生成API Key.*即将返回首页（5）.*积分为虚拟商品，不支持提现或退款/);
+        const numbers: number[] = [];
+        while (rt.route === 'pages/pay-success/index') {
+          const n = Number(/即将返回首页（(\d)）/.exec(rt.text())?.[1]);
+          if (numbers.at(-1) !== n) numbers.push(n);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return numbers;
+      });
       assert.deepEqual(seen, [5, 4, 3, 2, 1]);
       await rt.settle();
       assert.equal(rt.route, 'pages/home/index');
@@ -443,6 +454,7 @@ describe('mini-program pages', function () {
     });
 
     it('兑换卡密: a wrong code is refused clearly', async () => {
+      await freshRedeemAllowance();
       await signIn(rt);
       await rt.open('pages/redeem/index');
       assert.match(rt.text(), /输入16位兑换码/);
@@ -481,6 +493,7 @@ describe('mini-program pages', function () {
   describe('English', () => {
     it('every page speaks English when WeChat does, including server refusals', async () => {
       rt.lang = 'en';
+      await freshRedeemAllowance();
       await signIn(rt);
       await rt.open('pages/home/index');
       assert.match(rt.text(), /Hello, WeChat user.*Available points.*¥50 = 600 points, best seller/);

@@ -11,6 +11,7 @@ import { seedPackage, startWorld, type World } from '../api/support.js';
 import { CHROMIUM_FLAGS } from '../support/browser.js';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global.js';
 import { until } from '../support/until.js';
+import { freshRedeemAllowance } from './fixtures.js';
 import { installMiniprogramDom, MiniRuntime, miniModule, TIME_SCALE } from './harness.js';
 
 /**
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
       const batch = await CardKeyBatch.create({ projectId: project.id, agentId: admin.id, validityLabel: '永久', durationDays: null, unitPrice: '1.00', count: 1, totalCost: '1.00', status: 'completed', progress: 100 });
       const [code] = generateCodes(1);
       await CardKey.create({ code, batchId: batch.id, projectId: project.id, agentId: admin.id, status: 'unused' });
+      await freshRedeemAllowance();
       await rt.open('pages/redeem/index');
       await rt.input('.code', 'ABCD-EFGH-JKLM-NPQR');
       await rt.tap('.submit');

@@ -22,7 +22,7 @@ const row = (o: Order, t: Messages): Row => ({
   status: o.status,
   statusText: t.orders.statuses[o.status] ?? o.status,
   time: formatDateTime(o.createdAt),
-  pointsText: fill(t.orders.pointsLine, { n: formatPoints(o.points + o.bonusPoints) }),
+  pointsText: fill(t.orders.pointsLine, { n: formatPoints(o.totalPoints) }),
   amountText: fill(t.common.yuan, { amount: formatYuan(o.totalAmount) }),
   orderNoText: fill(t.orders.orderNo, { no: o.orderNo }),
 });

@@ -39,7 +39,7 @@ Component({
         this.setData({
           state: 'ready',
           paidText: fill(t.common.yuan, { amount: formatYuan(order.totalAmount) }),
-          pointsText: fill(t.common.pointsUnit, { n: formatPoints(order.points + order.bonusPoints) }),
+          pointsText: fill(t.common.pointsUnit, { n: formatPoints(order.totalPoints) }),
           validityText: fill(t.paySuccess.validity, { date: formatDate(order.pointsExpireAt) }),
         });
         this.startCountdown();

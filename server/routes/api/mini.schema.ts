@@ -83,6 +83,7 @@ export const orderData = z.object({
   totalAmount: z.string(),
   points: z.number().int(),
   bonusPoints: z.number().int(),
+  totalPoints: z.number().int().describe('到账积分（含赠送）'),
   pointsExpireAt: z.string().nullable(),
   createdAt: z.string(),
   expiresAt: z.string(),
