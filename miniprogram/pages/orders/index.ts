@@ -2,7 +2,7 @@ import { api, type Answer } from '../../api/client';
 import { toastError, userMessage } from '../../api/errors';
 import { fill, messages, type Messages } from '../../i18n/index';
 import { formatDateTime, formatPoints, formatYuan } from '../../lib/format';
-import { hasMore, PAGE_SIZE, type Paging } from '../../lib/pager';
+import { hasMore, PAGE_SIZE, pageLoaded, type Paging } from '../../lib/pager';
 
 type Order = Answer<'/api/orders', 'get'>['items'][number];
 interface Row {
@@ -68,9 +68,7 @@ Component({
     },
     async fetchPage(page: number) {
       const answer = await api('get', '/api/orders', { query: { page, pageSize: PAGE_SIZE } });
-      const items = (page === 1 ? [] : this.data.items).concat(answer.items.map((o) => row(o, this.data.t)));
-      const paging = { page, total: answer.total, loaded: items.length };
-      this.setData({ items, paging, more: hasMore(paging), state: items.length ? 'ready' : 'empty' });
+      this.setData(pageLoaded(page, this.data.items, answer.total, answer.items.map((o) => row(o, this.data.t))));
     },
   },
 });

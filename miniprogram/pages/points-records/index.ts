@@ -2,7 +2,7 @@ import { api, type Answer } from '../../api/client';
 import { toastError, userMessage } from '../../api/errors';
 import { fill, messages, type Messages } from '../../i18n/index';
 import { formatDateTime, formatPoints } from '../../lib/format';
-import { hasMore, PAGE_SIZE, type Paging } from '../../lib/pager';
+import { hasMore, PAGE_SIZE, pageLoaded, type Paging } from '../../lib/pager';
 
 type Item = Answer<'/api/points/records', 'get'>['items'][number];
 const TYPES = ['purchase', 'consume', 'expire', 'redeem', 'admin_adjust', 'refund'] as const;
@@ -79,9 +79,7 @@ Component({
     async fetchPage(page: number) {
       const type = (this.data.type || undefined) as RecordType | undefined;
       const answer = await api('get', '/api/points/records', { query: { page, pageSize: PAGE_SIZE, type } });
-      const items = (page === 1 ? [] : this.data.items).concat(answer.items.map((r) => row(r, this.data.t)));
-      const paging = { page, total: answer.total, loaded: items.length };
-      this.setData({ items, paging, more: hasMore(paging), state: items.length ? 'ready' : 'empty' });
+      this.setData(pageLoaded(page, this.data.items, answer.total, answer.items.map((r) => row(r, this.data.t))));
     },
   },
 });

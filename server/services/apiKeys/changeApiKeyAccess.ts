@@ -6,20 +6,11 @@ import { ApiCatalogEntry, ApiKey, ApiKeyScope } from '../../models/index.js';
 import { auditKeyEvent, type KeyActor } from './actor.js';
 import { lockKeys } from './changeApiKeys.js';
 import { publishInvalidation } from './invalidation.js';
-import { MAX_WHITELIST_ENTRIES, parseWhitelist } from './ipWhitelist.js';
+import { apiKeyAccessFields, checkScope } from './createApiKey.js';
+import { parseWhitelist } from './ipWhitelist.js';
 
 /** What a key may call and from where: the rules of creation (`createApiKeyInput`), for an existing key. */
-export const apiKeyAccessInput = z
-  .object({
-    scopeAll: z.boolean().optional(),
-    apiIds: z.array(z.number().int().positive()).max(100, '最多选择 100 个接口').default([]),
-    ipWhitelist: z.array(z.string().max(64, 'IP 条目过长')).max(MAX_WHITELIST_ENTRIES, `IP 白名单最多 ${MAX_WHITELIST_ENTRIES} 条`).default([]),
-  })
-  .strict()
-  .superRefine((v, ctx) => {
-    if (v.scopeAll === true && v.apiIds.length > 0) ctx.addIssue({ code: 'custom', path: ['apiIds'], message: '选择全部接口时不能再指定接口' });
-    if (v.scopeAll === false && v.apiIds.length === 0) ctx.addIssue({ code: 'custom', path: ['apiIds'], message: '请至少选择一个接口' });
-  });
+export const apiKeyAccessInput = z.object(apiKeyAccessFields).strict().superRefine(checkScope);
 export type ApiKeyAccessInput = z.input<typeof apiKeyAccessInput>;
 
 export interface ApiKeyAccess {
