@@ -114,12 +114,18 @@ describe('mini-program page endpoints', () => {
   });
 
   it('articles by page key (关于我们, 用户协议): published ones only', async () => {
-    await Article.create({ kind: 'article', slug: 'about', title: '关于我们', content: '海马 API 积分', status: 'published', publishedAt: new Date(Date.now() - 1000) });
-    await Article.create({ kind: 'article', slug: 'agreement', title: '用户协议', content: '草稿', status: 'draft' });
-    const about = await w.api.call('GET', '/api/articles/slug/about');
-    assert.equal(about.status, 200);
-    assert.equal(about.body.data.content, '海马 API 积分');
-    assert.equal((await w.api.call('GET', '/api/articles/slug/agreement')).status, 404);
-    assert.equal((await w.api.call('GET', '/api/articles/slug/Not_Valid')).status, 400);
+    const created = [
+      await Article.create({ kind: 'article', slug: 'about', title: '关于我们', content: '海马 API 积分', status: 'published', publishedAt: new Date(Date.now() - 1000) }),
+      await Article.create({ kind: 'article', slug: 'agreement', title: '用户协议', content: '草稿', status: 'draft' }),
+    ];
+    try {
+      const about = await w.api.call('GET', '/api/articles/slug/about');
+      assert.equal(about.status, 200);
+      assert.equal(about.body.data.content, '海马 API 积分');
+      assert.equal((await w.api.call('GET', '/api/articles/slug/agreement')).status, 404);
+      assert.equal((await w.api.call('GET', '/api/articles/slug/Not_Valid')).status, 400);
+    } finally {
+      for (const article of created) await article.destroy();
+    }
   });
 });

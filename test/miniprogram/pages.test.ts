@@ -475,15 +475,17 @@ describe('mini-program pages', function () {
     });
 
     it('关于我们 / 用户协议: published article, "not published yet", error', async () => {
-      const about = await Article.create({ kind: 'article', slug: 'about', title: '关于海马', content: '我们提供 API 积分服务。', status: 'published', publishedAt: new Date(Date.now() - 1000) });
+      // Page keys of its own: the articles' keys are unique across the run's database.
+      const slug = `about-${Date.now()}`;
+      const about = await Article.create({ kind: 'article', slug, title: '关于海马', content: '我们提供 API 积分服务。', status: 'published', publishedAt: new Date(Date.now() - 1000) });
       try {
-        const { loadingText } = await openHeld(rt, 'pages/article/index', { slug: 'about' });
+        const { loadingText } = await openHeld(rt, 'pages/article/index', { slug });
         assert.match(loadingText, /加载中/);
         assert.match(rt.text(), /关于海马.*我们提供 API 积分服务。/);
         assert.equal(rt.title, '关于海马');
-        await rt.open('pages/article/index', { slug: 'agreement' });
+        await rt.open('pages/article/index', { slug: `${slug}-draft` });
         assert.match(rt.text(), /内容暂未发布/);
-        assert.match(await errorThenRetry('pages/article/index', { slug: 'about' }), /网络连接失败/);
+        assert.match(await errorThenRetry('pages/article/index', { slug }), /网络连接失败/);
       } finally {
         await about.destroy();
       }
