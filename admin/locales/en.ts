@@ -288,6 +288,8 @@ export const en = {
     "linkUrl": "Link",
     "summary": "Summary",
     "content": "Content",
+    "slug": "Page key (about, agreement)",
+    "paymentReminder": "Payment-success reminder",
     "publishedAt": "Published",
     "authorId": "Author",
     "body": "Body",

@@ -248,6 +248,8 @@ export const zhCN = {
     "linkUrl": "链接",
     "summary": "摘要",
     "content": "内容",
+    "slug": "页面标识（about = 关于我们，agreement = 用户协议）",
+    "paymentReminder": "支付成功提醒",
     "publishedAt": "发布时间",
     "authorId": "作者",
     "body": "正文",

@@ -6,7 +6,7 @@ export const articlesResource = () =>
   defineResource(Article, {
     navigation: 'content',
     list: ['id', 'kind', 'title', 'status', 'publishedAt', 'authorId'],
-    edit: ['kind', 'title', 'summary', 'content', 'status', 'publishedAt'],
+    edit: ['kind', 'slug', 'title', 'summary', 'content', 'status', 'publishedAt'],
     filter: ['kind', 'title', 'status', 'publishedAt'],
     textarea: ['summary', 'content'],
     enums: { kind: ['article', 'announcement', 'service_status'], status: ['draft', 'published', 'archived'] },

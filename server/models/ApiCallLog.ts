@@ -12,6 +12,8 @@ export class ApiCallLog extends Model {
   declare ip: string | null;
   declare requestId: string | null;
   declare errorCode: string | null;
+  declare apiKeyId: string | null;
+  declare apiName: string | null;
   declare createdAt: Date;
 
   static initModel(sequelize: Sequelize): typeof ApiCallLog {
@@ -27,6 +29,8 @@ export class ApiCallLog extends Model {
         ip: { type: DataTypes.STRING(64) },
         requestId: { type: DataTypes.STRING(64), field: 'request_id' },
         errorCode: { type: DataTypes.STRING(32), field: 'error_code' },
+        apiKeyId: { type: DataTypes.UUID, field: 'api_key_id' },
+        apiName: { type: DataTypes.STRING(100), field: 'api_name' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
       },
       { sequelize, tableName: 'api_call_logs', modelName: 'api_call_logs', timestamps: true, createdAt: 'createdAt', updatedAt: false, underscored: true },

@@ -4,6 +4,7 @@ import { DataTypes, Model, type Sequelize } from 'sequelize';
 export class Article extends Model {
   declare id: number;
   declare kind: string;
+  declare slug: string | null;
   declare title: string;
   declare summary: string | null;
   declare content: string;
@@ -18,6 +19,7 @@ export class Article extends Model {
       {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         kind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'article' },
+        slug: { type: DataTypes.STRING(32) },
         title: { type: DataTypes.STRING(200), allowNull: false },
         summary: { type: DataTypes.STRING(500) },
         content: { type: DataTypes.TEXT, allowNull: false },

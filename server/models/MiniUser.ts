@@ -12,6 +12,7 @@ export class MiniUser extends Model {
   declare status: number;
   declare totalPoints: number;
   declare tokenVersion: number;
+  declare paymentReminder: boolean;
   declare lastLoginAt: Date | null;
   declare createdAt: Date;
   declare updatedAt: Date;
@@ -29,6 +30,7 @@ export class MiniUser extends Model {
         status: { type: DataTypes.SMALLINT, allowNull: false, defaultValue: 1 },
         totalPoints: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'total_points' },
         tokenVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'token_version' },
+        paymentReminder: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true, field: 'payment_reminder' },
         lastLoginAt: { type: DataTypes.DATE, field: 'last_login_at' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
         updatedAt: { type: DataTypes.DATE, allowNull: false, field: 'updated_at' },

@@ -6,24 +6,31 @@ import { Api } from './support.js';
 describe('home page content: banners, articles, service status', () => {
   let server: TestServer;
   let api: Api;
+  let created: { banners: number[]; articles: number[] };
   before(async () => {
     server = await startTestServer();
     api = new Api(server.url);
-    await Banner.bulkCreate([
+    const banners = await Banner.bulkCreate([
       { title: '首充优惠', imageUrl: 'https://img.example/1.png', sort: 2, status: 1 },
       { title: '下架的', imageUrl: 'https://img.example/2.png', sort: 1, status: 0 },
       { title: '新品', imageUrl: 'https://img.example/3.png', linkUrl: '/pages/buy', sort: 1, status: 1 },
     ]);
     const now = Date.now();
-    await Article.bulkCreate([
+    const articles = await Article.bulkCreate([
       { kind: 'article', title: '接口文档', content: '正文', status: 'published', publishedAt: new Date(now - 2000) },
       { kind: 'announcement', title: '维护公告', content: '周六维护', status: 'published', publishedAt: new Date(now - 1000) },
       { kind: 'article', title: '草稿', content: '…', status: 'draft' },
       { kind: 'article', title: '定时发布', content: '…', status: 'published', publishedAt: new Date(now + 3_600_000) },
       { kind: 'service_status', title: '图片识别接口临时维护中', content: '预计 1 小时恢复', status: 'published', publishedAt: new Date(now - 500) },
     ]);
+    created = { banners: banners.map((b) => b.id), articles: articles.map((a) => a.id) };
   });
-  after(() => server.close());
+  // The service-status notice is global: left published, it would tell every later suite that a service is down.
+  after(async () => {
+    await Article.destroy({ where: { id: created.articles } });
+    await Banner.destroy({ where: { id: created.banners } });
+    await server.close();
+  });
 
   it('lists banners that are on, in sort order', async () => {
     const { status, body } = await api.call('GET', '/api/banners');

@@ -82,6 +82,30 @@ const CASES: Record<string, Case[]> = {
   ],
   'patch /v1/api-keys/:id': [{ name: 'bad id', method: 'PATCH', path: '/api/v1/api-keys/1', body: { enabled: true }, auth: true }],
   'delete /v1/api-keys/:id': [{ name: 'bad id', method: 'DELETE', path: '/api/v1/api-keys/1', auth: true }],
+  'post /auth/logout': [
+    { name: 'missing token', method: 'POST', path: '/api/auth/logout', body: {} },
+    { name: 'garbage token', method: 'POST', path: '/api/auth/logout', body: { refreshToken: 'x'.repeat(40) }, expect: 401 },
+  ],
+  'get /user/settings': [{ name: 'no token', method: 'GET', path: '/api/user/settings', expect: 401 }],
+  'patch /user/settings': [
+    { name: 'not a boolean', method: 'PATCH', path: '/api/user/settings', body: { paymentReminder: 'yes' }, auth: true },
+    { name: 'unknown field', method: 'PATCH', path: '/api/user/settings', body: { paymentReminder: true, totalPoints: 1 }, auth: true },
+  ],
+  'get /api-calls': [{ name: 'pageSize 1000', method: 'GET', path: '/api/api-calls?pageSize=1000', auth: true }],
+  'get /articles/slug/:slug': [
+    { name: 'bad slug', method: 'GET', path: '/api/articles/slug/..%2F..' },
+    { name: 'unknown slug', method: 'GET', path: '/api/articles/slug/nothing-here', expect: 404 },
+  ],
+  'get /v1/api-keys/:id': [
+    { name: 'bad id', method: 'GET', path: '/api/v1/api-keys/1', auth: true },
+    { name: 'unknown id', method: 'GET', path: `/api/v1/api-keys/${UUID}`, auth: true, expect: 404 },
+  ],
+  'get /v1/api-keys/:id/stats': [{ name: 'unknown id', method: 'GET', path: `/api/v1/api-keys/${UUID}/stats`, auth: true, expect: 404 }],
+  'put /v1/api-keys/:id/access': [
+    { name: 'bad whitelist', method: 'PUT', path: `/api/v1/api-keys/${UUID}/access`, body: { ipWhitelist: ['1.2.3.4/99'] }, auth: true },
+    { name: 'whitelist not an array', method: 'PUT', path: `/api/v1/api-keys/${UUID}/access`, body: { ipWhitelist: '1.2.3.4' }, auth: true },
+    { name: 'scope contradiction', method: 'PUT', path: `/api/v1/api-keys/${UUID}/access`, body: { scopeAll: true, apiIds: [1] }, auth: true },
+  ],
   'post /v1/api-keys/batch': [{ name: 'empty ids', method: 'POST', path: '/api/v1/api-keys/batch', body: { action: 'delete', ids: [] }, auth: true }],
 };
 

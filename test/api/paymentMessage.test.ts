@@ -126,6 +126,19 @@ describe('"支付成功" subscribe message after a WeChat Pay order is credited 
     assert.equal(messagesTo(u.openid).length, 0);
   });
 
+  it('the user switched the reminder off (PATCH /api/user/settings): the job sends nothing; switched on again, it sends', async () => {
+    const { u, order } = await paidOrder();
+    const off = await w.api.call('PATCH', '/api/user/settings', { token: u.token, body: { paymentReminder: false } });
+    assert.deepEqual(off.body.data, { paymentReminder: false, paymentReminderTemplateId: TEMPLATE });
+    await syncOrderWithWechat(order.id);
+    const { job, state } = await finished(order.id);
+    assert.equal(state, 'completed');
+    assert.deepEqual(job.returnvalue, { status: 'user_opted_out' });
+    assert.equal(messagesTo(u.openid).length, 0);
+    await w.api.call('PATCH', '/api/user/settings', { token: u.token, body: { paymentReminder: true } });
+    assert.deepEqual(await paymentMessageJob.runNow({ orderId: order.id }), { status: 'sent', touser: u.openid });
+  });
+
   it('WeChat busy once: the job is retried and the message sent once', async () => {
     const since = w.sim.requests.length;
     w.sim.inject('subscribe_send', { kind: 'fail', status: 200, body: { errcode: -1, errmsg: 'system error' } });

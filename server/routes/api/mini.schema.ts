@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../../http/envelope.js';
+import { httpsUrl } from '../../services/miniUsers/userUrls.js';
 
 /** Request and answer shapes of the mini-program API (validation + OpenAPI). */
 const trimmed = (max: number, label: string) => z.string().trim().min(1, `${label}不能为空`).max(max, `${label}最多 ${max} 个字符`);
@@ -7,10 +8,15 @@ const trimmed = (max: number, label: string) => z.string().trim().min(1, `${labe
 export const wxLoginBody = z.object({
   code: z.string().trim().min(1, 'code 不能为空').max(128).regex(/^[\w-]+$/, 'code 格式错误').describe('wx.login() 得到的 code'),
   nickname: trimmed(64, '昵称').optional(),
-  avatarUrl: z.url('头像地址无效').max(1024).optional(),
+  avatarUrl: httpsUrl.optional().describe('https 地址（其他协议一律拒绝）'),
 });
 export const refreshBody = z.object({ refreshToken: z.string().min(20, 'refreshToken 无效').max(2048) });
+export const logoutBody = refreshBody;
+export const loggedOutData = z.object({ loggedOut: z.literal(true) });
 export const profileBody = z.object({ nickname: trimmed(64, '昵称') }).strict();
+export const settingsBody = z.object({ paymentReminder: z.boolean({ error: 'paymentReminder 必须是 true 或 false' }) }).strict();
+export const slugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, '页面标识格式错误').describe('about（关于我们）、agreement（用户协议）') });
+export const callsQuery = pageQuery;
 
 export const idParams = z.object({ id: z.uuid('ID 格式错误') });
 export const numericIdParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
@@ -77,6 +83,7 @@ export const orderData = z.object({
   totalAmount: z.string(),
   points: z.number().int(),
   bonusPoints: z.number().int(),
+  totalPoints: z.number().int().describe('到账积分（含赠送）'),
   pointsExpireAt: z.string().nullable(),
   createdAt: z.string(),
   expiresAt: z.string(),
@@ -130,4 +137,20 @@ const articleData = z.object({
 export const bannersData = z.array(z.object({ id: z.number().int(), title: z.string(), imageUrl: z.string(), linkUrl: z.string().nullable(), sort: z.number().int() }));
 export const articlesPage = page(articleData);
 export const articleDetail = articleData;
+export const settingsData = z.object({
+  paymentReminder: z.boolean().describe('支付成功提醒开关（关闭后不发送订阅消息）'),
+  paymentReminderTemplateId: z.string().nullable().describe('支付前用 wx.requestSubscribeMessage 请求授权的模板 ID；未配置时为 null'),
+});
+export const callsPage = page(
+  z.object({
+    id: z.string(),
+    at: z.string(),
+    apiName: z.string().nullable(),
+    keyId: z.uuid().nullable(),
+    keyName: z.string().nullable(),
+    keyPrefix: z.string().nullable(),
+    allowed: z.boolean(),
+    reason: z.string().nullable().describe('被拒绝时的原因（计费拒绝原因，如 INSUFFICIENT_POINTS、IP_NOT_ALLOWED）'),
+  }),
+);
 export const serviceStatusData = z.object({ degraded: z.boolean(), notices: z.array(articleData) });

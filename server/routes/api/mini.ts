@@ -3,10 +3,12 @@ import { config } from '../../config.js';
 import { inTransaction } from '../../db/index.js';
 import { notFound, tooMany } from '../../errors.js';
 import { ok } from '../../http/envelope.js';
+import { say } from '../../i18n.js';
 import { redisLimiter } from '../../lib/rateLimit.js';
 import { listPackages } from '../../services/catalog/listPackages.js';
-import { getArticle, getServiceStatus, listArticles, listBanners } from '../../services/content/content.js';
-import { presentMiniUser, refreshTokens, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
+import { getArticle, getArticleBySlug, getServiceStatus, listArticles, listBanners } from '../../services/content/content.js';
+import { listRecentCalls } from '../../services/apiKeys/recentCalls.js';
+import { getMiniUserSettings, logout, presentMiniUser, refreshTokens, updateMiniUserSettings, updateProfile, wxLogin } from '../../services/miniUsers/index.js';
 import { cancelOrder, createOrder, getOrder, getOrderStatus, listOrders, payOrder } from '../../services/orders/index.js';
 import { expireUserLots, getPointsSummary, listPointsRecords, PointsOperation, redeemCardKey } from '../../services/points/index.js';
 import { miniUserOf } from './miniAuth.js';
@@ -55,12 +57,24 @@ export const miniRoutes: RouteSpec[] = [
     method: 'post',
     path: '/auth/refresh',
     tag: '登录',
-    summary: '刷新 token',
+    summary: '刷新 token（轮换：每个 refresh token 只能用一次）',
+    description: '返回新的 access/refresh token，旧 refresh token 随即失效。已用过的 refresh token 再次出现视为被盗用：该次登录的全部 token 立即作废（401 REFRESH_TOKEN_REUSED），需重新登录。',
     auth: false,
     before: [perIp('refresh', () => config().MINI_LOGIN_PER_IP_PER_MINUTE * 2)],
     body: s.refreshBody,
     data: s.tokensData,
     handler: async (req, res) => ok(res, await refreshTokens(req.body.refreshToken)),
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    tag: '登录',
+    summary: '退出登录（作废该次登录的 refresh token 与 access token）',
+    auth: false,
+    before: [perIp('refresh', () => config().MINI_LOGIN_PER_IP_PER_MINUTE * 2)],
+    body: s.logoutBody,
+    data: s.loggedOutData,
+    handler: async (req, res) => ok(res, await logout(req.body.refreshToken)),
   },
   {
     method: 'get',
@@ -85,6 +99,37 @@ export const miniRoutes: RouteSpec[] = [
     body: s.profileBody,
     data: s.userData,
     handler: async (req, res) => ok(res, await updateProfile(miniUserOf(req).id, req.body)),
+  },
+  {
+    method: 'get',
+    path: '/user/settings',
+    tag: '用户',
+    summary: '我的设置（支付成功提醒）',
+    auth: true,
+    data: s.settingsData,
+    handler: async (req, res) => ok(res, await getMiniUserSettings(miniUserOf(req).id)),
+  },
+  {
+    method: 'patch',
+    path: '/user/settings',
+    tag: '用户',
+    summary: '修改设置（支付成功提醒开关）',
+    description: '关闭后，支付成功的订阅消息不再发送（发送任务在发送前检查此开关）。',
+    auth: true,
+    body: s.settingsBody,
+    data: s.settingsData,
+    handler: async (req, res) => ok(res, await updateMiniUserSettings(miniUserOf(req).id, req.body)),
+  },
+  {
+    method: 'get',
+    path: '/api-calls',
+    tag: 'API Key',
+    summary: '我的最近接口调用（含被拒绝的调用）',
+    description: '计费接口收到的、指向本人 API Key 的每次调用，最新在前；调用记录批量写入，可能晚几秒出现。',
+    auth: true,
+    query: s.callsQuery,
+    data: s.callsPage,
+    handler: async (req, res) => ok(res, await listRecentCalls(miniUserOf(req).id, query(req))),
   },
   {
     method: 'get',
@@ -230,6 +275,20 @@ export const miniRoutes: RouteSpec[] = [
     handler: async (req, res) => {
       const article = await getArticle(Number(req.params.id));
       if (!article) throw notFound('文章不存在');
+      ok(res, article);
+    },
+  },
+  {
+    method: 'get',
+    path: '/articles/slug/:slug',
+    tag: '内容',
+    summary: '按页面标识取文章（关于我们、用户协议）',
+    auth: false,
+    params: s.slugParams,
+    data: s.articleDetail,
+    handler: async (req, res) => {
+      const article = await getArticleBySlug(String(req.params.slug));
+      if (!article) throw notFound(say('文章不存在', 'No such article'));
       ok(res, article);
     },
   },

@@ -14,7 +14,7 @@ export const requireMiniUser: RequestHandler = handle(async (req, _res, next) =>
   const header = req.header('authorization');
   const match = header ? /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim()) : null;
   if (!match) throw tokenInvalid();
-  (req as unknown as Record<symbol, MiniUser>)[USER] = await userFromToken(match[1]!, 'access');
+  (req as unknown as Record<symbol, MiniUser>)[USER] = await userFromToken(match[1]!);
   next();
 });
 

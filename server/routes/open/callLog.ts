@@ -7,6 +7,8 @@ export interface CallLogLocals {
   callReason?: string | null;
   callProjectId?: number | null;
   callMiniUserId?: string | null;
+  callApiKeyId?: string | null;
+  callApiName?: string | null;
 }
 
 const reasonOf = (body: unknown): string | null => {
@@ -44,6 +46,8 @@ export function apiCallLogger(): RequestHandler {
           durationMs: Math.round(performance.now() - started),
           projectId: locals.callProjectId ?? null,
           miniUserId: locals.callMiniUserId ?? null,
+          apiKeyId: locals.callApiKeyId ?? null,
+          apiName: locals.callApiName ?? null,
           ip: req.ip ?? null,
           requestId: typeof req.id === 'string' ? req.id : null,
           errorCode: locals.callReason && locals.callReason !== 'OK' ? locals.callReason : null,

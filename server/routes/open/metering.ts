@@ -30,7 +30,10 @@ export function meteringRouter(meter: Meter = new Meter()): Router {
     handle(async (req, res) => {
       const seen: ChargeContext = {};
       const decision = await meter.charge(res.locals.meteringService as ServiceIdentity, req.body as ChargeInput, seen);
-      (res.locals as CallLogLocals).callMiniUserId = seen.keyOwnerId ?? null;
+      const locals = res.locals as CallLogLocals;
+      locals.callMiniUserId = seen.keyOwnerId ?? null;
+      locals.callApiKeyId = seen.keyId ?? null;
+      locals.callApiName = (req.body as ChargeInput).apiName;
       ok(res, decision);
     }),
   );

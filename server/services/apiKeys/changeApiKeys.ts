@@ -23,7 +23,7 @@ interface KeyRow {
  * super admin any. An id that is missing, deleted or someone else's is "not found" (never "forbidden":
  * that would confirm it exists), and nothing is changed.
  */
-async function lockKeys(actor: KeyActor, ids: string[], t: Transaction): Promise<KeyRow[]> {
+export async function lockKeys(actor: KeyActor, ids: string[], t: Transaction): Promise<KeyRow[]> {
   if (actor.kind === 'admin' && !isSuperAdmin(actor.admin)) throw forbidden('仅超级管理员可管理用户的 API Key', 'SUPER_ADMIN_ONLY', 1403);
   const unique = [...new Set(ids)];
   const rows = await ApiKey.sequelize!.query<KeyRow>(

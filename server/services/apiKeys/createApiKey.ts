@@ -19,20 +19,27 @@ export const apiKeyName = z
   .max(20, 'Key 名称最多 20 个字符')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Key 名称不能包含控制字符');
 
+/** What a key may call and from where: set at creation, changed later by `setApiKeyAccess`. */
+export const apiKeyAccessFields = {
+  /** true = every API in the catalog, now and later; false = only `apiIds`. Defaults to whether apiIds is empty. */
+  scopeAll: z.boolean().optional(),
+  apiIds: z.array(z.number().int().positive()).max(100, '最多选择 100 个接口').default([]),
+  ipWhitelist: z.array(z.string().max(64, 'IP 条目过长')).max(MAX_WHITELIST_ENTRIES, `IP 白名单最多 ${MAX_WHITELIST_ENTRIES} 条`).default([]),
+};
+
+export function checkScope(v: { scopeAll?: boolean; apiIds: number[] }, ctx: z.RefinementCtx): void {
+  if (v.scopeAll === true && v.apiIds.length > 0) ctx.addIssue({ code: 'custom', path: ['apiIds'], message: '选择全部接口时不能再指定接口' });
+  if (v.scopeAll === false && v.apiIds.length === 0) ctx.addIssue({ code: 'custom', path: ['apiIds'], message: '请至少选择一个接口' });
+}
+
 export const createApiKeyInput = z
   .object({
     name: apiKeyName,
     validityMonths: z.union(VALIDITY_MONTHS.map((m) => z.literal(m)), { error: '有效期只能是 1、3、6 或 12 个月' }),
-    /** true = every API in the catalog, now and later; false = only `apiIds`. Defaults to whether apiIds is empty. */
-    scopeAll: z.boolean().optional(),
-    apiIds: z.array(z.number().int().positive()).max(100, '最多选择 100 个接口').default([]),
-    ipWhitelist: z.array(z.string().max(64, 'IP 条目过长')).max(MAX_WHITELIST_ENTRIES, `IP 白名单最多 ${MAX_WHITELIST_ENTRIES} 条`).default([]),
+    ...apiKeyAccessFields,
   })
   .strict()
-  .superRefine((v, ctx) => {
-    if (v.scopeAll === true && v.apiIds.length > 0) ctx.addIssue({ code: 'custom', path: ['apiIds'], message: '选择全部接口时不能再指定接口' });
-    if (v.scopeAll === false && v.apiIds.length === 0) ctx.addIssue({ code: 'custom', path: ['apiIds'], message: '请至少选择一个接口' });
-  });
+  .superRefine(checkScope);
 export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
 
 /** Calendar months ahead, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */

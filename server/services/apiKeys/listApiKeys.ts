@@ -67,9 +67,13 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * A user holds at most MAX_KEYS_PER_USER live keys, so all matching rows are read, merged with the
  * live Redis counters (fresher than the worker's last flush) and sorted and paged here.
  */
-export async function listApiKeys(userId: string, query: ListApiKeysQuery, now: Date = new Date()): Promise<Page<ApiKeyView>> {
+export async function listApiKeys(userId: string, query: ListApiKeysQuery & { id?: string }, now: Date = new Date()): Promise<Page<ApiKeyView>> {
   const filters: string[] = [];
   const replacements: Record<string, unknown> = { userId };
+  if (query.id) {
+    filters.push('id = :id');
+    replacements.id = query.id;
+  }
   if (query.name) {
     filters.push(`name ILIKE :name`);
     replacements.name = `%${escapeLike(query.name)}%`;

@@ -49,6 +49,12 @@ export async function getArticle(id: number, now = new Date()): Promise<ArticleV
   return a ? { id: a.id, kind: a.kind, title: a.title, summary: a.summary, content: a.content, publishedAt: a.publishedAt?.toISOString() ?? null } : null;
 }
 
+/** A published article the mini-program opens by its page key (`about`, `agreement`); null when none. */
+export async function getArticleBySlug(slug: string, now = new Date()): Promise<ArticleView | null> {
+  const a = await Article.findOne({ where: { slug, ...published(now), kind: ['article', 'announcement'] } });
+  return a ? { id: a.id, kind: a.kind, title: a.title, summary: a.summary, content: a.content, publishedAt: a.publishedAt?.toISOString() ?? null } : null;
+}
+
 /**
  * The home page's API service notice: the published service_status articles (newest first).
  * `degraded` tells the page to unfold the notice in red (seed 003: folded unless something is wrong).

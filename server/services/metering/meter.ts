@@ -44,6 +44,7 @@ export type ChargeInput = z.infer<typeof chargeInput>;
 /** Filled in by `charge` for the caller's records (the call log): whose key the charge named. */
 export interface ChargeContext {
   keyOwnerId?: string;
+  keyId?: string;
 }
 
 export interface ServiceIdentity {
@@ -250,6 +251,7 @@ export class Meter {
     const [key, api] = await Promise.all([this.loadKey(hash), this.loadApi(input.apiName)]);
     if (!key) return deny('KEY_NOT_FOUND');
     seen.keyOwnerId = key.userId;
+    seen.keyId = key.id;
     if (!key.enabled) return deny('KEY_DISABLED');
     if (key.expiresAt <= Date.now()) return deny('KEY_EXPIRED');
     if (!api || !api.active) return deny('API_NOT_FOUND');

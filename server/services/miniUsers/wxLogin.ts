@@ -4,6 +4,7 @@ import { logger } from '../../logger.js';
 import { MiniUser } from '../../models/index.js';
 import { WechatError, wechatMini } from '../../wechat/index.js';
 import { userFrozen } from './miniUserStatus.js';
+import { assertHttpsUrl } from './userUrls.js';
 import { issueTokens, type TokenPair } from './tokens.js';
 import { presentMiniUser, type MiniUserView } from './presentMiniUser.js';
 
@@ -34,6 +35,7 @@ function loginRefusal(err: WechatError): AppError {
  * an openid alone: only WeChat's one-time code proves who the caller is.
  */
 export async function wxLogin(input: WxLoginInput): Promise<{ user: MiniUserView; tokens: TokenPair; isNew: boolean }> {
+  const avatarUrl = input.avatarUrl === undefined ? null : assertHttpsUrl(input.avatarUrl, 'avatarUrl');
   let session;
   try {
     session = await wechatMini().code2session(input.code);
@@ -59,7 +61,7 @@ export async function wxLogin(input: WxLoginInput): Promise<{ user: MiniUserView
         openid: session.openid,
         unionid: session.unionid ?? null,
         nickname: input.nickname ?? null,
-        avatarUrl: input.avatarUrl ?? null,
+        avatarUrl,
       },
       type: QueryTypes.SELECT,
     },

@@ -24,6 +24,8 @@ export interface OrderView {
   totalAmount: string;
   points: number;
   bonusPoints: number;
+  /** What the user receives: points plus bonus. */
+  totalPoints: number;
   pointsExpireAt: string | null;
   createdAt: string;
   expiresAt: string;
@@ -46,6 +48,7 @@ export function presentOrder(order: Order, description: string | null = null): O
     totalAmount: order.totalAmount,
     points: order.points,
     bonusPoints: order.bonusPoints,
+    totalPoints: order.points + order.bonusPoints,
     pointsExpireAt: order.pointsExpireAt ? order.pointsExpireAt.toISOString() : null,
     createdAt: order.createdAt.toISOString(),
     expiresAt: order.expiresAt.toISOString(),

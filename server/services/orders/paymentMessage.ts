@@ -29,7 +29,7 @@ export class PaymentMessageRejected extends Error {
 
 export type PaymentMessageOutcome =
   | { status: 'sent'; touser: string }
-  | { status: 'disabled' | 'not_paid' | 'no_openid' | 'already_sent' | 'refused'; touser?: string };
+  | { status: 'disabled' | 'user_opted_out' | 'not_paid' | 'no_openid' | 'already_sent' | 'refused'; touser?: string };
 
 const jobId = (orderId: string) => `payment-success:${orderId}`;
 const markerKey = (orderId: string) => redisKey('orders', 'payment-message', orderId);
@@ -94,7 +94,8 @@ export async function sendPaymentSuccessMessage(orderId: string): Promise<Paymen
   if (!templateId) return { status: 'disabled' };
   const order = await Order.findByPk(orderId);
   if (!order || order.paymentStatus !== OrderStatus.paid) return { status: 'not_paid' };
-  const user = await MiniUser.findByPk(order.userId, { attributes: ['openid'] });
+  const user = await MiniUser.findByPk(order.userId, { attributes: ['openid', 'paymentReminder'] });
+  if (user && !user.paymentReminder) return { status: 'user_opted_out' };
   const touser = user?.openid || order.wxPayerOpenid;
   if (!touser) {
     log.info('payment-success message skipped: the user has no openid');

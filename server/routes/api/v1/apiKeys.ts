@@ -4,6 +4,8 @@ import { listActiveApis } from '../../../services/apiKeys/catalog.js';
 import { deleteApiKeys, setApiKeysEnabled, updateApiKey } from '../../../services/apiKeys/changeApiKeys.js';
 import { createApiKey } from '../../../services/apiKeys/createApiKey.js';
 import type { KeyActor } from '../../../services/apiKeys/actor.js';
+import { apiKeyAccessInput, setApiKeyAccess } from '../../../services/apiKeys/changeApiKeyAccess.js';
+import { apiKeyDailyStats, apiKeyNotFound } from '../../../services/apiKeys/keyStats.js';
 import { listApiKeys } from '../../../services/apiKeys/listApiKeys.js';
 import { batchBody, createBody, keyParams, listQuery, updateBody } from './apiKeys.schema.js';
 
@@ -21,7 +23,10 @@ export interface MiniUserAuth {
  *   GET    /v1/api-keys?page&pageSize&status=active|disabled|expired|out_of_points&name=
  *   GET    /v1/api-keys/apis             the catalog entries a key's scope may name
  *   POST   /v1/api-keys                  {name, validityMonths: 1|3|6|12, scopeAll?, apiIds?, ipWhitelist?}
+ *   GET    /v1/api-keys/:id              one key (as in the list)
+ *   GET    /v1/api-keys/:id/stats        calls and points per day, last 30 days
  *   PATCH  /v1/api-keys/:id              {name?, enabled?}
+ *   PUT    /v1/api-keys/:id/access       {scopeAll?, apiIds?, ipWhitelist?}
  *   DELETE /v1/api-keys/:id
  *   POST   /v1/api-keys/batch            {action: enable|disable|delete, ids: [...]}
  */
@@ -39,6 +44,29 @@ export function apiKeysRouter(auth: MiniUserAuth): Router {
   router.get(
     '/v1/api-keys/apis',
     handle(async (_req, res) => ok(res, await listActiveApis())),
+  );
+
+  router.get(
+    '/v1/api-keys/:id',
+    validate({ params: keyParams }),
+    handle(async (req, res) => {
+      const id = (req.params as { id: string }).id;
+      const [key] = (await listApiKeys(auth.userIdOf(req), { page: 1, pageSize: 1, id })).items;
+      if (!key) throw apiKeyNotFound();
+      ok(res, key);
+    }),
+  );
+
+  router.get(
+    '/v1/api-keys/:id/stats',
+    validate({ params: keyParams }),
+    handle(async (req, res) => ok(res, await apiKeyDailyStats(auth.userIdOf(req), (req.params as { id: string }).id))),
+  );
+
+  router.put(
+    '/v1/api-keys/:id/access',
+    validate({ params: keyParams, body: apiKeyAccessInput }),
+    handle(async (req, res) => ok(res, await setApiKeyAccess(actorOf(req), (req.params as { id: string }).id, req.body))),
   );
 
   router.post(
