@@ -3,7 +3,7 @@
  * creation time, through the real AdminJS route with a logged-in session and the scoped adapter,
  * vs the equivalent raw SQL (page + capped count) in the same process.
  *   npx tsx bench/adminList.ts        (BENCH_TOTAL=1000000 BENCH_REQUESTS=200)
- * Targets (issue 4): p95 ≤ 150 ms and ≤ 3× the raw SQL.
+ * Targets (docs/performance.md): p95 ≤ 150 ms and ≤ 3× the raw SQL.
  */
 import './env.js';
 import type { AddressInfo } from 'node:net';

@@ -2,7 +2,7 @@
  * Generating 100,000 keys through the product (request → committed: authorization, price, quota
  * ledger, batch, keys) vs a raw server-side COPY of the same number of rows into card_keys.
  *   npx tsx bench/generate.ts          (BENCH_COUNT=100000)
- * Targets (issue 4): ≤ 2× the raw COPY, and under 3 s on this machine.
+ * Targets (docs/performance.md): ≤ 2× the raw COPY, and under 3 s on this machine.
  */
 import './env.js';
 import { writeFile, chmod, rm } from 'node:fs/promises';

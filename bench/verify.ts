@@ -4,7 +4,7 @@
  *   npx tsx bench/verify.ts            (BENCH_KEYS=10000 BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=64)
  * The three loads run in interleaved rounds (order reversed every other round) so a change in machine
  * load hits all of them alike; the figures are medians over the rounds.
- * Targets (issue 4): steady-state verify ≥ 1.0× baseline requests/s and p99 ≤ 2× baseline p99;
+ * Targets (docs/performance.md): steady-state verify ≥ 1.0× baseline requests/s and p99 ≤ 2× baseline p99;
  * first activation ≥ 0.5× baseline requests/s.
  */
 import './env.js';
