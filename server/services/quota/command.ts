@@ -7,7 +7,7 @@ import type { Actor } from '../../policies/actor.js';
 import { usernameIs, type Role } from '../users/createAdminUser.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { normalize, parseAmount } from './amount.js';
-import { accountFrozen, invalidText } from './refusals.js';
+import { accountFrozen } from './refusals.js';
 
 /** What every quota command receives besides its own input: who acts, from where, and an optional retry key. */
 export interface CommandMeta {
@@ -120,20 +120,6 @@ export async function lockAccounts(userIds: number[], t: Transaction): Promise<v
 export async function validAmount(input: unknown, label: string, min?: number): Promise<string> {
   const max = normalize(await getSetting('quota.amount_max'));
   return parseAmount(input, { label, max, min: min === undefined ? undefined : normalize(min) });
-}
-
-export function optionalText(input: unknown, label: string, maxLength: number): string | null {
-  if (input == null) return null;
-  if (typeof input !== 'string') throw invalidText(`${label}格式不正确`);
-  const text = input.trim();
-  if (text.length > maxLength) throw invalidText(`${label}不能超过 ${maxLength} 个字符`);
-  return text === '' ? null : text;
-}
-
-export function requiredText(input: unknown, label: string, maxLength: number): string {
-  const text = optionalText(input, label, maxLength);
-  if (!text) throw invalidText(`请填写${label}`);
-  return text;
 }
 
 export const newReference = (): string => randomUUID();

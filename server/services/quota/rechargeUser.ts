@@ -1,4 +1,7 @@
 import type { Transaction } from 'sequelize';
+import { z } from 'zod';
+import { say } from '../../i18n.js';
+import { optionalText, parseInput, recordId, type RawInput } from '../../lib/input.js';
 import { QuotaAccount, QuotaLedgerEntry } from '../../models/index.js';
 import { canManageUser, isSuperAdmin, notYourUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -11,18 +14,20 @@ import {
   findUser,
   lockAccounts,
   newReference,
-  optionalText,
   runCommand,
   scopedIdempotencyKey,
   validAmount,
 } from './command.js';
-import { accountFrozen, accountInactive } from './refusals.js';
+import { accountFrozen, accountInactive, INVALID_QUOTA_INPUT } from './refusals.js';
 
-export interface RechargeUserInput extends CommandMeta {
-  targetUserId: number;
-  amount: unknown;
-  memo?: unknown;
-}
+export const rechargeUserSchema = z.object({
+  targetUserId: recordId(say('用户', 'user')),
+  /** Checked against the configured maximum by the command (validAmount). */
+  amount: z.unknown().optional(),
+  memo: optionalText(say('备注', 'The memo'), 500),
+});
+
+export type RechargeUserInput = CommandMeta & RawInput<typeof rechargeUserSchema>;
 
 export interface RechargeResult {
   reference: string;
@@ -41,14 +46,14 @@ export interface RechargeResult {
  */
 export async function rechargeUser(input: RechargeUserInput): Promise<RechargeResult> {
   const amount = await validAmount(input.amount, '充值额度');
-  const memo = optionalText(input.memo, '备注', 500);
+  const { targetUserId, memo } = parseInput(rechargeUserSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, 'recharge');
 
   return runCommand<RechargeResult>(
     key,
     async (t) => {
       const { actor } = await currentActor(input, t);
-      const target = await findUser(Number(input.targetUserId), t);
+      const target = await findUser(targetUserId, t);
       if (!target || !canManageUser(actor, target)) throw notYourUser();
       if (target.status === 'frozen') throw accountFrozen('该用户');
       if (target.status !== 'active') throw accountInactive('该用户');

@@ -1,4 +1,5 @@
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import type { Refusal } from '../../lib/input.js';
 
 /**
  * Every way a quota command says no. Each is thrown before or inside the command's transaction,
@@ -18,6 +19,7 @@ export const withdrawalNotFound = (): AppError => notFound('提现申请不存�
 export const notAllowed = (message: string): AppError => forbidden(message, 'QUOTA_FORBIDDEN', 5018);
 /** The idempotency key already did its work; `runCommand` answers with the first run's result. */
 export const duplicateOperation = (): AppError => conflict('该操作已处理过', 'DUPLICATE_OPERATION', 5009);
-export const invalidText = (message: string): AppError => badRequest(message, 'INVALID_INPUT', 5019);
+/** How a quota command's schema refuses its input (server/lib/input.ts). */
+export const INVALID_QUOTA_INPUT: Refusal = { reason: 'INVALID_INPUT', code: 5019 };
 export const partNotBelowAmount = (amount: string): AppError =>
   badRequest(`部分放行额度必须小于转账额度 ${amount}（全额请选择放行）`, 'ABOVE_MAXIMUM', 5004);

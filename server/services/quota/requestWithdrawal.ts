@@ -1,4 +1,7 @@
 import type { Transaction } from 'sequelize';
+import { z } from 'zod';
+import { say } from '../../i18n.js';
+import { parseInput, requiredText, type RawInput } from '../../lib/input.js';
 import { Withdrawal } from '../../models/index.js';
 import { isSuperAdmin } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -11,19 +14,21 @@ import {
   type CommandMeta,
   currentActor,
   lockAccounts,
-  requiredText,
   runCommand,
   scopedIdempotencyKey,
   validAmount,
 } from './command.js';
-import { notAllowed, withdrawalNotFound } from './refusals.js';
+import { INVALID_QUOTA_INPUT, notAllowed, withdrawalNotFound } from './refusals.js';
 import { superAdminIds } from './transferQuota.js';
 
-export interface RequestWithdrawalInput extends CommandMeta {
-  amount: unknown;
+export const requestWithdrawalSchema = z.object({
+  /** Checked against the configured minimum and maximum by the command (validAmount). */
+  amount: z.unknown().optional(),
   /** Where to pay it (bank / Alipay account and name), as the applicant typed it. */
-  accountInfo: unknown;
-}
+  accountInfo: requiredText(say('收款账户信息', 'the payment account'), 500),
+});
+
+export type RequestWithdrawalInput = CommandMeta & RawInput<typeof requestWithdrawalSchema>;
 
 export interface WithdrawalResult {
   withdrawalId: number;
@@ -43,7 +48,7 @@ export async function withdrawalReviewerIds(applicant: Pick<AccountUser, 'parent
 /** 申请提现: the amount is frozen until the reviewer approves (paid offline) or rejects, or the applicant cancels. */
 export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<WithdrawalResult> {
   const amount = await validAmount(input.amount, '提现额度', await getSetting('quota.withdrawal_min'));
-  const accountInfo = requiredText(input.accountInfo, '收款账户信息', 500);
+  const { accountInfo } = parseInput(requestWithdrawalSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, 'withdrawal');
 
   return runCommand(

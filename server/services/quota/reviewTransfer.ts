@@ -1,4 +1,7 @@
 import type { Transaction } from 'sequelize';
+import { z } from 'zod';
+import { say } from '../../i18n.js';
+import { msg, oneOf, optionalText, parseInput, recordId, type RawInput } from '../../lib/input.js';
 import { QuotaTransfer } from '../../models/index.js';
 import { isSuperAdmin } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -11,23 +14,27 @@ import {
   currentActor,
   findUser,
   lockAccounts,
-  optionalText,
   runCommand,
   scopedIdempotencyKey,
 } from './command.js';
-import { accountFrozen, invalidText, notAllowed, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
+import { accountFrozen, INVALID_QUOTA_INPUT, notAllowed, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
 import { completeTransfer, notifyTransferCompleted, transferMoves, transferReference } from './transferQuota.js';
 
 /** 放行 (approve), 拒绝 (reject) or 部分处理 (partial: let part through, return the rest). */
 export type ReviewDecision = 'approve' | 'reject' | 'partial';
 
-export interface ReviewTransferInput extends CommandMeta {
-  transferId: number;
-  decision: unknown;
-  opinion?: unknown;
-  /** 部分处理 only: the part of the held amount that goes to the recipient. */
-  approvedAmount?: unknown;
-}
+export const reviewTransferSchema = z
+  .object({
+    transferId: recordId(say('转账记录', 'transfer')),
+    decision: oneOf(['approve', 'reject', 'partial'], say('审核结果必须是放行、拒绝或部分处理', 'The decision must be approve, reject or partial')),
+    opinion: optionalText(say('审核意见', 'The review opinion'), 500),
+    /** 部分处理 only: the part of the held amount that goes to the recipient (parsed as an amount by the command). */
+    approvedAmount: z.unknown().optional(),
+  })
+  .refine((v) => v.decision !== 'reject' || v.opinion, { error: msg('拒绝时请填写审核意见', 'Please give a review opinion to reject') })
+  .refine((v) => v.decision !== 'partial' || v.opinion, { error: msg('部分处理时请填写审核意见', 'Please give a review opinion to approve in part') });
+
+export type ReviewTransferInput = CommandMeta & RawInput<typeof reviewTransferSchema>;
 
 export type ReviewedStatus = 'completed' | 'rejected' | 'partial';
 
@@ -41,11 +48,6 @@ export interface ReviewTransferResult {
 
 const STATUS: Record<ReviewDecision, ReviewedStatus> = { approve: 'completed', reject: 'rejected', partial: 'partial' };
 
-export function parseDecision(input: unknown): ReviewDecision {
-  if (input === 'approve' || input === 'reject' || input === 'partial') return input;
-  throw invalidText('审核结果必须是放行、拒绝或部分处理');
-}
-
 /**
  * 审核 a transfer held for review (super admin only): approve moves the frozen amount to the
  * recipient; reject returns it to the sender's balance; partial moves the approved part (strictly
@@ -53,11 +55,8 @@ export function parseDecision(input: unknown): ReviewDecision {
  * created or destroyed. An opinion is required to reject or to approve in part.
  */
 export async function reviewTransfer(input: ReviewTransferInput): Promise<ReviewTransferResult> {
-  const decision = parseDecision(input.decision);
-  const opinion = optionalText(input.opinion, '审核意见', 500);
-  if (decision === 'reject' && !opinion) throw invalidText('拒绝时请填写审核意见');
-  if (decision === 'partial' && !opinion) throw invalidText('部分处理时请填写审核意见');
-  const part = decision === 'partial' ? parseAmount(input.approvedAmount, { label: '放行额度' }) : null;
+  const { transferId: id, decision, opinion, approvedAmount } = parseInput(reviewTransferSchema, input, INVALID_QUOTA_INPUT);
+  const part = decision === 'partial' ? parseAmount(approvedAmount, { label: '放行额度' }) : null;
   const key = scopedIdempotencyKey(input, `review-transfer-${decision}`);
 
   return runCommand<ReviewTransferResult>(
@@ -65,8 +64,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
     async (t) => {
       const { actor } = await currentActor(input, t);
       if (!isSuperAdmin(actor)) throw notAllowed('只有超级管理员可以审核转账');
-      const id = Number(input.transferId);
-      const peek = Number.isSafeInteger(id) ? await QuotaTransfer.findByPk(id, { transaction: t }) : null;
+      const peek = await QuotaTransfer.findByPk(id, { transaction: t });
       if (!peek) throw transferNotFound();
       await lockAccounts([peek.fromUserId, peek.toUserId], t);
       const transfer = (await QuotaTransfer.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { say } from '../../i18n.js';
+import { msg, oneOf, optionalText, parseInput, recordId, type RawInput } from '../../lib/input.js';
 import { Withdrawal } from '../../models/index.js';
 import { assertCanManageUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -9,40 +12,41 @@ import {
   currentActor,
   findUser,
   lockAccounts,
-  optionalText,
   runCommand,
   scopedIdempotencyKey,
 } from './command.js';
-import { invalidText, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
-import { parseDecision } from './reviewTransfer.js';
+import { INVALID_QUOTA_INPUT, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
 import { withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
 
-export interface ReviewWithdrawalInput extends CommandMeta {
-  withdrawalId: number;
-  decision: unknown;
-  opinion?: unknown;
-  /** The offline payment's reference (bank serial number etc.); required to approve. */
-  paymentReference?: unknown;
-}
+/** 通过 (approve: paid offline) or 拒绝 (reject: returned to the balance) — nothing else. */
+export const reviewWithdrawalSchema = z
+  .object({
+    withdrawalId: recordId(say('提现申请', 'withdrawal')),
+    decision: oneOf(['approve', 'reject'], say('审核结果必须是通过或拒绝', 'The decision must be approve or reject')),
+    opinion: optionalText(say('审核意见', 'The review opinion'), 500),
+    /** The offline payment's reference (bank serial number etc.); required to approve. */
+    paymentReference: optionalText(say('打款流水号', 'The payment reference'), 128),
+  })
+  .refine((v) => v.decision !== 'approve' || v.paymentReference, {
+    error: msg('通过提现前请线下打款并填写打款流水号', 'Pay offline first and enter the payment reference to approve'),
+  })
+  .refine((v) => v.decision !== 'reject' || v.opinion, { error: msg('拒绝时请填写审核意见', 'Please give a review opinion to reject') });
+
+export type ReviewWithdrawalInput = CommandMeta & RawInput<typeof reviewWithdrawalSchema>;
 
 /**
  * 审核提现, by the applicant's agent admin or a super admin: approve deducts the frozen amount
  * (it has been paid offline, under `paymentReference`); reject returns it to the balance.
  */
 export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<WithdrawalResult> {
-  const decision = parseDecision(input.decision);
-  const opinion = optionalText(input.opinion, '审核意见', 500);
-  const paymentReference = optionalText(input.paymentReference, '打款流水号', 128);
-  if (decision === 'approve' && !paymentReference) throw invalidText('通过提现前请线下打款并填写打款流水号');
-  if (decision === 'reject' && !opinion) throw invalidText('拒绝时请填写审核意见');
+  const { withdrawalId: id, decision, opinion, paymentReference } = parseInput(reviewWithdrawalSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, `review-withdrawal-${decision}`);
 
   return runCommand(
     key,
     async (t) => {
       const { actor } = await currentActor(input, t);
-      const id = Number(input.withdrawalId);
-      const peek = Number.isSafeInteger(id) ? await Withdrawal.findByPk(id, { transaction: t }) : null;
+      const peek = await Withdrawal.findByPk(id, { transaction: t });
       const applicant = peek ? await findUser(peek.userId, t) : null;
       if (!peek || !applicant) throw withdrawalNotFound();
       assertCanManageUser(actor, applicant);

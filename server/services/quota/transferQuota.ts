@@ -1,4 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
+import { z } from 'zod';
+import { say } from '../../i18n.js';
+import { optionalText, parseInput, requiredText, type RawInput } from '../../lib/input.js';
 import { AdminUser, QuotaTransfer } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
@@ -10,19 +13,20 @@ import {
   currentActor,
   findUserByUsername,
   lockAccounts,
-  optionalText,
-  requiredText,
   runCommand,
   scopedIdempotencyKey,
   validAmount,
 } from './command.js';
-import { accountFrozen, accountInactive, selfTransfer, transferNotFound, unknownRecipient } from './refusals.js';
+import { accountFrozen, accountInactive, INVALID_QUOTA_INPUT, selfTransfer, transferNotFound, unknownRecipient } from './refusals.js';
 
-export interface TransferQuotaInput extends CommandMeta {
-  recipientUsername: unknown;
-  amount: unknown;
-  memo?: unknown;
-}
+export const transferQuotaSchema = z.object({
+  recipientUsername: requiredText(say('接收方用户名', 'the recipient\'s username'), 64),
+  /** Checked against the configured minimum and maximum by the command (validAmount). */
+  amount: z.unknown().optional(),
+  memo: optionalText(say('备注', 'The memo'), 500),
+});
+
+export type TransferQuotaInput = CommandMeta & RawInput<typeof transferQuotaSchema>;
 
 export type HoldReason = 'amount_threshold' | 'burst';
 
@@ -48,8 +52,7 @@ export const transferReference = (id: number) => ({ type: 'quota_transfer', id }
 export async function transferQuota(input: TransferQuotaInput): Promise<TransferResult> {
   const minimum = await getSetting('quota.transfer_min');
   const amount = await validAmount(input.amount, '转账额度', minimum);
-  const recipientName = requiredText(input.recipientUsername, '接收方用户名', 64);
-  const memo = optionalText(input.memo, '备注', 500);
+  const { recipientUsername: recipientName, memo } = parseInput(transferQuotaSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, 'transfer');
   const limits = await holdLimits();
 
