@@ -21,6 +21,7 @@ import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
+import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 
 const ADMIN_ROOT = '/admin';
@@ -78,6 +79,13 @@ const refreshSessionUser: RequestHandler = async (req, _res, next) => {
   }
 };
 
+// Actions read the client's address through requestIp(); AdminJS passes them a spread copy of the
+// request, which keeps own properties only.
+const keepClientIp: RequestHandler = (req, _res, next) => {
+  Object.assign(req, { [CLIENT_IP]: req.ip ?? null });
+  next();
+};
+
 function superAdminOnly(req: Request, res: Response, next: NextFunction): void {
   const user = req.session?.adminUser;
   if (!user) return res.redirect(`${ADMIN_ROOT}/login`);
@@ -132,7 +140,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
   }
 
   const admin = buildAdmin();
-  app.use(ADMIN_ROOT, adminSession(), refreshSessionUser);
+  app.use(ADMIN_ROOT, adminSession(), refreshSessionUser, keepClientIp);
   app.use(`${ADMIN_ROOT}/queues`, superAdminOnly, queueDashboard());
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -3,12 +3,14 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { config } from './config.js';
 import { db } from './db/index.js';
+import { browserGuard } from './http/browserGuard.js';
 import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
 import { identityRouter } from './routes/identity/index.js';
 import { openRouter } from './routes/open/index.js';
+import { IDENTITY_BASE_PATH } from './services/identity/emails.js';
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -58,6 +60,8 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis: redisCheck });
   });
 
+  // The browser surfaces refuse framing and cross-site state changes before anything reads a body.
+  app.use(['/admin', IDENTITY_BASE_PATH], browserGuard());
   // Identity pages, the forced password change and the account guard run in front of AdminJS.
   app.use(identityRouter());
   // AdminJS brings its own body parsing; it must be mounted before any global parser.

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -19,6 +20,39 @@ const hexKey = z
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  if (family === 4 && isIP(bits) === 4) return true; // a dotted netmask
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
+/**
+ * Express's `trust proxy` without its "trust everyone" form: `false` (no proxy), a hop count (the
+ * number of proxies in front of us), or the proxies' addresses/CIDRs (and loopback, linklocal,
+ * uniquelocal). `true` would take the client's own left-most X-Forwarded-For, which anyone can forge.
+ */
+const trustProxy = z
+  .string()
+  .transform((v, ctx): false | number | string[] => {
+    const value = v.trim().toLowerCase();
+    if (['false', 'no', '0', 'off'].includes(value)) return false;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    if (['true', 'yes', 'on'].includes(value) || !entries.length || !entries.every(isProxyAddress)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be false, the number of proxies in front of the server (e.g. 1), or their addresses/CIDRs (e.g. 10.0.0.0/8,127.0.0.1); "true" would trust any client\'s X-Forwarded-For',
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -54,7 +88,7 @@ const schema = z.object({
   CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   CALLBACK_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
   RUN_WORKER: bool.default(true),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   ADMIN_ASSETS: z.enum(['bundled', 'dev']).optional(),
   // WeChat (mini-program login, subscribe messages) and WeChat Pay API v3. Keys are PEM text or a
   // file path. Without the pay keys, ordering still works and paying answers "payment not configured".

@@ -9,7 +9,6 @@ import {
   type ResourceWithOptions,
 } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
-import { config } from '../../server/config.js';
 import { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
@@ -68,15 +67,17 @@ export function sessionActor(context: ActionContext): Actor {
   return actor;
 }
 
+/** Where the admin mount keeps Express's `req.ip` as an own property, so it survives AdminJS's copy. */
+export const CLIENT_IP = 'seahorseClientIp';
+
 /**
- * The client's address for audit rows. AdminJS hands actions a spread copy of the Express request,
- * which keeps `headers` and `socket` but loses the `req.ip` getter, so trust-proxy is applied here.
+ * The client's address for audit rows: exactly Express's `req.ip` (trust-proxy applied by Express).
+ * AdminJS hands actions a spread copy of the request, which loses the `req.ip` getter, so the admin
+ * mount copies it into an own property first.
  */
 export function requestIp(request: ActionRequest): string | null {
-  const req = request as ActionRequest & { headers?: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
-  const forwarded = req.headers?.['x-forwarded-for'];
-  if (config().TRUST_PROXY && forwarded) return String(Array.isArray(forwarded) ? forwarded[0] : forwarded).split(',')[0]!.trim();
-  return req.socket?.remoteAddress ?? null;
+  const ip = (request as ActionRequest & { [CLIENT_IP]?: unknown })[CLIENT_IP];
+  return typeof ip === 'string' && ip ? ip : null;
 }
 
 /** Domain errors (AppError) and bad input become a message on the page instead of a 500. */

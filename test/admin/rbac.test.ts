@@ -496,11 +496,11 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
     assert.equal((await LoginLog.findOne({ where: { username: 'agent1b' }, order: [['id', 'DESC']] }))!.reason, 'frozen');
   });
 
-  it('logout ends the session', async () => {
+  it('logout (a POST) ends the session', async () => {
     const c = await AdminClient.login(server.url, 'agentadmin2', PASSWORD);
     assert.equal((await c.get(`${api('quota_ledger')}/actions/list`)).status, 200);
-    const out = await c.get('/admin/logout');
-    assert.equal(out.status, 302);
+    const out = await c.post('/admin/logout', {});
+    assert.equal(out.status, 303);
     assert.equal(out.headers.get('location'), '/admin/login');
     assert.equal((await c.get(`${api('quota_ledger')}/actions/list`)).status, 302);
   });

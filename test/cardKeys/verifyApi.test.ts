@@ -165,7 +165,7 @@ describe('card-key verification and query API', () => {
   });
 
   it('rate-limits per IP across requests and blocks the client for a while', async () => {
-    await withConfig({ TRUST_PROXY: true, OPEN_RATE_IP_PER_MINUTE: 3, OPEN_RATE_BLOCK_SECONDS: 120 }, async () => {
+    await withConfig({ TRUST_PROXY: 1, OPEN_RATE_IP_PER_MINUTE: 3, OPEN_RATE_BLOCK_SECONDS: 120 }, async () => {
       const proxied = await startTestServer();
       try {
         const send = (ip: string) =>

@@ -4,9 +4,10 @@ import { sessionAccountOf } from '../../services/auth/sessions.js';
 import { ADMIN_LOGIN_PATH } from '../../services/identity/onboardAgent.js';
 
 export const CHANGE_PASSWORD_PATH = '/admin/change-password';
+export const LOGOUT_PATH = '/admin/logout';
 
 // Reachable while a password change is pending: the change page itself and logging out.
-const OPEN_WHILE_CHANGE_PENDING = [CHANGE_PASSWORD_PATH, '/admin/logout', ADMIN_LOGIN_PATH];
+const OPEN_WHILE_CHANGE_PENDING = [CHANGE_PASSWORD_PATH, LOGOUT_PATH, ADMIN_LOGIN_PATH];
 
 const wantsHtml = (accept: string | undefined, path: string) => !path.startsWith('/admin/api/') && (accept ?? '').includes('text/html');
 

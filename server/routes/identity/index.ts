@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { redisLimiter } from '../../lib/rateLimit.js';
 import { handle } from '../../http/envelope.js';
-import { adminSession } from '../../services/auth/sessions.js';
+import { adminSession, SESSION_COOKIE } from '../../services/auth/sessions.js';
 import { loginNeedsCaptcha } from '../../services/identity/authenticate.js';
 import { createCaptcha } from '../../services/identity/captcha.js';
 import { IDENTITY_BASE_PATH } from '../../services/identity/emails.js';
@@ -13,7 +13,7 @@ import { registerAgent, resendVerification } from '../../services/identity/regis
 import { inspectEmailToken } from '../../services/identity/tokens.js';
 import { inspectVerificationLink, verifyEmail } from '../../services/identity/verifyEmail.js';
 import { getSetting } from '../../services/systemConfig/systemConfig.js';
-import { identityGuard, CHANGE_PASSWORD_PATH } from './guard.js';
+import { identityGuard, CHANGE_PASSWORD_PATH, LOGOUT_PATH } from './guard.js';
 import { passwordPolicyText, pageLang, refusalText, t } from './i18n.js';
 import { alert, captchaField, escapeHtml, field, html, page } from './layout.js';
 
@@ -86,9 +86,11 @@ ${field({ name: 'password', label: t(lang, 'newPassword'), type: 'password', hin
 ${field({ name: 'passwordConfirm', label: t(lang, 'confirmPassword'), type: 'password', autocomplete: 'new-password' })}
 <button type="submit">${escapeHtml(t(lang, 'changeSubmit'))}</button>
 </form>
-<div class="links"><a href="/admin/logout">${escapeHtml(t(lang, 'logout'))}</a></div>`;
+${logoutForm(lang)}`;
   return render(req, res, lang, t(lang, 'changeTitle'), body, status);
 }
+
+const logoutForm = (lang: Lang) => `<form method="post" action="${LOGOUT_PATH}"><button type="submit" class="plain">${escapeHtml(t(lang, 'logout'))}</button></form>`;
 
 // Generous for people, tight for scripts: every captcha is a Redis key and every form may send a mail.
 // The limit is the setting `security.auth_rate_limit_per_minute`, read on every request (getSetting
@@ -238,6 +240,27 @@ function changePasswordRoutes(): Router {
 }
 
 /**
+ * Logging out changes state, so it is a POST (a cross-site image or link cannot log anyone out; the
+ * browser guard refuses cross-site POSTs). AdminJS's own logout link (a GET) lands on a page with
+ * the button.
+ */
+function logoutRoutes(): Router {
+  const router = Router();
+  router.get('/', handle(async (req, res) => {
+    const lang = pageLang(req, res);
+    if (!req.session.adminUser) return res.redirect(ADMIN_LOGIN_PATH);
+    return render(req, res, lang, t(lang, 'logout'), `<p class="lead">${escapeHtml(t(lang, 'logoutLead'))}</p>${logoutForm(lang)}`);
+  }));
+  router.post('/', (req, res, next) => {
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie(SESSION_COOKIE, { path: '/admin' }).redirect(303, ADMIN_LOGIN_PATH);
+    });
+  });
+  return router;
+}
+
+/**
  * Everything identity adds to the HTTP surface, mounted in front of AdminJS: the pages under /auth,
  * the password change page inside the admin session, and the guard that keeps frozen accounts and
  * accounts that must change their password out of the rest of /admin.
@@ -247,5 +270,6 @@ export function identityRouter(): Router {
   router.use(IDENTITY_BASE_PATH, authPages());
   router.use('/admin', adminSession(), identityGuard());
   router.use(CHANGE_PASSWORD_PATH, changePasswordRoutes());
+  router.use(LOGOUT_PATH, logoutRoutes());
   return router;
 }

@@ -2,6 +2,7 @@ import { createHash, createHmac, sign, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { config } from '../../config.js';
+import { addressBucket } from '../../lib/clientAddress.js';
 import { logger } from '../../logger.js';
 import { createRedis, redisKey } from '../../redis.js';
 import { projectByAppKey, type ProjectCredentials } from '../../services/projects/projectCredentials.js';
@@ -53,7 +54,7 @@ const refuse = (res: Response, status: number, reason: string, message: string, 
   sendSigned(res, status, { valid: false, reason, message, server_time: Date.now() }, project, nonce);
 
 /**
- * Per-IP and per-app-key fixed-window limits with a temporary ban, and the single-use nonce, in ONE
+ * Per-address and per-app-key fixed-window limits with a temporary ban, and the single-use nonce, in ONE
  * Redis script call per request (the hot path cannot afford a round trip per check). Counters live
  * in Redis, so the limits hold across every web process.
  * Returns [ms the IP is still banned, ms the app key is still banned, 1 if the nonce was fresh].
@@ -129,7 +130,7 @@ export function signedRequest(): RequestHandler {
       const timestamp = req.get('x-timestamp') ?? '';
       const nonce = req.get('x-nonce') ?? '';
       const signature = req.get('x-signature') ?? '';
-      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const ip = req.ip ?? 'unknown';
       const project = appKey && appKey.length <= 64 ? await projectByAppKey(appKey) : null;
 
       let problem: [number, string, string] | null = null;
@@ -148,7 +149,11 @@ export function signedRequest(): RequestHandler {
         if (!current && !previous) problem = [401, 'BAD_SIGNATURE', '签名不正确'];
       }
 
-      const { retryAfterMs, nonceFresh } = await checkGuard(ip, project?.appKey ?? null, problem ? null : nonce);
+      // Only a correctly signed request is counted against its app key: the key is public, so counting
+      // anyone's request naming it would let strangers ban a project's real clients. Every request,
+      // good or bad, counts against its address (an IPv6 client by its /64).
+      const signed = problem === null;
+      const { retryAfterMs, nonceFresh } = await checkGuard(addressBucket(ip), signed ? project!.appKey : null, signed ? nonce : null);
       if (retryAfterMs > 0) {
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
         return refuse(res, 429, 'RATE_LIMITED', '请求过于频繁，已被暂时封禁', project, null);

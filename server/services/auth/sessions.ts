@@ -35,7 +35,6 @@ export function adminSessionOptions(): session.SessionOptions {
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: cfg.TRUST_PROXY,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
