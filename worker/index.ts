@@ -25,6 +25,7 @@ import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
+import { statsRollupJob } from '../server/services/stats/rollup.js';
 import { syncSchedules } from './schedules.js';
 import { writeSystemLog } from './systemLog.js';
 
@@ -45,6 +46,7 @@ export const JOBS: readonly JobHandle[] = [
   expireLotsJob,
   flushKeyUsageJob,
   authorizationExpiryJob,
+  statsRollupJob,
 ];
 
 export interface RunningWorker {

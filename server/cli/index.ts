@@ -10,6 +10,7 @@ import { registerDbCommands } from './commands/db.js';
 import { registerJobCommands } from './commands/job.js';
 import { registerQuotaCommands } from './commands/quota.js';
 import { registerSeedCommands } from './commands/seed.js';
+import { registerStatsCommands } from './commands/stats.js';
 import { registerUserCommands } from './commands/user.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
@@ -19,6 +20,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerSeedCommands,
   registerQuotaCommands,
   registerCardKeyCommands,
+  registerStatsCommands,
 ];
 
 const program = new Command('seahorse')

@@ -7,6 +7,7 @@ export class DailyPointsStat extends Model {
   declare operationType: number;
   declare points: number;
   declare records: number;
+  declare users: number;
 
   static initModel(sequelize: Sequelize): typeof DailyPointsStat {
     return DailyPointsStat.init(
@@ -16,6 +17,7 @@ export class DailyPointsStat extends Model {
         operationType: { type: DataTypes.SMALLINT, allowNull: false, field: 'operation_type' },
         points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         records: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        users: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       },
       { sequelize, tableName: 'daily_points_stats', modelName: 'daily_points_stats', timestamps: false },
     );
