@@ -13,6 +13,8 @@ import { logger } from '../server/logger.js';
 import type { JobHandle } from '../server/queues/defineJob.js';
 import { closeQueue, queue, type QueueName } from '../server/queues/queue.js';
 import { flushKeyUsageJob } from '../server/services/apiKeys/usage.js';
+import { createBackupJob } from '../server/services/backups/createBackup.js';
+import { archiveLogsJob } from '../server/services/backups/logArchive.js';
 import { deliverCallbackJob, requeueCallbacksJob } from '../server/services/cardKeys/events.js';
 import { exportCardKeysJob } from '../server/services/cardKeys/exportCardKeys.js';
 import { generateBatchJob, resumeBatchesJob } from '../server/services/cardKeys/generateCardKeys.js';
@@ -47,6 +49,8 @@ export const JOBS: readonly JobHandle[] = [
   flushKeyUsageJob,
   authorizationExpiryJob,
   statsRollupJob,
+  createBackupJob,
+  archiveLogsJob,
 ];
 
 export interface RunningWorker {

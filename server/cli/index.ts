@@ -5,6 +5,7 @@
  * action in `action()` from run.ts) and add ONE line to COMMANDS below.
  */
 import { Command } from 'commander';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerCardKeyCommands } from './commands/cardKeys.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerJobCommands } from './commands/job.js';
@@ -21,6 +22,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerQuotaCommands,
   registerCardKeyCommands,
   registerStatsCommands,
+  registerBackupCommands,
 ];
 
 const program = new Command('seahorse')

@@ -11,6 +11,11 @@ export class Backup extends Model {
   declare error: string | null;
   declare verifiedAt: Date | null;
   declare createdBy: number | null;
+  /** While running: `dumping` or `verifying`, with the encrypted bytes written so far. */
+  declare phase: string | null;
+  declare progressBytes: number | null;
+  declare tableCount: number | null;
+  declare deletedAt: Date | null;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -26,6 +31,10 @@ export class Backup extends Model {
         error: { type: DataTypes.TEXT },
         verifiedAt: { type: DataTypes.DATE, field: 'verified_at' },
         createdBy: { type: DataTypes.INTEGER, references: { model: 'admin_users', key: 'id' }, field: 'created_by' },
+        phase: { type: DataTypes.STRING(16) },
+        progressBytes: { type: DataTypes.BIGINT, field: 'progress_bytes' },
+        tableCount: { type: DataTypes.INTEGER, field: 'table_count' },
+        deletedAt: { type: DataTypes.DATE, field: 'deleted_at' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
         updatedAt: { type: DataTypes.DATE, allowNull: false, field: 'updated_at' },
       },

@@ -37,6 +37,8 @@ import { SystemLog } from './SystemLog.js';
 import { ApiCallLog } from './ApiCallLog.js';
 import { EmailMessage } from './EmailMessage.js';
 import { Backup } from './Backup.js';
+import { BackupRestoreRequest } from './BackupRestoreRequest.js';
+import { LogArchive } from './LogArchive.js';
 import { DailyCardKeyStat } from './DailyCardKeyStat.js';
 import { DailyQuotaStat } from './DailyQuotaStat.js';
 import { DailyActivityStat } from './DailyActivityStat.js';
@@ -81,6 +83,8 @@ export {
   ApiCallLog,
   EmailMessage,
   Backup,
+  BackupRestoreRequest,
+  LogArchive,
   DailyCardKeyStat,
   DailyQuotaStat,
   DailyActivityStat,
@@ -127,6 +131,8 @@ export const allModels = [
   ApiCallLog,
   EmailMessage,
   Backup,
+  BackupRestoreRequest,
+  LogArchive,
   DailyCardKeyStat,
   DailyQuotaStat,
   DailyActivityStat,

@@ -1,13 +1,13 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { MiniUser } from '../../models/index.js';
 
 /**
  * Users whose `total_points` differs from the sum of their unexpired lots' remainders
  * (or whose last ledger row disagrees with the total). Empty when the books are right; the tests
- * assert it after every change, and it can back a health check.
+ * assert it after every change, and it can back a health check. `sequelize`: another database (a restored backup).
  */
-export async function findPointsDrift(): Promise<Array<{ userId: string; total: number; lots: number; ledger: number | null }>> {
-  return MiniUser.sequelize!.query(
+export async function findPointsDrift(sequelize: Sequelize = MiniUser.sequelize!): Promise<Array<{ userId: string; total: number; lots: number; ledger: number | null }>> {
+  return sequelize.query(
     `SELECT u.id AS "userId", u.total_points AS total,
             COALESCE(l.sum, 0)::int AS lots, r.remaining_points AS ledger
        FROM meta_user u

@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
@@ -51,8 +51,9 @@ const INTERNAL_TYPES = [
  * equal the stored balance and frozen amount. Any difference is an alert: a system_logs row and a
  * notification to every super admin.
  */
-export async function reconcileQuota(): Promise<ReconcileResult> {
-  const sequelize = db();
+export async function reconcileQuota(options: { sequelize?: Sequelize; alert?: boolean } = {}): Promise<ReconcileResult> {
+  // Another database (a restored backup) is checked and reported to the caller, without alerting here.
+  const sequelize = options.sequelize ?? db();
   const mismatches = await sequelize.query<QuotaMismatch>(
     `WITH running AS (
        SELECT l.id, l.user_id, l.balance_after, l.frozen_after,
@@ -96,7 +97,7 @@ export async function reconcileQuota(): Promise<ReconcileResult> {
     { type: QueryTypes.SELECT, replacements: { types: INTERNAL_TYPES } },
   ) as [{ accounts: number; net: string }];
   const result: ReconcileResult = { checkedAccounts: accounts, mismatches, internalMovesNet: net };
-  if (mismatches.length > 0 || net !== '0.00') await raiseAlert(result);
+  if ((options.alert ?? true) && (mismatches.length > 0 || net !== '0.00')) await raiseAlert(result);
   return result;
 }
 

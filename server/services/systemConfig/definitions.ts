@@ -23,6 +23,10 @@ const count = (max: number) => z.number().int().min(1).max(max);
 export const systemConfigDefinitions = {
   'basic.site_name': def('basic', z.string().min(1).max(50), 'Seahorse', '站点名称'),
   'basic.registration_enabled': def('basic', z.boolean(), true, '是否开放代理自助注册'),
+  'basic.backup_keep_daily': def('basic', count(366), 7, '保留最近多少份每日备份'),
+  'basic.backup_keep_weekly': def('basic', count(520), 4, '保留最近多少份每周备份（周日）'),
+  'basic.backup_keep_monthly': def('basic', count(1200), 12, '保留最近多少份每月备份（每月 1 日）'),
+  'basic.log_retention_days': def('basic', z.number().int().min(7).max(3650), 90, '日志在在线表中保留多少天，之后按月归档（压缩加密）并删除'),
   'security.password_min_length': def('security', z.number().int().min(8).max(128), 8, '密码最小长度'),
   'security.password_require_letters': def('security', z.boolean(), true, '密码必须包含字母'),
   'security.password_require_digits': def('security', z.boolean(), true, '密码必须包含数字'),
