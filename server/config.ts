@@ -109,6 +109,11 @@ const schema = z.object({
   MINI_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(7200),
   MINI_REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
   MINI_LOGIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  // Faults: a running job's Bull lock (a killed worker's job runs again after it lapses), how often
+  // the worker checks that Redis still holds its schedules, and the token for GET /metrics.
+  QUEUE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  WORKER_WATCH_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { PUBLIC_URL: string; isProduction: boolean; isTest: boolean };

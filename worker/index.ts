@@ -28,6 +28,7 @@ import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
 import { statsRollupJob } from '../server/services/stats/rollup.js';
+import { watchRedis } from './recovery.js';
 import { syncSchedules } from './schedules.js';
 import { writeSystemLog } from './systemLog.js';
 
@@ -60,9 +61,11 @@ export interface RunningWorker {
 
 /**
  * Starts processing (all queues, or `only` some of them): one processor per job, the
- * repeatable schedules, and a system-log row for every job that fails for good.
+ * repeatable schedules (kept after a Redis loss), and a system-log row for every job that fails for
+ * good. `recover` (the worker and start entry points) also runs the recovery sweep at start and
+ * after a Redis loss.
  */
-export async function startWorker(options: { only?: QueueName[]; jobs?: readonly JobHandle[] } = {}): Promise<RunningWorker> {
+export async function startWorker(options: { only?: QueueName[]; jobs?: readonly JobHandle[]; recover?: boolean } = {}): Promise<RunningWorker> {
   const jobs = options.jobs ?? JOBS;
   const log = logger().child({ component: 'worker' });
   const byQueue = new Map<QueueName, JobHandle[]>();
@@ -103,10 +106,15 @@ export async function startWorker(options: { only?: QueueName[]; jobs?: readonly
     await syncSchedules(queued, [name]);
   }
   const names = [...byQueue.keys()];
+  // Schedules and pending work come back after a Redis loss; the sweep at start puts back what
+  // PostgreSQL says is still to do (see worker/recovery.ts).
+  const watch = watchRedis([...byQueue.values()].flat(), names, log, options.recover ?? false);
+  await watch.check();
   log.info({ queues: names }, 'worker started');
   return {
     queues: names,
     async close() {
+      watch.stop();
       await Promise.all(names.map((n) => closeQueue(n)));
       log.info('worker stopped');
     },

@@ -6,7 +6,7 @@ runMain('seahorse worker', async () => {
   const cfg = loadEnvironment();
   await checkServices(cfg);
   await assertSchemaCurrent(cfg);
-  const worker = await startWorker();
+  const worker = await startWorker({ recover: true });
   onShutdown(() => worker.close());
   console.log(`Seahorse worker running: ${worker.queues.join(', ')}`);
 });

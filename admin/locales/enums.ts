@@ -19,6 +19,7 @@ const shared: Tree = {
     queued: ['排队中', 'Queued'], sent: ['已发送', 'Sent'], outbox: ['发件箱', 'Outbox'], running: ['进行中', 'Running'],
     verified: ['已校验', 'Verified'], deleted: ['已删除', 'Deleted'], draft: ['草稿', 'Draft'], published: ['已发布', 'Published'],
     archived: ['已归档', 'Archived'], delivered: ['已送达', 'Delivered'],
+    sending: ['发送中', 'Sending'], uncertain: ['可能已发送', 'Possibly sent'],
   },
   kind: {
     software: ['软件', 'Software'], points: ['积分', 'Points'], article: ['文章', 'Article'], announcement: ['公告', 'Announcement'],

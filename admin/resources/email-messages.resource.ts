@@ -8,6 +8,6 @@ export const emailMessagesResource = () =>
     list: ['id', 'toAddress', 'subject', 'status', 'attempts', 'createdAt', 'sentAt'],
     filter: ['toAddress', 'userId', 'template', 'status', 'createdAt'],
     textarea: ['textBody', 'htmlBody', 'lastError'],
-    enums: { status: ['queued', 'sent', 'failed', 'outbox'] },
+    enums: { status: ['queued', 'sending', 'sent', 'failed', 'outbox', 'uncertain'] },
     actions: {},
   });

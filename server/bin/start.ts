@@ -23,7 +23,7 @@ runMain('seahorse start', async () => {
   // Loaded only now (AdminJS is heavy), so a missing service is reported at once.
   const { startWeb } = await import('./httpServer.js');
   const web = await startWeb(cfg);
-  const worker = cfg.RUN_WORKER ? await (await import('../../worker/index.js')).startWorker() : undefined;
+  const worker = cfg.RUN_WORKER ? await (await import('../../worker/index.js')).startWorker({ recover: true }) : undefined;
   onShutdown(async () => {
     await web.close();
     await worker?.close();

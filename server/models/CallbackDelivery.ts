@@ -13,6 +13,7 @@ export class CallbackDelivery extends Model {
   declare lastStatusCode: number | null;
   declare lastError: string | null;
   declare deliveredAt: Date | null;
+  declare attemptStartedAt: Date | null;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -29,6 +30,7 @@ export class CallbackDelivery extends Model {
         attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         lastStatusCode: { type: DataTypes.INTEGER, field: 'last_status_code' },
         lastError: { type: DataTypes.TEXT, field: 'last_error' },
+        attemptStartedAt: { type: DataTypes.DATE, field: 'attempt_started_at' },
         deliveredAt: { type: DataTypes.DATE, field: 'delivered_at' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
         updatedAt: { type: DataTypes.DATE, allowNull: false, field: 'updated_at' },

@@ -44,6 +44,8 @@ export function queue(name: QueueName): Queue {
       prefix: `${config().REDIS_PREFIX}:bull`,
       createClient: connection,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      // A killed worker's running job is taken again once its lock lapses (Bull's stalled check).
+      settings: { lockDuration: config().QUEUE_LOCK_MS, stalledInterval: config().QUEUE_LOCK_MS },
     });
     queues.set(name, q);
   }

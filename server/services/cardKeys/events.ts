@@ -6,6 +6,7 @@ import { notFound } from '../../errors.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { db } from '../../db/index.js';
+import { withWorkLock } from '../../db/workLock.js';
 import { QueryTypes } from 'sequelize';
 import { projectById } from '../projects/projectCredentials.js';
 
@@ -68,56 +69,85 @@ export async function requeueStrandedDeliveries(olderThanMs = 60_000): Promise<n
   return rows.length;
 }
 
+/**
+ * After a Redis loss: every pending delivery is queued again (none of their jobs survived; retries
+ * in backoff included). The job id of a delivery's first series makes a second sweep add nothing,
+ * and the work lock keeps a duplicate from posting while another attempt runs.
+ */
+export async function requeuePendingDeliveries(): Promise<number> {
+  const rows = await db().query<{ id: number; event_id: string }>(
+    `SELECT id, payload ->> 'id' AS event_id FROM callback_deliveries WHERE status = 'pending' ORDER BY id LIMIT 5000`,
+    { type: QueryTypes.SELECT },
+  );
+  for (const r of rows) await enqueueDelivery(r.id, r.event_id);
+  return rows.length;
+}
+
 /** The bytes a callback signature covers: `TIMESTAMP\nNONCE\nBODY`. */
 export const callbackSigningString = (timestamp: string, nonce: string, body: string) => `${timestamp}\n${nonce}\n${body}`;
 
+/** What a delivery row says about an attempt cut short by a stopped worker. */
+export const INTERRUPTED_NOTE = 'the worker stopped during this attempt (the receiver may have got it; event ids let it tell)';
+
 /**
- * One delivery attempt. Throws on anything but a 2xx so Bull retries with backoff; every attempt is
- * written to callback_deliveries. `finalAttempt` marks the delivery failed for good.
+ * One delivery attempt. Throws on anything but a 2xx so Bull retries with backoff. Every POST is
+ * one attempt on the record: the attempt is counted (and `attempt_started_at` set) and committed
+ * before the request, under the delivery's work lock, and its outcome written after. A row found
+ * with an attempt started and its lock free was left by a process that died mid-request: that
+ * attempt stays counted, noted as interrupted, and this run makes the next one. `finalAttempt`
+ * marks the delivery failed for good.
  */
-export async function deliverCallback(deliveryId: number, finalAttempt: boolean): Promise<'delivered' | 'skipped'> {
-  const delivery = await CallbackDelivery.findByPk(deliveryId);
-  if (!delivery || delivery.status === 'delivered') return 'skipped';
-  const project = await projectById(delivery.projectId);
-  if (!project) return 'skipped';
-  const body = JSON.stringify(delivery.payload);
-  const timestamp = String(Date.now());
-  const nonce = randomBytes(16).toString('hex');
-  const signature = sign(null, Buffer.from(callbackSigningString(timestamp, nonce, body)), project.signKey).toString('base64');
-  let status: number | null = null;
-  let error: string | null = null;
-  try {
-    const res = await fetch(delivery.url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Seahorse-Event': delivery.event,
-        'X-Seahorse-Delivery': String(delivery.id),
-        'X-Timestamp': timestamp,
-        'X-Nonce': nonce,
-        'X-Signature': signature,
-        'X-Body-Sha256': createHash('sha256').update(body).digest('hex'),
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-      redirect: 'error',
+export async function deliverCallback(deliveryId: number, finalAttempt: boolean): Promise<'delivered' | 'skipped' | 'busy'> {
+  let failed: string | undefined;
+  const outcome = await withWorkLock(`callback:${deliveryId}`, async (): Promise<'delivered' | 'skipped'> => {
+    const delivery = await CallbackDelivery.findByPk(deliveryId);
+    if (!delivery || delivery.status === 'delivered') return 'skipped';
+    const project = await projectById(delivery.projectId);
+    if (!project) return 'skipped';
+    if (delivery.attemptStartedAt) await delivery.update({ attemptStartedAt: null, lastError: INTERRUPTED_NOTE, lastStatusCode: null });
+    await delivery.update({ attempts: delivery.attempts + 1, attemptStartedAt: new Date() });
+    const body = JSON.stringify(delivery.payload);
+    const timestamp = String(Date.now());
+    const nonce = randomBytes(16).toString('hex');
+    const signature = sign(null, Buffer.from(callbackSigningString(timestamp, nonce, body)), project.signKey).toString('base64');
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Seahorse-Event': delivery.event,
+          'X-Seahorse-Delivery': String(delivery.id),
+          'X-Seahorse-Attempt': String(delivery.attempts),
+          'X-Timestamp': timestamp,
+          'X-Nonce': nonce,
+          'X-Signature': signature,
+          'X-Body-Sha256': createHash('sha256').update(body).digest('hex'),
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+        redirect: 'error',
+      });
+      status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = (err as Error).message || String(err);
+    }
+    const ok = error === null;
+    await delivery.update({
+      attemptStartedAt: null,
+      lastStatusCode: status,
+      lastError: error,
+      status: ok ? 'delivered' : finalAttempt ? 'failed' : 'pending',
+      deliveredAt: ok ? new Date() : null,
     });
-    status = res.status;
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) error = `HTTP ${res.status}`;
-  } catch (err) {
-    error = (err as Error).message || String(err);
-  }
-  const ok = error === null;
-  await delivery.update({
-    attempts: delivery.attempts + 1,
-    lastStatusCode: status,
-    lastError: error,
-    status: ok ? 'delivered' : finalAttempt ? 'failed' : 'pending',
-    deliveredAt: ok ? new Date() : null,
-  });
-  if (!ok) throw new Error(`callback ${deliveryId} failed: ${error}`);
-  return 'delivered';
+    if (!ok) failed = error!;
+    return 'delivered';
+  }, 'busy' as const);
+  if (failed !== undefined) throw new Error(`callback ${deliveryId} failed: ${failed}`);
+  return outcome;
 }
 
 /** Sends a logged delivery again (admin "replay"): same payload, fresh signature, new retry series. */

@@ -12,7 +12,6 @@ import { db } from '../../db/index.js';
 import { badRequest, notFound } from '../../errors.js';
 import { AdminUser } from '../../models/index.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
-import { redis, redisKey } from '../../redis.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { normalizeCode } from './codes.js';
 
@@ -41,11 +40,32 @@ export interface ExportStatus {
   createdAt: string;
 }
 
-const STATUS_TTL_SECONDS = 24 * 3600;
-const statusKey = (id: string) => redisKey('export', id);
+interface ExportRowState {
+  id: string;
+  owner_id: number;
+  format: ExportFormat;
+  status: ExportStatus['status'];
+  rows: number;
+  file: string | null;
+  error: string | null;
+  created_at: Date;
+}
 
-async function saveStatus(s: ExportStatus): Promise<void> {
-  await redis().set(statusKey(s.id), JSON.stringify(s), 'EX', STATUS_TTL_SECONDS);
+const toStatus = (r: ExportRowState): ExportStatus => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  format: r.format,
+  status: r.status,
+  rows: r.rows,
+  ...(r.file ? { file: r.file } : {}),
+  ...(r.error ? { error: r.error } : {}),
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+/** An export is a row of card_key_exports (so it survives a Redis loss); the job only points at it. */
+async function exportRow(id: string): Promise<ExportRowState | undefined> {
+  const rows = await db().query<ExportRowState>('SELECT * FROM card_key_exports WHERE id = :id', { replacements: { id }, type: QueryTypes.SELECT });
+  return rows[0];
 }
 
 const COLUMNS = [
@@ -159,34 +179,63 @@ export async function requestCardKeyExport(input: { actor: Actor; format: Export
   if (input.format !== 'csv' && input.format !== 'xlsx') throw badRequest('导出格式只能是 csv 或 xlsx', 'INVALID_FORMAT', 3040);
   const parsed = exportFilterSchema.safeParse(input.filter ?? {});
   if (!parsed.success) throw badRequest('导出筛选条件无效', 'INVALID_FILTER', 3041);
-  const status: ExportStatus = { id: randomUUID(), ownerId: input.actor.id, format: input.format, status: 'queued', rows: 0, createdAt: new Date().toISOString() };
-  await saveStatus(status);
-  await exportCardKeysJob.enqueue({ exportId: status.id, actorId: input.actor.id, format: input.format, filter: parsed.data });
-  return status;
+  const id = randomUUID();
+  await db().query(`INSERT INTO card_key_exports (id, owner_id, format, filter, status) VALUES (:id, :owner, :format, :filter, 'queued')`, {
+    replacements: { id, owner: input.actor.id, format: input.format, filter: JSON.stringify(parsed.data) },
+  });
+  await enqueueExport(id, input.actor.id, input.format, parsed.data);
+  return toStatus((await exportRow(id))!);
 }
 
-/** Worker side: the actor's scope is re-read from the database now, not trusted from the queue. */
+/** One job per export (its id), so queueing an export again while its job exists adds nothing. */
+async function enqueueExport(exportId: string, actorId: number, format: ExportFormat, filter: ExportFilter): Promise<void> {
+  await exportCardKeysJob.enqueue({ exportId, actorId, format, filter }, { jobId: `export-${exportId}` });
+}
+
+/**
+ * Worker side: the actor's scope is re-read from the database now, not trusted from the queue. The
+ * file is written under a temporary name and renamed when complete, then the row marked done in one
+ * conditional UPDATE: a build cut short (killed worker) leaves no file and the row still to do, and
+ * a second build of a finished export does nothing.
+ */
 export async function runCardKeyExport(data: { exportId: string; actorId: number; format: ExportFormat; filter: ExportFilter }): Promise<ExportStatus> {
+  const row = await exportRow(data.exportId);
+  if (!row) throw new Error(`export ${data.exportId} does not exist`);
+  if (row.status === 'done' || row.status === 'failed') return toStatus(row);
   const user = await AdminUser.findByPk(data.actorId);
   if (!user) throw new Error(`export ${data.exportId}: user ${data.actorId} no longer exists`);
   const actor: Actor = { id: user.id, role: user.role as Actor['role'], parentId: user.parentId };
   const file = path.resolve(config().EXPORT_DIR, `card-keys-${data.exportId}.${data.format}`);
-  const base: ExportStatus = { id: data.exportId, ownerId: actor.id, format: data.format, status: 'running', rows: 0, createdAt: new Date().toISOString() };
-  await saveStatus(base);
+  await db().query(`UPDATE card_key_exports SET status = 'running', builds = builds + 1, updated_at = now() WHERE id = :id AND status IN ('queued', 'running')`, {
+    replacements: { id: data.exportId },
+  });
   try {
     const rows = await writeCardKeyExport(actor, exportFilterSchema.parse(data.filter), data.format, file);
-    const done: ExportStatus = { ...base, status: 'done', rows, file };
-    await saveStatus(done);
-    return done;
+    await db().query(`UPDATE card_key_exports SET status = 'done', rows = :rows, file = :file, error = NULL, updated_at = now() WHERE id = :id AND status = 'running'`, {
+      replacements: { id: data.exportId, rows, file },
+    });
   } catch (err) {
-    await saveStatus({ ...base, status: 'failed', error: (err as Error).message });
+    await db().query(`UPDATE card_key_exports SET status = 'failed', error = :error, updated_at = now() WHERE id = :id AND status = 'running'`, {
+      replacements: { id: data.exportId, error: (err as Error).message.slice(0, 2000) },
+    });
     throw err;
   }
+  return toStatus((await exportRow(data.exportId))!);
+}
+
+/** Exports not built yet (queued, or running when their job was lost) are queued again; the job id dedups live ones. */
+export async function resumeExports(): Promise<number> {
+  const rows = await db().query<{ id: string; owner_id: number; format: ExportFormat; filter: ExportFilter }>(
+    `SELECT id, owner_id, format, filter FROM card_key_exports WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 1000`,
+    { type: QueryTypes.SELECT },
+  );
+  for (const r of rows) await enqueueExport(r.id, r.owner_id, r.format, exportFilterSchema.parse(r.filter));
+  return rows.length;
 }
 
 export async function getExportStatus(actor: Actor, exportId: string): Promise<ExportStatus> {
-  const raw = /^[0-9a-f-]{36}$/.test(exportId) ? await redis().get(statusKey(exportId)) : null;
-  const status = raw ? (JSON.parse(raw) as ExportStatus) : null;
+  const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(exportId) ? await exportRow(exportId) : undefined;
+  const status = row ? toStatus(row) : null;
   // Only the requester may see or download their export, whatever their role.
   if (!status || status.ownerId !== actor.id) throw notFound('导出任务不存在或已过期', 'EXPORT_NOT_FOUND', 3442);
   return status;

@@ -2,12 +2,13 @@ import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { config } from '../../config.js';
 import { db } from '../../db/index.js';
+import { withWorkLock } from '../../db/workLock.js';
 import { logger } from '../../logger.js';
 import { EmailMessage } from '../../models/index.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { smtpTransport } from './transport.js';
 
-export type DeliveryResult = 'sent' | 'outbox' | 'already_sent' | 'in_progress' | 'missing';
+export type DeliveryResult = 'sent' | 'outbox' | 'already_sent' | 'in_progress' | 'missing' | 'uncertain';
 
 export class EmailDeliveryError extends Error {
   constructor(
@@ -25,30 +26,40 @@ function describe(err: unknown): string {
   return [e.responseCode, e.code, e.message].filter(Boolean).join(' ').slice(0, 1000) || String(err);
 }
 
+/** What an email row says after a process died during its SMTP call. */
+export const UNCERTAIN_NOTE = 'the worker stopped during the SMTP call: the message may have been sent, so it is not sent again by itself';
+
 /**
- * One delivery attempt of a stored message (the `email.send` job). The row is locked for the
- * attempt so a duplicated job cannot send twice concurrently. Every attempt is recorded on the row
- * (attempts, last_error, status, message_id, sent_at). A failure is rethrown after the record is
- * committed so Bull retries with backoff; after the last attempt the row is `failed`, never deleted.
- * Without SMTP_URL (allowed outside production only) the message is parked in the outbox (发件箱).
+ * One delivery attempt of a stored message (the `email.send` job). The attempt holds the message's
+ * work lock (withWorkLock) and is claimed on the row — status 'sending', attempts + 1, committed —
+ * BEFORE the SMTP call, then recorded (sent / queued / failed) after it. A duplicated job finds the
+ * lock held and does nothing. A row found 'sending' with its lock free belongs to a process that
+ * died during the call: the message may have gone out, so it becomes 'uncertain' (可能已发送) and is
+ * never sent again silently. A failure is rethrown after it is recorded so Bull retries with
+ * backoff; after the last attempt the row is `failed`, never deleted. Without SMTP_URL (allowed
+ * outside production only) the message is parked in the outbox (发件箱).
  */
 export async function deliverEmail(messageId: number, options: { finalAttempt: boolean }): Promise<DeliveryResult> {
   const log = logger().child({ component: 'email', messageId });
   let failure: EmailDeliveryError | undefined;
-  const result = await db().transaction(async (t): Promise<DeliveryResult> => {
-    const message = await EmailMessage.findByPk(messageId, { transaction: t, lock: t.LOCK.UPDATE, skipLocked: true });
-    if (!message) {
-      const exists = await EmailMessage.count({ where: { id: messageId }, transaction: t });
-      return exists ? 'in_progress' : 'missing';
-    }
+  const result = await withWorkLock(`email:${messageId}`, async (): Promise<DeliveryResult> => {
+    const message = await EmailMessage.findByPk(messageId);
+    if (!message) return 'missing';
     if (message.status === 'sent') return 'already_sent';
+    if (message.status === 'uncertain') return 'uncertain';
+    if (message.status === 'sending') {
+      await markUncertain(message.id);
+      log.warn('email left mid-send by a stopped worker: marked possibly sent');
+      return 'uncertain';
+    }
     const smtpUrl = config().SMTP_URL;
     if (!smtpUrl) {
-      await message.update({ status: 'outbox', lastError: null }, { transaction: t });
+      await message.update({ status: 'outbox', lastError: null });
       log.info('SMTP_URL is not set: message kept in the outbox');
       return 'outbox';
     }
     const attempts = message.attempts + 1;
+    await message.update({ status: 'sending', attempts });
     try {
       const info = await smtpTransport(smtpUrl).sendMail({
         from: config().MAIL_FROM,
@@ -57,24 +68,36 @@ export async function deliverEmail(messageId: number, options: { finalAttempt: b
         text: message.textBody,
         ...(message.htmlBody ? { html: message.htmlBody } : {}),
       });
-      await message.update(
-        { status: 'sent', attempts, lastError: null, messageId: info.messageId ?? null, sentAt: new Date() },
-        { transaction: t },
-      );
+      await message.update({ status: 'sent', lastError: null, messageId: info.messageId ?? null, sentAt: new Date() });
       log.info({ attempts, smtpMessageId: info.messageId }, 'email sent');
       return 'sent';
     } catch (err) {
       failure = new EmailDeliveryError(messageId, attempts, err);
-      await message.update(
-        { status: options.finalAttempt ? 'failed' : 'queued', attempts, lastError: describe(err) },
-        { transaction: t },
-      );
+      await message.update({ status: options.finalAttempt ? 'failed' : 'queued', lastError: describe(err) });
       log.warn({ attempts, finalAttempt: options.finalAttempt, err: describe(err) }, 'email attempt failed');
       return 'in_progress';
     }
-  });
+  }, 'in_progress' as const);
   if (failure) throw failure;
   return result;
+}
+
+async function markUncertain(id: number): Promise<void> {
+  await EmailMessage.update({ status: 'uncertain', lastError: UNCERTAIN_NOTE }, { where: { id, status: 'sending' } });
+}
+
+/**
+ * Rows left 'sending' by a process that died during the SMTP call (their work lock is free)
+ * become 'uncertain'. Part of the recovery sweep.
+ */
+export async function settleInterruptedEmails(): Promise<number> {
+  const rows = await EmailMessage.findAll({ where: { status: 'sending' }, attributes: ['id'], limit: 1000 });
+  let settled = 0;
+  for (const { id } of rows) {
+    const done = await withWorkLock(`email:${id}`, async () => (await markUncertain(id), true), false);
+    if (done) settled++;
+  }
+  return settled;
 }
 
 /**
@@ -82,16 +105,17 @@ export async function deliverEmail(messageId: number, options: { finalAttempt: b
  * whose job was lost (Redis keeps nothing on disk) and, when asked, messages that used up their
  * attempts. The status flip is one UPDATE, so two runs never queue the same message twice.
  */
-export async function requeueEmails(options: { includeFailed?: boolean; staleMinutes?: number } = {}): Promise<number> {
+export async function requeueEmails(options: { includeFailed?: boolean; includeUncertain?: boolean; staleMinutes?: number } = {}): Promise<number> {
   if (!config().SMTP_URL) return 0;
   const rows = await db().query<{ id: number }>(
     `UPDATE email_messages SET status = 'queued', updated_at = now()
       WHERE status = 'outbox'
          OR (status = 'queued' AND updated_at < now() - make_interval(mins => :stale))
          OR (:includeFailed AND status = 'failed')
+         OR (:includeUncertain AND status = 'uncertain')
       RETURNING id`,
     {
-      replacements: { stale: options.staleMinutes ?? 30, includeFailed: options.includeFailed ?? false },
+      replacements: { stale: options.staleMinutes ?? 30, includeFailed: options.includeFailed ?? false, includeUncertain: options.includeUncertain ?? false },
       type: QueryTypes.SELECT,
     },
   );
@@ -115,6 +139,6 @@ export const requeueEmailsJob = defineJob({
   queue: 'email',
   description: 'Requeue outbox messages once SMTP is configured, and lost queued ones (includeFailed: also failed ones)',
   schedule: { cron: '*/10 * * * *' },
-  data: z.object({ includeFailed: z.boolean().optional() }).default({}),
-  run: async ({ includeFailed }) => ({ requeued: await requeueEmails({ includeFailed }) }),
+  data: z.object({ includeFailed: z.boolean().optional(), includeUncertain: z.boolean().optional() }).default({}),
+  run: async ({ includeFailed, includeUncertain }) => ({ requeued: await requeueEmails({ includeFailed, includeUncertain }) }),
 });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { config } from '../../config.js';
 import { logger } from '../../logger.js';
 import { MiniUser, Order, Package } from '../../models/index.js';
-import { redis, redisKey } from '../../redis.js';
+import { QueryTypes } from 'sequelize';
+import { db } from '../../db/index.js';
 import { WechatError, wechatMini } from '../../wechat/index.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
@@ -12,7 +13,6 @@ import { chinaWallClock } from '../../lib/chinaTime.js';
 /** Where the message leads in the mini-program. */
 const PAYMENT_MESSAGE_PAGE = 'pages/orders/index';
 
-const SENT_TTL_SECONDS = 30 * 86_400;
 /** A claim left by a process that died mid-send expires, so a later retry can send. */
 const CLAIM_TTL_SECONDS = 120;
 const ENQUEUE_WAIT_MS = 2_000;
@@ -32,7 +32,6 @@ export type PaymentMessageOutcome =
   | { status: 'disabled' | 'user_opted_out' | 'not_paid' | 'no_openid' | 'already_sent' | 'refused'; touser?: string };
 
 const jobId = (orderId: string) => `payment-success:${orderId}`;
-const markerKey = (orderId: string) => redisKey('orders', 'payment-message', orderId);
 
 /**
  * Queues the message for an order that has just been credited. Called by applyTransaction AFTER
@@ -82,8 +81,8 @@ async function messageData(order: Order): Promise<Record<string, { value: string
 }
 
 /**
- * Sends the "支付成功" subscribe message of a paid order, at most once: a Redis marker (claimed
- * before the call, kept 30 days after it) stops a second send from a re-queued job or a retry
+ * Sends the "支付成功" subscribe message of a paid order, at most once: a claim on the order row
+ * (taken before the call, 'sent' after it) stops a second send from a re-queued job or a retry
  * after success. A user without an openid, or one who refused the template (43101), is logged
  * and skipped — not an error. A permanent WeChat refusal throws PaymentMessageRejected; anything
  * else (busy, network, token) throws the WechatError so the job is retried with backoff.
@@ -102,11 +101,20 @@ export async function sendPaymentSuccessMessage(orderId: string): Promise<Paymen
     return { status: 'no_openid' };
   }
 
-  const key = markerKey(orderId);
-  const claimed = await redis().set(key, 'sending', 'EX', CLAIM_TTL_SECONDS, 'NX');
-  if (claimed !== 'OK') {
-    const state = await redis().get(key);
-    if (state === 'sending') throw new Error(`payment-success message for ${orderId} is being sent by another attempt`);
+  // The claim lives in PostgreSQL, beside the order: a Redis restart cannot make the message go twice.
+  const claimed = await db().query<{ id: string }>(
+    `UPDATE meta_order SET payment_message_state = 'sending', payment_message_claimed_at = now()
+      WHERE id = :id AND (payment_message_state IS NULL
+        OR (payment_message_state = 'sending' AND payment_message_claimed_at < now() - make_interval(secs => :ttl)))
+      RETURNING id`,
+    { replacements: { id: orderId, ttl: CLAIM_TTL_SECONDS }, type: QueryTypes.SELECT },
+  );
+  if (!claimed[0]) {
+    const [row] = await db().query<{ state: string }>('SELECT payment_message_state AS state FROM meta_order WHERE id = :id', {
+      replacements: { id: orderId },
+      type: QueryTypes.SELECT,
+    });
+    if (row?.state === 'sending') throw new Error(`payment-success message for ${orderId} is being sent by another attempt`);
     return { status: 'already_sent', touser };
   }
   try {
@@ -114,18 +122,38 @@ export async function sendPaymentSuccessMessage(orderId: string): Promise<Paymen
   } catch (err) {
     const code = err instanceof WechatError ? Number(err.wxCode) : undefined;
     if (code === USER_REFUSED) {
-      await redis().set(key, 'refused', 'EX', SENT_TTL_SECONDS);
+      await setState(orderId, 'refused');
       log.info({ touser, wxCode: code }, 'payment-success message not sent: the user has not subscribed (43101)');
       return { status: 'refused', touser };
     }
-    await redis().del(key);
+    await setState(orderId, null);
     log.warn({ touser, wxCode: code, err: (err as Error).message }, 'payment-success message failed');
     if (code !== undefined && PERMANENT.has(code)) throw new PaymentMessageRejected((err as Error).message);
     throw err;
   }
-  await redis().set(key, 'sent', 'EX', SENT_TTL_SECONDS);
+  await setState(orderId, 'sent');
   log.info({ touser, templateId }, 'payment-success message sent');
   return { status: 'sent', touser };
+}
+
+async function setState(orderId: string, state: 'sent' | 'refused' | null): Promise<void> {
+  await db().query('UPDATE meta_order SET payment_message_state = :state WHERE id = :id', { replacements: { id: orderId, state } });
+}
+
+/**
+ * Paid orders of the last `withinHours` whose message was never claimed (its job was lost with
+ * Redis) are queued again under the order's job id. Part of the recovery sweep; a no-op while no
+ * template is configured.
+ */
+export async function resumePaymentMessages(withinHours = 24): Promise<number> {
+  if (!(await getSetting('notification.wechat_payment_success_template'))) return 0;
+  const rows = await db().query<{ id: string }>(
+    `SELECT id FROM meta_order WHERE payment_status = :paid AND payment_message_state IS NULL
+        AND paid_at > now() - make_interval(hours => :h) ORDER BY paid_at LIMIT 1000`,
+    { replacements: { paid: OrderStatus.paid, h: withinHours }, type: QueryTypes.SELECT },
+  );
+  for (const r of rows) await paymentMessageJob.enqueue({ orderId: r.id }, { jobId: jobId(r.id) });
+  return rows.length;
 }
 
 export const paymentMessageJob = defineJob({
