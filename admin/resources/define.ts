@@ -117,7 +117,8 @@ async function sanitizePayload(resourceId: string, spec: ResourceSpec, request: 
       payload[col] = actor.id;
     } else if (requested !== actor.id) {
       const target = await AdminUser.findByPk(requested, { attributes: ['id', 'role', 'parentId'] });
-      if (!target || !mayAssignOwner(actor, resourceId, requested, target)) {
+      // Plain values: spreading a model instance would drop its attributes (they are getters).
+      if (!target || !mayAssignOwner(actor, resourceId, requested, { role: target.role, parentId: target.parentId })) {
         throw new ValidationError({ [col]: { message: '只能选择自己名下的代理' } });
       }
       payload[col] = requested;

@@ -1,4 +1,5 @@
 import { Package } from '../../server/models/index.js';
+import { packageActions, packageHandlers } from '../actions/catalog.js';
 import { defineResource } from './define.js';
 
 /** `rel_product_package`. */
@@ -11,5 +12,6 @@ export const packagesResource = () =>
     money: ['packagePrice'],
     textarea: ['description'],
     enums: { status: [0, 1] },
-    actions: {},
+    actions: { ...packageActions() },
+    handlers: packageHandlers(),
   });

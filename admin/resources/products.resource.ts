@@ -1,4 +1,5 @@
 import { Product } from '../../server/models/index.js';
+import { productActions, productHandlers } from '../actions/catalog.js';
 import { defineResource } from './define.js';
 
 /** `meta_product`. */
@@ -11,5 +12,6 @@ export const productsResource = () =>
     money: ['originalPrice', 'salePrice'],
     textarea: ['description'],
     enums: { productType: [1, 2], status: [0, 1], currency: ['CNY', 'USD'] },
-    actions: {},
+    actions: { ...productActions() },
+    handlers: productHandlers(),
   });

@@ -84,7 +84,8 @@ export const RULES: Record<string, ResourceRule> = {
 
   // Projects: every role reads the catalogue of projects and prices (to apply and to generate keys).
   projects: {
-    actions: { super_admin: ['list', 'search', 'show', 'new', 'edit'], agent_admin: READ, agent: READ },
+    // New projects come from the createProject action (a price list is required), not the bare form.
+    actions: { super_admin: ['list', 'search', 'show', 'edit'], agent_admin: READ, agent: READ },
     writable: {
       super_admin: ['name', 'description', 'version', 'status', 'kind', 'pointsPerKey', 'callbackUrl', 'maxUnbinds', 'unbindCooldownMinutes', 'shareIpThreshold'],
     },
@@ -123,9 +124,19 @@ export const RULES: Record<string, ResourceRule> = {
   callback_deliveries: { actions: SUPER_READ_ONLY },
 
   // Points business and the mini-program: super admin only.
-  meta_product: { actions: { super_admin: CRUD } },
-  meta_promotion: { actions: { super_admin: CRUD } },
-  rel_product_package: { actions: { super_admin: CRUD } },
+  // Catalog forms go through server/services/catalog (validated, audited); delete refused while referenced.
+  meta_product: {
+    actions: { super_admin: CRUD },
+    writable: { super_admin: ['name', 'productType', 'pointAmount', 'originalPrice', 'salePrice', 'currency', 'expireTime', 'status', 'sort', 'pointsValidityDays', 'description'] },
+  },
+  meta_promotion: {
+    actions: { super_admin: CRUD },
+    writable: { super_admin: ['name', 'promoType', 'discountRate', 'minAmount', 'reduceAmount', 'bonusPoints', 'startTime', 'endTime', 'applicableProducts', 'memo'] },
+  },
+  rel_product_package: {
+    actions: { super_admin: CRUD },
+    writable: { super_admin: ['name', 'productId', 'promotionId', 'packagePrice', 'totalPoints', 'isHot', 'sort', 'expireTime', 'status', 'description'] },
+  },
   // Status changes only through 冻结/解冻 (setMiniUserStatus: tokens revoked, audited), never a form edit.
   meta_user: { actions: SUPER_READ_ONLY },
   meta_order: { actions: SUPER_READ_ONLY, exactFilters: ['orderNo', 'wxTransactionId'] },
