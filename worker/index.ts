@@ -20,6 +20,7 @@ import { expireKeysJob } from '../server/services/cardKeys/lifecycle.js';
 import { promotionStatusJob } from '../server/services/catalog/syncPromotionStatus.js';
 import { requeueEmailsJob, sendEmailJob } from '../server/services/email/deliverEmail.js';
 import { sendTestEmailJob } from '../server/services/email/sendEmail.js';
+import { sendAnnouncementsJob } from '../server/services/notifications/announcements.js';
 import { paymentMessageJob } from '../server/services/orders/paymentMessage.js';
 import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
@@ -45,6 +46,7 @@ export const JOBS: readonly JobHandle[] = [
   expireLotsJob,
   flushKeyUsageJob,
   authorizationExpiryJob,
+  sendAnnouncementsJob,
 ];
 
 export interface RunningWorker {
