@@ -22,6 +22,7 @@ import { expireKeysJob } from '../server/services/cardKeys/lifecycle.js';
 import { promotionStatusJob } from '../server/services/catalog/syncPromotionStatus.js';
 import { requeueEmailsJob, sendEmailJob } from '../server/services/email/deliverEmail.js';
 import { sendTestEmailJob } from '../server/services/email/sendEmail.js';
+import { sendAnnouncementsJob } from '../server/services/notifications/announcements.js';
 import { paymentMessageJob } from '../server/services/orders/paymentMessage.js';
 import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
@@ -52,6 +53,7 @@ export const JOBS: readonly JobHandle[] = [
   statsRollupJob,
   createBackupJob,
   archiveLogsJob,
+  sendAnnouncementsJob,
 ];
 
 export interface RunningWorker {

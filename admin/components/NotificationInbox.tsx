@@ -8,6 +8,9 @@ interface Item {
   body: string;
   readAt: string | null;
   createdAt: string;
+  linkResource: string | null;
+  linkRecordId: string | null;
+  announcementType: string | null;
 }
 interface Inbox {
   items: Item[];
@@ -17,6 +20,7 @@ interface Inbox {
 }
 
 const api = new ApiClient();
+const TYPE_LABELS: Record<string, string> = { system: '系统公告', feature: '功能更新', maintenance: '维护通知' };
 
 /** 我的通知: the signed-in admin's own notifications, newest first, with read marks. */
 const NotificationInbox: React.FC<ActionProps> = ({ resource, action }) => {
@@ -56,6 +60,7 @@ const NotificationInbox: React.FC<ActionProps> = ({ resource, action }) => {
         <Box key={n.id} py="lg" style={{ borderBottom: '1px solid #eee' }} data-testid="notification-item" data-read={n.readAt ? 'yes' : 'no'}>
           <Box flex flexDirection="row" alignItems="center" style={{ gap: 8 }}>
             {!n.readAt && <Badge variant="primary" size="sm">未读</Badge>}
+            {n.announcementType && <Badge size="sm">{TYPE_LABELS[n.announcementType] ?? n.announcementType}</Badge>}
             <Text fontWeight={n.readAt ? 'normal' : 'bold'}>{n.title}</Text>
             <Text color="grey60" fontSize="sm">{new Date(n.createdAt).toLocaleString('zh-CN')}</Text>
             {!n.readAt && (
@@ -64,7 +69,12 @@ const NotificationInbox: React.FC<ActionProps> = ({ resource, action }) => {
               </Button>
             )}
           </Box>
-          <Text mt="sm">{n.body}</Text>
+          <Text mt="sm" style={{ whiteSpace: 'pre-wrap' }}>{n.body}</Text>
+          {n.linkResource && n.linkRecordId && (
+            <a href={`/admin/resources/${encodeURIComponent(n.linkResource)}/records/${encodeURIComponent(n.linkRecordId)}/show`} data-testid="notification-link">
+              查看相关记录
+            </a>
+          )}
         </Box>
       ))}
       {pages > 1 && (

@@ -26,6 +26,7 @@ const shared: Tree = {
     service_status: ['服务状态', 'Service status'], system: ['系统', 'System'], business: ['业务', 'Business'],
     daily: ['每日', 'Daily'], weekly: ['每周', 'Weekly'], monthly: ['每月', 'Monthly'], manual: ['手动', 'Manual'],
   },
+  announcementType: { system: ['系统公告', 'System announcement'], feature: ['功能更新', 'Feature update'], maintenance: ['维护通知', 'Maintenance notice'] },
   audience: { all: ['全部用户', 'Everyone'], role: ['按角色', 'By role'], users: ['指定用户', 'Chosen users'] },
   level: { debug: ['调试', 'Debug'], info: ['信息', 'Info'], warn: ['警告', 'Warning'], error: ['错误', 'Error'], alert: ['告警', 'Alert'] },
   operationType: {

@@ -57,7 +57,7 @@ export interface ResourceSpec {
   actions?: Record<string, DomainAction>;
   /** Replaces built-in handlers (e.g. admin_users `new` goes through createAdminUser). */
   handlers?: Partial<Record<(typeof BUILT_IN_ACTIONS)[number], Action<ActionResponse>['handler']>>;
-  after?: Partial<Record<'edit', (response: ActionResponse, request: ActionRequest, context: ActionContext) => Promise<ActionResponse>>>;
+  after?: Partial<Record<'edit' | 'list' | 'show', (response: ActionResponse, request: ActionRequest, context: ActionContext) => Promise<ActionResponse>>>;
   options?: Partial<ResourceOptions>;
 }
 
@@ -198,7 +198,8 @@ export function defineResource(model: ModelStatic<Model>, spec: ResourceSpec): R
       action.before = guarded((request: ActionRequest, context: ActionContext) => sanitizePayload(resourceId, spec, request, context, name === 'new')) as never;
     }
     if (custom) action.handler = guarded(custom as (r: ActionRequest, s: unknown, c: ActionContext) => Promise<ActionResponse>) as never;
-    if (name === 'edit' && spec.after?.edit) action.after = guarded(spec.after.edit) as never;
+    const after = spec.after?.[name as 'edit' | 'list' | 'show'];
+    if (after) action.after = guarded(after) as never;
     actions[name] = action;
   }
   for (const [name, action] of Object.entries(spec.actions ?? {})) actions[name] = wrapDomainAction(resourceId, name, action);

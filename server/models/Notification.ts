@@ -9,6 +9,10 @@ export class Notification extends Model {
   declare body: string;
   declare audience: string;
   declare audienceRole: string | null;
+  declare announcementType: 'system' | 'feature' | 'maintenance' | null;
+  declare audienceUserIds: number[] | null;
+  declare linkResource: string | null;
+  declare linkRecordId: string | null;
   declare sendEmail: boolean;
   declare scheduledAt: Date | null;
   declare sentAt: Date | null;
@@ -26,6 +30,10 @@ export class Notification extends Model {
         body: { type: DataTypes.TEXT, allowNull: false },
         audience: { type: DataTypes.STRING(16), allowNull: false },
         audienceRole: { type: DataTypes.STRING(16), field: 'audience_role' },
+        announcementType: { type: DataTypes.STRING(16), field: 'announcement_type' },
+        audienceUserIds: { type: DataTypes.ARRAY(DataTypes.INTEGER), field: 'audience_user_ids' },
+        linkResource: { type: DataTypes.STRING(64), field: 'link_resource' },
+        linkRecordId: { type: DataTypes.STRING(64), field: 'link_record_id' },
         sendEmail: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false, field: 'send_email' },
         scheduledAt: { type: DataTypes.DATE, field: 'scheduled_at' },
         sentAt: { type: DataTypes.DATE, field: 'sent_at' },

@@ -158,7 +158,7 @@ export const RULES: Record<string, ResourceRule> = {
   notifications: {
     ownerSql: (id) => `(SELECT r.notification_id FROM notification_recipients r WHERE r.user_id = ${id})`,
     actions: { super_admin: CRUD, agent_admin: READ, agent: READ },
-    writable: { super_admin: ['kind', 'event', 'title', 'body', 'audience', 'audienceRole', 'sendEmail', 'scheduledAt'] },
+    writable: { super_admin: ['announcementType', 'title', 'body', 'audience', 'audienceRole', 'audienceUserIds', 'sendEmail', 'scheduledAt'] },
   },
   notification_recipients: { owner: ['userId'], agentAdminScope: 'self', actions: ownRows(READ) },
   system_configs: { actions: SUPER_READ_ONLY },

@@ -158,6 +158,7 @@ async function flagShared(cardKeyId: number, code: string, projectId: number, di
   await notifyUsers({
     userIds: [rows[0].agent_id],
     event: 'card_key.suspected_sharing',
+    link: { resource: 'card_keys', id: cardKeyId },
     title: `卡密疑似共享：${code}`,
     body: `卡密 ${code} 在 24 小时内从 ${distinctIps} 个不同 IP 验证，超过项目阈值，已被标记，请核查。`,
   });

@@ -57,6 +57,16 @@ describe('notifications', () => {
     assert.equal((await listNotifications(withEmail.id, { unreadOnly: true })).total, 0);
   });
 
+  it('a business notification links to the record it is about, in the inbox and in the email (seed 004 §7.2)', async () => {
+    await notifyUsers({ userIds: [withEmail.id], event: 'test.linked', title: '提现申请已提交', body: '等待审核', link: { resource: 'withdrawals', id: 42 } });
+    const { items } = await listNotifications(withEmail.id, { pageSize: 1 });
+    assert.equal(items[0]!.event, 'test.linked');
+    assert.equal(items[0]!.linkResource, 'withdrawals');
+    assert.equal(items[0]!.linkRecordId, '42');
+    const message = await EmailMessage.findOne({ where: { userId: withEmail.id, template: 'test.linked' } });
+    assert.ok(message!.textBody.endsWith('http://localhost:3000/admin/resources/withdrawals/records/42/show'), message!.textBody);
+  });
+
   it('writes nothing when the surrounding transaction rolls back', async () => {
     const before = await NotificationRecipient.count({ where: { userId: withoutEmail.id } });
     await assert.rejects(

@@ -1,4 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
+import { config } from '../../config.js';
 import { inTransaction } from '../../db/index.js';
 import { AdminUser, Notification, NotificationRecipient } from '../../models/index.js';
 import { getSettingIn } from '../systemConfig/systemConfig.js';
@@ -13,8 +14,19 @@ export interface NotifyUsersInput {
   /** Also email the recipients who have an address (only when `notification.email_enabled`). Default true. */
   sendEmail?: boolean;
   kind?: 'business' | 'system';
+  /** The record this notification is about (seed 004 §7.2): an admin resource id and its primary key; the inbox and the email link to it. */
+  link?: NotificationLink;
   createdBy?: number | null;
 }
+
+export interface NotificationLink {
+  resource: string;
+  id: number | string;
+}
+
+/** Where the admin shows a linked record. */
+export const recordUrl = (link: NotificationLink): string =>
+  `${config().PUBLIC_URL}/admin/resources/${encodeURIComponent(link.resource)}/records/${encodeURIComponent(String(link.id))}/show`;
 
 export interface NotifyUsersResult {
   notificationId: number | null;
@@ -42,6 +54,8 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
         sendEmail: emailOn,
         sentAt: new Date(),
         createdBy: input.createdBy ?? null,
+        linkResource: input.link?.resource ?? null,
+        linkRecordId: input.link ? String(input.link.id) : null,
       },
       { transaction: t },
     );
@@ -56,8 +70,9 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
         where: { id: { [Op.in]: userIds }, email: { [Op.ne]: null } },
         transaction: t,
       });
+      const text = input.link ? `${input.body}\n\n查看详情：${recordUrl(input.link)}` : input.body;
       for (const user of users) {
-        await sendEmail({ to: user.email!, userId: user.id, template: input.event, subject: input.title, text: input.body }, t);
+        await sendEmail({ to: user.email!, userId: user.id, template: input.event, subject: input.title, text }, t);
         emails++;
       }
     }

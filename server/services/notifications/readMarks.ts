@@ -10,6 +10,10 @@ export interface NotificationItem {
   body: string;
   readAt: Date | null;
   createdAt: Date;
+  /** The record a business notification is about, or an announcement's type. */
+  linkResource: string | null;
+  linkRecordId: string | null;
+  announcementType: string | null;
 }
 
 /** How many of `userId`'s notifications are unread (the admin top bar badge). */
@@ -40,6 +44,7 @@ export async function listNotifications(
   const s = Notification.sequelize!;
   const items = await s.query<NotificationItem>(
     `SELECT r.id, r.notification_id AS "notificationId", n.event, n.kind, n.title, n.body,
+            n.link_resource AS "linkResource", n.link_record_id AS "linkRecordId", n.announcement_type AS "announcementType",
             r.read_at AS "readAt", r.created_at AS "createdAt"
        FROM notification_recipients r JOIN notifications n ON n.id = r.notification_id
       WHERE r.user_id = :userId ${unread}

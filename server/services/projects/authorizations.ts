@@ -62,6 +62,7 @@ export async function grantAuthorization(input: {
       {
         userIds: [agent.id],
         event: 'project.authorized',
+        link: { resource: 'project_authorizations', id: auth.id },
         title: `已获得项目授权：${project.name}`,
         body: `您已获得项目「${project.name}」的授权${expiresAt ? `，有效期至 ${expiresAt.toISOString()}` : ''}，现在可以生成该项目的卡密。`,
         createdBy: input.actor.id,
@@ -132,6 +133,7 @@ export async function applyForProject(input: { actor: Actor; projectId: number; 
         {
           userIds: await reviewersOf(agent, t),
           event: 'project.application_submitted',
+          link: { resource: 'project_applications', id: application.id },
           title: `新的项目申请：${project.name}`,
           body: `代理 ${agent.username} 申请项目「${project.name}」，理由：${reason}`,
           createdBy: agent.id,
@@ -178,6 +180,7 @@ export async function reviewApplication(input: {
       {
         userIds: [agent.id, input.actor.id],
         event: 'project.application_reviewed',
+        link: { resource: 'project_applications', id: application.id },
         title: `项目申请${status === 'approved' ? '已通过' : '被拒绝'}：${project.name}`,
         body: `代理 ${agent.username} 对项目「${project.name}」的申请${status === 'approved' ? '已通过' : '被拒绝'}${opinion ? `，审核意见：${opinion}` : ''}。`,
         createdBy: input.actor.id,

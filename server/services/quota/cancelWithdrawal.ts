@@ -46,9 +46,9 @@ export async function cancelWithdrawal(input: CancelWithdrawalInput): Promise<Wi
         { actor, ownerId: user.id, action: 'cancel', resource: 'withdrawals', recordId: withdrawal.id, before: { status: 'pending' }, after: { status: 'cancelled' }, ip: input.ip },
         t,
       );
-      await notifyUsers({ userIds: [user.id], event: 'quota.withdrawal_cancelled', title: '提现申请已撤销', body: `您已撤销 ${amount} 额度的提现申请，额度已解冻。` }, t);
+      await notifyUsers({ userIds: [user.id], event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已撤销', body: `您已撤销 ${amount} 额度的提现申请，额度已解冻。` }, t);
       await notifyUsers(
-        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_cancelled', title: '提现申请已撤销', body: `${user.username} 撤销了 ${amount} 额度的提现申请。` },
+        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已撤销', body: `${user.username} 撤销了 ${amount} 额度的提现申请。` },
         t,
       );
       return withdrawalResult(withdrawal, false);

@@ -77,11 +77,11 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
         t,
       );
       await notifyUsers(
-        { userIds: [user.id], event: 'quota.withdrawal_requested', title: '提现申请已提交', body: `您申请提现 ${amount} 额度，该额度已冻结，等待审核。` },
+        { userIds: [user.id], event: 'quota.withdrawal_requested', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已提交', body: `您申请提现 ${amount} 额度，该额度已冻结，等待审核。` },
         t,
       );
       await notifyUsers(
-        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_review_required', title: '提现申请待审核', body: `${user.username} 申请提现 ${amount} 额度，请审核。` },
+        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_review_required', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请待审核', body: `${user.username} 申请提现 ${amount} 额度，请审核。` },
         t,
       );
       return withdrawalResult(withdrawal, false);

@@ -102,7 +102,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
       for (const ownerId of decision === 'reject' ? [from.id] : [from.id, to.id]) {
         await recordOperation({ actor, ownerId, action: `review_${decision}`, resource: 'quota_transfers', recordId: transfer.id, before, after, ip: input.ip }, t);
       }
-      await notifyReviewed(decision, { from, to, amount, approved, returned, opinion }, t);
+      await notifyReviewed(decision, { transferId: transfer.id, from, to, amount, approved, returned, opinion }, t);
       return { transferId: transfer.id, status: STATUS[decision], approvedAmount: approved, replayed: false };
     },
     async (prior) => {
@@ -116,6 +116,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
 }
 
 interface Reviewed {
+  transferId: number;
   from: AccountUser;
   to: AccountUser;
   amount: string;
@@ -124,12 +125,13 @@ interface Reviewed {
   opinion: string | null;
 }
 
-async function notifyReviewed(decision: ReviewDecision, { from, to, amount, approved, returned, opinion }: Reviewed, t: Transaction): Promise<void> {
+async function notifyReviewed(decision: ReviewDecision, { transferId, from, to, amount, approved, returned, opinion }: Reviewed, t: Transaction): Promise<void> {
+  const link = { resource: 'quota_transfers', id: transferId };
   if (decision === 'approve') {
-    await notifyTransferCompleted(from.id, from.username, to.id, to.username, amount, t);
+    await notifyTransferCompleted(transferId, from.id, from.username, to.id, to.username, amount, t);
   } else if (decision === 'reject') {
     await notifyUsers(
-      { userIds: [from.id], event: 'quota.transfer_rejected', title: '转账未通过审核', body: `您向 ${to.username} 转账 ${amount} 额度未通过审核，额度已解冻退回。审核意见：${opinion}` },
+      { userIds: [from.id], event: 'quota.transfer_rejected', link, title: '转账未通过审核', body: `您向 ${to.username} 转账 ${amount} 额度未通过审核，额度已解冻退回。审核意见：${opinion}` },
       t,
     );
   } else {
@@ -137,11 +139,12 @@ async function notifyReviewed(decision: ReviewDecision, { from, to, amount, appr
       {
         userIds: [from.id],
         event: 'quota.transfer_partially_approved',
+        link,
         title: '转账部分通过审核',
         body: `您向 ${to.username} 转账 ${amount} 额度经审核部分放行：${approved} 已转给对方，其余 ${returned} 已解冻退回。审核意见：${opinion}`,
       },
       t,
     );
-    await notifyUsers({ userIds: [to.id], event: 'quota.transfer_received', title: '收到转账', body: `${from.username} 向您转入 ${approved} 额度（原转账 ${amount}，经审核部分放行）。` }, t);
+    await notifyUsers({ userIds: [to.id], event: 'quota.transfer_received', link, title: '收到转账', body: `${from.username} 向您转入 ${approved} 额度（原转账 ${amount}，经审核部分放行）。` }, t);
   }
 }

@@ -87,8 +87,8 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
       );
       await notifyUsers(
         decision === 'approve'
-          ? { userIds: [applicant.id], event: 'quota.withdrawal_approved', title: '提现已通过', body: `您的提现申请 ${amount} 额度已审核通过并线下打款，打款流水号：${paymentReference}。` }
-          : { userIds: [applicant.id], event: 'quota.withdrawal_rejected', title: '提现未通过', body: `您的提现申请 ${amount} 额度未通过审核，额度已解冻。审核意见：${opinion}` },
+          ? { userIds: [applicant.id], event: 'quota.withdrawal_approved', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现已通过', body: `您的提现申请 ${amount} 额度已审核通过并线下打款，打款流水号：${paymentReference}。` }
+          : { userIds: [applicant.id], event: 'quota.withdrawal_rejected', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现未通过', body: `您的提现申请 ${amount} 额度未通过审核，额度已解冻。审核意见：${opinion}` },
         t,
       );
       return withdrawalResult(withdrawal, false);

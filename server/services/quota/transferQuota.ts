@@ -94,15 +94,15 @@ export async function transferQuota(input: TransferQuotaInput): Promise<Transfer
       if (holdReason) {
         const why = holdReason === 'burst' ? '短时间内转账次数过多' : '转账金额较大';
         await notifyUsers(
-          { userIds: [sender.id], event: 'quota.transfer_held', title: '转账待审核', body: `您向 ${recipient.username} 转账 ${amount} 额度（${why}），需管理员审核，审核前该额度已冻结。` },
+          { userIds: [sender.id], event: 'quota.transfer_held', link: { resource: 'quota_transfers', id: transfer.id }, title: '转账待审核', body: `您向 ${recipient.username} 转账 ${amount} 额度（${why}），需管理员审核，审核前该额度已冻结。` },
           t,
         );
         await notifyUsers(
-          { userIds: await superAdminIds(t), event: 'quota.transfer_review_required', title: '异常转账待审核', body: `${sender.username} 向 ${recipient.username} 转账 ${amount} 额度（${why}），请审核。` },
+          { userIds: await superAdminIds(t), event: 'quota.transfer_review_required', link: { resource: 'quota_transfers', id: transfer.id }, title: '异常转账待审核', body: `${sender.username} 向 ${recipient.username} 转账 ${amount} 额度（${why}），请审核。` },
           t,
         );
       } else {
-        await notifyTransferCompleted(sender.id, sender.username, recipient.id, recipient.username, amount, t);
+        await notifyTransferCompleted(transfer.id, sender.id, sender.username, recipient.id, recipient.username, amount, t);
       }
       return result(transfer, false);
     },
@@ -129,6 +129,7 @@ export function transferMoves(transfer: QuotaTransfer, amount: string, actorId: 
 }
 
 export async function notifyTransferCompleted(
+  transferId: number,
   fromId: number,
   fromName: string,
   toId: number,
@@ -136,8 +137,8 @@ export async function notifyTransferCompleted(
   amount: string,
   t: Transaction,
 ): Promise<void> {
-  await notifyUsers({ userIds: [fromId], event: 'quota.transfer_sent', title: '转账成功', body: `您已向 ${toName} 转出 ${amount} 额度。` }, t);
-  await notifyUsers({ userIds: [toId], event: 'quota.transfer_received', title: '收到转账', body: `${fromName} 向您转入 ${amount} 额度。` }, t);
+  await notifyUsers({ userIds: [fromId], event: 'quota.transfer_sent', link: { resource: 'quota_transfers', id: transferId }, title: '转账成功', body: `您已向 ${toName} 转出 ${amount} 额度。` }, t);
+  await notifyUsers({ userIds: [toId], event: 'quota.transfer_received', link: { resource: 'quota_transfers', id: transferId }, title: '收到转账', body: `${fromName} 向您转入 ${amount} 额度。` }, t);
 }
 
 interface HoldLimits {
