@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { config } from '../../config.js';
+import { Backup } from '../../models/index.js';
+import { defineJob } from '../../queues/defineJob.js';
+import { encryptStream } from './cipher.js';
+import { backupDir, backupPath, decryptedReadable, decryptFile, meter, reportBackupEvent } from './backupFiles.js';
+import { libpqConnection, pgBinary, publicTables, spawnTool } from './pgTools.js';
+import { applyRetention } from './retention.js';
+
+export const BACKUP_KINDS = ['daily', 'weekly', 'monthly', 'manual'] as const;
+export type BackupKind = (typeof BACKUP_KINDS)[number];
+
+/** The input of every way to make a backup (CLI, admin 立即备份, job). */
+export const createBackupInput = z.object({
+  kind: z.enum(BACKUP_KINDS).default('manual'),
+  actorId: z.number().int().positive().nullable().default(null),
+});
+export type CreateBackupInput = z.input<typeof createBackupInput>;
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000; // China has no daylight saving time
+
+/** The kind of the scheduled backup taken at `now`: the 1st of a month (Shanghai) is monthly, a Sunday weekly, else daily. */
+export function scheduledKind(now: Date): Exclude<BackupKind, 'manual'> {
+  const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
+  if (local.getUTCDate() === 1) return 'monthly';
+  if (local.getUTCDay() === 0) return 'weekly';
+  return 'daily';
+}
+
+function stamp(now: Date): string {
+  return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}
+
+const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Takes a full backup: `pg_dump -Fc` → encryption (cipher.ts) → SHA-256 → BACKUP_DIR, with no
+ * plaintext on disk, then verifies it (decrypt + `pg_restore --list`, every table present).
+ * The row goes running → verified | failed; a failure is logged and emailed to the super admins.
+ * Resolves with the row in either final state (never rejects for a failed backup).
+ */
+export async function createBackup(raw: CreateBackupInput = {}, now = new Date()): Promise<Backup> {
+  const input = createBackupInput.parse(raw);
+  const dir = await backupDir();
+  const fileName = `seahorse-${stamp(now)}-${input.kind}-${randomBytes(3).toString('hex')}.dump.enc`;
+  const file = backupPath(dir, fileName);
+  const partial = `${file}.partial`;
+  const backup = await Backup.create({
+    fileName, kind: input.kind, status: 'running', phase: 'dumping', progressBytes: 0, createdBy: input.actorId, createdAt: now, updatedAt: now,
+  });
+  try {
+    const url = config().DATABASE_URL;
+    const tables = await publicTables(url);
+    const { args, env } = libpqConnection(url);
+    const dump = spawnTool(await pgBinary(url, 'pg_dump'), ['--format=custom', ...args], env);
+    let reported = 0;
+    const stored = meter((bytes) => {
+      if (bytes - reported < PROGRESS_EVERY_BYTES) return;
+      reported = bytes;
+      void Backup.update({ progressBytes: bytes }, { where: { id: backup.id, status: 'running' } }).catch(() => undefined);
+    });
+    await Promise.all([
+      pipeline(dump.child.stdout!, encryptStream(config().BACKUP_KEY), stored, createWriteStream(partial, { mode: 0o600 })),
+      dump.exited,
+    ]);
+    await rename(partial, file);
+    await backup.update({ sha256: stored.sha256(), sizeBytes: stored.bytes(), progressBytes: stored.bytes(), phase: 'verifying' });
+    const tableCount = await verifyBackupFile(file, tables);
+    await backup.update({ status: 'verified', phase: null, verifiedAt: new Date(), tableCount });
+  } catch (err) {
+    await rm(partial, { force: true });
+    await rm(file, { force: true });
+    const message = (err as Error).message.slice(0, 2000);
+    await backup.update({ status: 'failed', phase: null, error: message });
+    await reportBackupEvent('error', 'backups.create', `备份 #${backup.id} 失败：${message}`, { backupId: backup.id, kind: input.kind }, {
+      subject: `备份失败 / Backup failed: #${backup.id}`,
+      paragraphs: [`备份 #${backup.id}（${input.kind}）失败，数据库没有新的备份。`, `Backup #${backup.id} (${input.kind}) failed; no new backup was stored.`, message],
+    });
+  }
+  return backup;
+}
+
+/**
+ * Decrypts `file` (authenticating every chunk and the final marker) into `pg_restore --list` and
+ * checks that every table in `tables` has its definition and its data in the table of contents.
+ * Returns the number of tables found; throws with the missing ones.
+ */
+export async function verifyBackupFile(file: string, tables: readonly string[]): Promise<number> {
+  const url = config().DATABASE_URL;
+  const list = spawnTool(await pgBinary(url, 'pg_restore'), ['--list'], process.env);
+  let toc = '';
+  list.child.stdout!.on('data', (d: Buffer) => {
+    toc += d.toString('utf8');
+  });
+  await Promise.all([decryptFile(file, list.child.stdin!), list.exited]);
+  const defined = new Set<string>();
+  const withData = new Set<string>();
+  for (const line of toc.split('\n')) {
+    const m = /^\d+; \d+ \d+ (TABLE DATA|TABLE) public (\S+) /.exec(line);
+    if (m) (m[1] === 'TABLE' ? defined : withData).add(m[2]!);
+  }
+  const missing = tables.filter((t) => !defined.has(t) || !withData.has(t));
+  if (missing.length) throw new Error(`backup verification: tables missing from the dump: ${missing.join(', ')}`);
+  return defined.size;
+}
+
+export { decryptedReadable };
+
+/** Data of `backups.create`: `{}` from the scheduler (kind from the date), or a manual run by an admin. */
+const backupJobData = z.object({
+  kind: z.enum(BACKUP_KINDS).optional(),
+  actorId: z.number().int().positive().nullable().optional(),
+});
+
+export const createBackupJob = defineJob({
+  name: 'backups.create',
+  queue: 'backups',
+  description: 'Encrypted pg_dump backup, verified; scheduled daily 03:00 Asia/Shanghai (Sunday weekly, 1st monthly), then retention',
+  schedule: { cron: '0 3 * * *', tz: 'Asia/Shanghai' },
+  data: backupJobData,
+  // One attempt: a failed backup is a row with its error, logged and emailed; the next schedule tries again.
+  options: { attempts: 1, timeout: 6 * 3600_000 },
+  run: async (data) => {
+    const now = new Date();
+    const kind = data.kind ?? scheduledKind(now);
+    const backup = await createBackup({ kind, actorId: data.actorId ?? null }, now);
+    const retention = data.kind ? null : await applyRetention(now);
+    if (backup.status === 'failed') throw new Error(`backup #${backup.id} failed: ${backup.error}`);
+    return { backupId: backup.id, kind, status: backup.status, sizeBytes: backup.sizeBytes, removed: retention?.removed.length ?? 0 };
+  },
+});
