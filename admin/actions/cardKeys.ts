@@ -7,6 +7,7 @@ import { allowAction } from '../../server/policies/access.js';
 import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import { replayCallback } from '../../server/services/cardKeys/events.js';
 import { exportDownload, getExportStatus, requestCardKeyExport, type ExportFormat } from '../../server/services/cardKeys/exportCardKeys.js';
+import { activeAuthorization } from '../../server/services/projects/authorizations.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import { Components } from '../componentLoader.js';
@@ -36,13 +37,10 @@ const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.inc
 
 /** What the generate form may offer this actor: agents they act for, projects, validities per project. */
 async function generateOptions(actor: Actor) {
-  const now = new Date();
   let agents: AdminUser[] = [];
   let projectIds: number[] | null = null;
   if (isAgent(actor)) {
-    const auths = await ProjectAuthorization.findAll({
-      where: { agentId: actor.id, status: 'active', [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: now } }] },
-    });
+    const auths = await ProjectAuthorization.findAll({ where: { agentId: actor.id, ...activeAuthorization() } });
     projectIds = auths.map((a) => a.projectId);
   } else {
     agents = await AdminUser.findAll({
@@ -121,18 +119,8 @@ export const cardKeyActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const actor = sessionActor(context);
       if (request.method !== 'post') return { options: await generateOptions(actor) } as ActionResponse;
-      const p = payloadOf(request);
-      const agentId = isAgent(actor) ? actor.id : Number(p.agentId);
-      if (!Number.isSafeInteger(agentId) || agentId <= 0) throw badRequest('请选择代理', 'AGENT_REQUIRED', 3022);
-      const { batch, async } = await generateCardKeys({
-        actor,
-        agentId,
-        projectId: Number(p.projectId),
-        validityLabel: String(p.validityLabel ?? ''),
-        count: Number(p.count),
-        memo: typeof p.memo === 'string' ? p.memo : null,
-        ip: requestIp(request),
-      });
+      const { agentId, projectId, validityLabel, count, memo } = payloadOf(request);
+      const { batch, async } = await generateCardKeys({ actor, agentId, projectId, validityLabel, count, memo, ip: requestIp(request) });
       return {
         notice: { message: async ? `批次 #${batch.id} 已扣除 ${batch.totalCost} 额度，正在后台生成 ${batch.count} 张卡密` : `已生成 ${batch.count} 张卡密（批次 #${batch.id}），扣除 ${batch.totalCost} 额度`, type: 'success' },
         redirectUrl: context.h.recordActionUrl({ resourceId: 'card_key_batches', recordId: String(batch.id), actionName: 'show' }),

@@ -160,7 +160,7 @@ export const projectAuthorizationHandlers = {
   new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return {};
     const p = payloadOf(request);
-    const auth = await grantAuthorization({ actor: sessionActor(context), projectId: Number(p.projectId), agentId: Number(p.agentId), expiresAt: str(p.expiresAt) || null });
+    const auth = await grantAuthorization({ actor: sessionActor(context), projectId: p.projectId, agentId: p.agentId, expiresAt: p.expiresAt });
     return recordResponse(context, 'project_authorizations', auth.id, '授权成功');
   },
   edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
@@ -169,7 +169,7 @@ export const projectAuthorizationHandlers = {
     const p = payloadOf(request);
     const current = context.record!.params as Params;
     if (str(p.status) === 'revoked') await revokeAuthorization({ actor, authorizationId: idOf(context) });
-    else await grantAuthorization({ actor, projectId: Number(current.projectId), agentId: Number(current.agentId), expiresAt: str(p.expiresAt) || null });
+    else await grantAuthorization({ actor, projectId: current.projectId, agentId: current.agentId, expiresAt: p.expiresAt });
     return recordResponse(context, 'project_authorizations', idOf(context), '授权已更新');
   },
 };
@@ -193,7 +193,7 @@ export const projectApplicationHandlers = {
   new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return {};
     const p = payloadOf(request);
-    const application = await applyForProject({ actor: sessionActor(context), projectId: Number(p.projectId), reason: str(p.reason) });
+    const application = await applyForProject({ actor: sessionActor(context), projectId: p.projectId, reason: p.reason });
     return recordResponse(context, 'project_applications', application.id, '申请已提交，等待审核');
   },
 };
@@ -216,13 +216,7 @@ export const projectApplicationActions: Record<string, DomainAction> = {
     },
     handler: async (request, _response, context) => {
       const p = payloadOf(request);
-      await reviewApplication({
-        actor: sessionActor(context),
-        applicationId: idOf(context),
-        decision: str(p.decision) as 'approve' | 'reject',
-        opinion: str(p.opinion) || null,
-        expiresAt: str(p.expiresAt) || null,
-      });
+      await reviewApplication({ actor: sessionActor(context), applicationId: idOf(context), decision: p.decision, opinion: p.opinion, expiresAt: p.expiresAt });
       return recordResponse(context, 'project_applications', idOf(context), '审核完成');
     },
   },

@@ -5,3 +5,6 @@ export const CHINA_OFFSET_MS = 8 * 3600_000;
 export function chinaWallClock(at: Date): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19);
 }
+
+/** "Never expires": the last second of 2099 on China's clock. Points lots, card-key points and catalogue dates use it. */
+export const NO_EXPIRY = new Date('2099-12-31T23:59:59+08:00');

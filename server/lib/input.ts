@@ -35,14 +35,21 @@ export interface Refusal {
 
 export const INVALID_INPUT: Refusal = { reason: 'INVALID_INPUT', code: 1001 };
 
-export function inputError(err: z.ZodError, refusal: Refusal = INVALID_INPUT): AppError {
-  return badRequest(localizedIssues(err), refusal.reason, refusal.code);
+/**
+ * The refusal for the first problem: a refine may name its own (`params: { reason, code }`), a field
+ * may have one in `byField`; otherwise the command's.
+ */
+export function inputError(err: z.ZodError, refusal: Refusal = INVALID_INPUT, byField: Record<string, Refusal> = {}): AppError {
+  const first = err.issues[0] as ({ params?: Partial<Refusal> } & z.core.$ZodIssue) | undefined;
+  const own = first?.params;
+  const chosen = own?.reason && own.code ? (own as Refusal) : (byField[String(first?.path[0])] ?? refusal);
+  return badRequest(localizedIssues(err), chosen.reason, chosen.code);
 }
 
 /** Parses `input` with the command's schema, or throws a 400 saying (in both languages) what is wrong. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, refusal: Refusal = INVALID_INPUT): z.output<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, refusal: Refusal = INVALID_INPUT, byField?: Record<string, Refusal>): z.output<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw inputError(parsed.error, refusal);
+  if (!parsed.success) throw inputError(parsed.error, refusal, byField);
   return parsed.data;
 }
 

@@ -36,14 +36,13 @@ export function registerCardKeyCommands(program: Command): void {
         const actor = toActor(opts.as ? await userByName(opts.as) : agent);
         const project = await Project.findOne({ where: Sequelize.where(Sequelize.fn('lower', Sequelize.col('name')), opts.project.toLowerCase()) });
         if (!project) throw badRequest(`项目 ${opts.project} 不存在`, 'PROJECT_NOT_FOUND', 3404);
-        if (!/^\d+$/.test(opts.count)) throw badRequest('--count 必须是正整数', 'INVALID_COUNT', 3020);
         const started = Date.now();
         const { batch } = await generateCardKeys({
           actor,
           agentId: agent.id,
           projectId: project.id,
           validityLabel: opts.validity,
-          count: Number(opts.count),
+          count: opts.count,
           memo: opts.memo ?? 'CLI',
           synchronous: true,
         });

@@ -1,8 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import { handle } from '../../http/envelope.js';
+import { localizedIssues } from '../../lib/input.js';
 import { normalizeCode } from '../../services/cardKeys/codes.js';
 import { queryCardKey } from '../../services/cardKeys/queryCardKey.js';
-import { verifyCardKey, type VerifyOutcome } from '../../services/cardKeys/verifyCardKey.js';
+import { verifyCardKey, verifyRequestBody, type VerifyOutcome } from '../../services/cardKeys/verifyCardKey.js';
 import { sendSigned, signedRequest, type SignedLocals } from './signedRequest.js';
 
 const MESSAGES: Record<string, string> = {
@@ -50,17 +51,16 @@ export function cardKeysOpenRouter(): Router {
     signedRequest(),
     handle(async (req: Request, res: Response) => {
       const locals = res.locals as SignedLocals;
-      let body: { card_key?: unknown; device_id?: unknown; device_info?: unknown };
+      let json: unknown;
       try {
-        body = JSON.parse(locals.body.toString('utf8') || '{}');
+        json = JSON.parse(locals.body.toString('utf8') || '{}');
       } catch {
         return bad(res, locals, '请求体不是合法的 JSON');
       }
-      if (!body || typeof body !== 'object') return bad(res, locals, '请求体必须是 JSON 对象');
-      const deviceId = typeof body.device_id === 'string' ? body.device_id.trim() : '';
-      if (!deviceId || deviceId.length > 128) return bad(res, locals, 'device_id 为 1-128 个字符');
-      if (body.device_info !== undefined && (typeof body.device_info !== 'object' || JSON.stringify(body.device_info).length > 2048))
-        return bad(res, locals, 'device_info 须为不超过 2KB 的 JSON 对象');
+      const parsed = verifyRequestBody.safeParse(json);
+      if (!parsed.success) return bad(res, locals, localizedIssues(parsed.error)['zh-CN']);
+      const { data: body } = parsed;
+      const deviceId = body.device_id;
       const code = normalizeCode(body.card_key);
       if (!code) {
         return sendSigned(res, 200, presentOutcome(String(body.card_key ?? '').slice(0, 64), { valid: false, reason: 'NOT_FOUND', key: null, activated: false }), locals.project, locals.nonce);

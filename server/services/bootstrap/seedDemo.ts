@@ -2,6 +2,7 @@ import { Sequelize } from 'sequelize';
 import { config } from '../../config.js';
 import { inTransaction } from '../../db/index.js';
 import { AppError } from '../../errors.js';
+import { NO_EXPIRY } from '../../lib/chinaTime.js';
 import {
   AdminUser,
   ApiCatalogEntry,
@@ -24,7 +25,6 @@ import { hashPassword, verifyPassword } from '../users/password.js';
 
 export const DEFAULT_SEED_PASSWORD = 'Seahorse2026';
 const DEMO_QUOTA = '10000';
-const FOREVER = new Date('2099-12-31T23:59:59+08:00');
 
 const DEMO_USERS: Array<{ username: string; role: Role; parent?: string }> = [
   { username: 'superadmin', role: 'super_admin' },
@@ -100,7 +100,7 @@ async function seedCatalog(created: string[]): Promise<void> {
   const product = async (name: string, pointAmount: number, originalPrice: string, salePrice: string, sort: number) => {
     const [row, isNew] = await Product.findOrCreate({
       where: { name },
-      defaults: { name, productType: 1, pointAmount, originalPrice, salePrice, currency: 'CNY', expireTime: FOREVER, status: 1, sort, description: `${pointAmount} 积分` },
+      defaults: { name, productType: 1, pointAmount, originalPrice, salePrice, currency: 'CNY', expireTime: NO_EXPIRY, status: 1, sort, description: `${pointAmount} 积分` },
     });
     if (isNew) created.push(`product ${name}`);
     return row;
@@ -118,7 +118,7 @@ async function seedCatalog(created: string[]): Promise<void> {
       discountRate: '1.00',
       bonusPoints: 200,
       startTime: new Date('2026-01-01T00:00:00+08:00'),
-      endTime: FOREVER,
+      endTime: NO_EXPIRY,
       applicableProducts: [p4000.id],
       status: 1,
       memo: '300元档赠送200积分（种子文档 003）',
@@ -132,7 +132,7 @@ async function seedCatalog(created: string[]): Promise<void> {
     { name: '300元 4000积分+赠200积分', productId: p4000.id, promotionId: bonus.id, packagePrice: '300.00', totalPoints: 4000, isHot: false, sort: 3, description: '大额档，活动期间另赠 200 积分' },
   ];
   for (const pkg of packages) {
-    const [, isNew] = await Package.findOrCreate({ where: { name: pkg.name }, defaults: { ...pkg, expireTime: FOREVER, status: 1 } });
+    const [, isNew] = await Package.findOrCreate({ where: { name: pkg.name }, defaults: { ...pkg, expireTime: NO_EXPIRY, status: 1 } });
     if (isNew) created.push(`package ${pkg.name}`);
   }
 }

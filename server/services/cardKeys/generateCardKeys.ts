@@ -3,6 +3,8 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { db, inTransaction } from '../../db/index.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { say } from '../../i18n.js';
+import { msg, optionalText, parseInput, requiredText, type RawInput } from '../../lib/input.js';
 import { logger } from '../../logger.js';
 import { AdminUser, CardKeyBatch, Project, ProjectPrice } from '../../models/index.js';
 import { assertCanManageUser, isAgent, type Actor } from '../../policies/actor.js';
@@ -15,17 +17,30 @@ import { getSetting } from '../systemConfig/systemConfig.js';
 import { assertAuthorized } from '../projects/authorizations.js';
 import { generateCodes } from './codes.js';
 
-export interface GenerateCardKeysInput {
+const positiveId = (message: string) => z.coerce.number({ error: message }).int({ error: message }).positive({ error: message });
+
+/** 生成卡密: what the admin form, the CLI and tests send; `max` is the setting card_key.max_batch_count. */
+export const generateCardKeysSchema = (max: number) => {
+  const countError = msg(`生成数量必须是 1 到 ${max} 之间的整数`, `The count must be a whole number from 1 to ${max}`);
+  return z.object({
+    /** The agent the keys are for; an agent always generates for themself (left empty). */
+    agentId: z.preprocess((v) => (v === '' || v == null ? undefined : v), positiveId(msg('请选择代理', 'Please choose an agent')).optional()),
+    projectId: positiveId(msg('请选择项目', 'Please choose a project')),
+    validityLabel: requiredText(say('有效期', 'a validity'), 64),
+    count: z.preprocess(
+      (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+      z.number({ error: countError }).int({ error: countError }).min(1, { error: countError }).max(max, { error: countError }),
+    ),
+    memo: optionalText(say('备注', 'The memo'), 500),
+  });
+};
+
+export type GenerateCardKeysInput = RawInput<ReturnType<typeof generateCardKeysSchema>> & {
   actor: Actor;
-  agentId: number;
-  projectId: number;
-  validityLabel: string;
-  count: number;
-  memo?: string | null;
   ip?: string | null;
   /** Create every key in this call whatever the count (the CLI, which has no worker to wait for). */
   synchronous?: boolean;
-}
+};
 
 export interface GenerateCardKeysResult {
   batch: CardKeyBatch;
@@ -70,22 +85,23 @@ export async function insertBatchKeys(
  * marked failed and its whole cost refunded through the ledger (see failAsyncBatch).
  */
 export async function generateCardKeys(input: GenerateCardKeysInput): Promise<GenerateCardKeysResult> {
-  const count = Number(input.count);
   const max = await getSetting('card_key.max_batch_count');
-  if (!Number.isInteger(count) || count < 1 || count > max) throw badRequest(`生成数量必须是 1 到 ${max} 之间的整数`, 'INVALID_COUNT', 3020);
-  const validityLabel = String(input.validityLabel ?? '').trim();
-  if (!validityLabel) throw badRequest('请选择有效期', 'INVALID_VALIDITY', 3021);
-  const memo = input.memo ? String(input.memo).trim().slice(0, 500) : null;
+  const { projectId, validityLabel, count, memo, ...parsed } = parseInput(generateCardKeysSchema(max), input, { reason: 'INVALID_COUNT', code: 3020 }, {
+    validityLabel: { reason: 'INVALID_VALIDITY', code: 3021 },
+    agentId: { reason: 'AGENT_REQUIRED', code: 3022 },
+  });
+  const agentId = parsed.agentId ?? (isAgent(input.actor) ? input.actor.id : undefined);
+  if (!agentId) throw badRequest(say('请选择代理', 'Please choose an agent'), 'AGENT_REQUIRED', 3022);
   const isAsync = !input.synchronous && count > (await getSetting('card_key.async_batch_threshold'));
 
   const batch = await inTransaction(async (t) => {
-    const agent = await AdminUser.findByPk(input.agentId, { transaction: t });
+    const agent = await AdminUser.findByPk(agentId, { transaction: t });
     if (!agent || agent.role !== 'agent') throw notFound('代理不存在', 'AGENT_NOT_FOUND', 2404);
     if (isAgent(input.actor)) {
       if (input.actor.id !== agent.id) throw forbidden('只能为自己生成卡密', 'NOT_YOUR_USER', 2403);
     } else assertCanManageUser(input.actor, agent);
     if (agent.status !== 'active') throw forbidden('该代理账号不可用', 'AGENT_INACTIVE', 2410);
-    const project = await Project.findByPk(input.projectId, { transaction: t });
+    const project = await Project.findByPk(projectId, { transaction: t });
     if (!project) throw notFound('项目不存在', 'PROJECT_NOT_FOUND', 3404);
     if (project.status !== 'active') throw conflict('该项目已停用', 'PROJECT_DISABLED', 3410);
     await assertAuthorized(agent.id, project.id, t);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { msg } from '../../lib/input.js';
 import { logger } from '../../logger.js';
 import type { ProjectCredentials } from '../projects/projectCredentials.js';
 import { bindDevice, type BoundKey } from './activation.js';
@@ -22,6 +24,24 @@ export interface VerifyOutcome {
   /** True when this call bound the device. */
   activated: boolean;
 }
+
+/** The body of POST /open/v1/card-keys/verify (snake_case, as client developers send it). */
+export const verifyRequestBody = z.object(
+  {
+    /** Normalised by the route: a code that cannot be one answers NOT_FOUND, not 400. */
+    card_key: z.unknown().optional(),
+    device_id: z
+      .string({ error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') })
+      .trim()
+      .min(1, { error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') })
+      .max(128, { error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') }),
+    device_info: z
+      .record(z.string(), z.unknown(), { error: msg('device_info 须为不超过 2KB 的 JSON 对象', 'device_info must be a JSON object of at most 2KB') })
+      .refine((v) => JSON.stringify(v).length <= 2048, { error: msg('device_info 须为不超过 2KB 的 JSON 对象', 'device_info must be a JSON object of at most 2KB') })
+      .optional(),
+  },
+  { error: msg('请求体必须是 JSON 对象', 'The request body must be a JSON object') },
+);
 
 export interface VerifyRequest {
   code: string;

@@ -1,5 +1,6 @@
 import { inTransaction } from '../../db/index.js';
-import { notFound } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
+import { say } from '../../i18n.js';
 import { MiniUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 
@@ -13,6 +14,8 @@ export async function setMiniUserStatus(
   return inTransaction(async (t) => {
     const user = await MiniUser.findByPk(input.userId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!user) throw notFound('用户不存在', 'USER_NOT_FOUND', 2404);
+    if (input.frozen && user.status === 0) throw conflict(say('该用户已是冻结状态', 'This user is already frozen'), 'ALREADY_FROZEN', 2409);
+    if (!input.frozen && user.status !== 0) throw conflict(say('该用户未被冻结，无需解冻', 'This user is not frozen'), 'NOT_FROZEN', 2409);
     const before = { status: user.status, tokenVersion: user.tokenVersion };
     await user.update(
       input.frozen ? { status: 0, tokenVersion: user.tokenVersion + 1 } : { status: 1 },

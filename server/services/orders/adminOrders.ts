@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { AppError } from '../../errors.js';
+import { say } from '../../i18n.js';
+import { parseInput, requiredText, type RawInput } from '../../lib/input.js';
 import { Order, WechatPayment } from '../../models/index.js';
 import { WechatError, wechatNotifyUrl, wechatPay } from '../../wechat/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { revokeOrderPoints } from '../points/revokeOrderPoints.js';
 import { syncOrderWithWechat } from './syncOrder.js';
-import { amountToFen, orderNotFound, OrderStatus, ORDER_STATUS_NAMES } from './orderStatus.js';
+import { amountToFen, orderNotFound, OrderStatus, ORDER_STATUS_NAMES, orderStatusLabel } from './orderStatus.js';
 
 type AdminActor = { id: number; role: string };
 
@@ -32,16 +35,25 @@ export async function adminQueryWechat(input: { orderId: string; actor: AdminAct
   return after;
 }
 
+export const adminRefundOrderSchema = z.object({
+  orderId: z.string().min(1),
+  reason: requiredText(say('退款原因', 'a refund reason'), 200),
+});
+
+const notRefundable = (status: number) =>
+  new AppError(409, 4411, 'ORDER_NOT_REFUNDABLE', say(`只有已支付的订单可以退款（当前：${orderStatusLabel(status)}）`, `Only a paid order can be refunded (now: ${ORDER_STATUS_NAMES[status] ?? status})`));
+
 /**
  * Admin refund marking for a paid order: the full amount is refunded at WeChat (idempotent by
  * out_refund_no), then — in one transaction — what remains of the order's points lot is removed
  * (refund ledger row), the order becomes "refunded" and the decision is audit-logged.
  */
-export async function adminRefundOrder(input: { orderId: string; reason: string; actor: AdminActor; ip?: string }) {
+export async function adminRefundOrder(input: RawInput<typeof adminRefundOrderSchema> & { actor: AdminActor; ip?: string }) {
   assertSuperAdmin(input.actor);
-  const order = await Order.findByPk(input.orderId);
+  const order = await Order.findByPk(String(input.orderId));
   if (!order) throw orderNotFound();
-  if (order.paymentStatus !== OrderStatus.paid) throw new AppError(409, 4411, 'ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款');
+  if (order.paymentStatus !== OrderStatus.paid) throw notRefundable(order.paymentStatus);
+  const { reason } = parseInput(adminRefundOrderSchema, input);
   let refund: { refund_id: string; status: string };
   try {
     refund = await wechatPay().refund({
@@ -49,7 +61,7 @@ export async function adminRefundOrder(input: { orderId: string; reason: string;
       outRefundNo: `RF${order.orderNo}`,
       refundFen: amountToFen(order.totalAmount),
       totalFen: amountToFen(order.totalAmount),
-      reason: input.reason.slice(0, 80),
+      reason: reason.slice(0, 80),
       notifyUrl: wechatNotifyUrl(),
     });
   } catch (err) {
@@ -60,12 +72,13 @@ export async function adminRefundOrder(input: { orderId: string; reason: string;
   }
   return inTransaction(async (t) => {
     const locked = await Order.findByPk(order.id, { transaction: t, lock: t.LOCK.UPDATE });
-    if (!locked || locked.paymentStatus !== OrderStatus.paid) throw new AppError(409, 4411, 'ORDER_NOT_REFUNDABLE', '订单状态已变化');
+    if (!locked) throw orderNotFound();
+    if (locked.paymentStatus !== OrderStatus.paid) throw notRefundable(locked.paymentStatus);
     const revoked = await revokeOrderPoints(
-      { userId: locked.userId, orderId: locked.id, actorAdminId: input.actor.id, memo: `订单退款：${input.reason}` },
+      { userId: locked.userId, orderId: locked.id, actorAdminId: input.actor.id, memo: `订单退款：${reason}` },
       t,
     );
-    await locked.update({ paymentStatus: OrderStatus.refunded, refundedAt: new Date(), refundReason: input.reason }, { transaction: t });
+    await locked.update({ paymentStatus: OrderStatus.refunded, refundedAt: new Date(), refundReason: reason }, { transaction: t });
     await WechatPayment.create(
       {
         orderId: locked.id,
@@ -85,7 +98,7 @@ export async function adminRefundOrder(input: { orderId: string; reason: string;
         resource: 'meta_order',
         recordId: locked.id,
         before: { status: 'paid' },
-        after: { status: 'refunded', reason: input.reason, pointsRemoved: revoked.removed, refundId: refund.refund_id },
+        after: { status: 'refunded', reason, pointsRemoved: revoked.removed, refundId: refund.refund_id },
         ip: input.ip ?? null,
       },
       t,

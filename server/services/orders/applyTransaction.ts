@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
 import { AppError } from '../../errors.js';
+import { NO_EXPIRY } from '../../lib/chinaTime.js';
 import { logger } from '../../logger.js';
 import { Order, WechatPayment } from '../../models/index.js';
 import type { PayTransaction } from '../../wechat/index.js';
@@ -98,7 +99,7 @@ async function markPaidAndCredit(order: Order, tx: PayTransaction, t: Transactio
       points: order.points + order.bonusPoints,
       source: 'purchase',
       orderId: order.id,
-      expiresAt: order.pointsExpireAt ?? new Date('2099-12-31T15:59:59Z'),
+      expiresAt: order.pointsExpireAt ?? NO_EXPIRY,
       operationType: PointsOperation.purchase,
       memo: order.bonusPoints ? `购买积分 ${order.points} + 赠送 ${order.bonusPoints}` : `购买积分 ${order.points}`,
     },

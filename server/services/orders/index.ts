@@ -5,4 +5,4 @@ export { applyTransaction, PaymentMismatchError } from './applyTransaction.js';
 export { handlePaymentNotification } from './handleNotification.js';
 export { sendPaymentSuccessMessage, PaymentMessageRejected, paymentMessageJob } from './paymentMessage.js';
 export { adminQueryWechat, adminRefundOrder } from './adminOrders.js';
-export { OrderStatus, ORDER_STATUS_NAMES, presentOrder, amountToFen, type OrderView } from './orderStatus.js';
+export { OrderStatus, ORDER_STATUS_NAMES, ORDER_STATUS_LABELS, orderStatusLabel, presentOrder, amountToFen, type OrderView } from './orderStatus.js';

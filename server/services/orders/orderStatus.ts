@@ -1,20 +1,25 @@
 import { AppError } from '../../errors.js';
+import { say, type Localized } from '../../i18n.js';
 import type { Order } from '../../models/index.js';
 import { toCents } from '../quota/amount.js';
 
-/** `meta_order.payment_status`. */
+/** `meta_order.payment_status`: the codes, their names (API) and labels (admin), in one place. */
 export const OrderStatus = { pending: 0, paid: 1, closed: 2, refunded: 3 } as const;
-export const ORDER_STATUS_NAMES: Record<number, 'pending' | 'paid' | 'closed' | 'refunded'> = {
-  0: 'pending',
-  1: 'paid',
-  2: 'closed',
-  3: 'refunded',
+export type OrderStatusName = keyof typeof OrderStatus;
+export const ORDER_STATUS_NAMES = Object.fromEntries(Object.entries(OrderStatus).map(([name, code]) => [code, name])) as Record<number, OrderStatusName>;
+export const ORDER_STATUS_LABELS: Record<OrderStatusName, Localized> = {
+  pending: say('待支付', 'Pending'),
+  paid: say('已支付', 'Paid'),
+  closed: say('已关闭', 'Closed'),
+  refunded: say('已退款', 'Refunded'),
 };
+/** The zh-CN label of a status code (the code itself when unknown). */
+export const orderStatusLabel = (code: number): string => ORDER_STATUS_LABELS[ORDER_STATUS_NAMES[code]!]?.['zh-CN'] ?? String(code);
 
 export interface OrderView {
   id: string;
   orderNo: string;
-  status: 'pending' | 'paid' | 'closed' | 'refunded';
+  status: OrderStatusName;
   packageId: string | null;
   productId: string;
   promotionId: string | null;

@@ -153,7 +153,7 @@ describe('points lots and ledger', () => {
     await credit(userId, 9, new Date(Date.now() + 9 * DAY));
     await consume({ userId, points: 1 });
     const admin = await createAdminUser({ username: `points_${randomUUID().slice(0, 8)}`, password: 'abcd1234', role: 'super_admin' });
-    await inTransaction((t) => adjustPoints({ userId, delta: -2, actorAdminId: admin.id, memo: 'fix' }, t));
+    await adjustPoints({ userId, delta: -2, actor: { id: admin.id, role: 'super_admin', parentId: null }, memo: 'fix' });
     const summary = await getPointsSummary(userId);
     assert.equal(summary.balance, 18);
     assert.equal(summary.nearestExpiry, soon.toISOString());

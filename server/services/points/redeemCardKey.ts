@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
 import { AppError, badRequest, tooMany } from '../../errors.js';
+import { NO_EXPIRY } from '../../lib/chinaTime.js';
 import { redisLimiter } from '../../lib/rateLimit.js';
 import { normalizeCode } from '../cardKeys/codes.js';
 import { publishInvalidation } from '../cardKeys/invalidation.js';
@@ -9,8 +10,6 @@ import { PointsLot } from '../../models/index.js';
 import { creditPoints } from './creditPoints.js';
 import { PointsOperation } from './operations.js';
 
-/** Points from a card key never expire unless its batch says how long they last. */
-const NO_EXPIRY = new Date('2099-12-31T15:59:59Z');
 const IP_ATTEMPTS_PER_HOUR = 30;
 
 const limiter = (kind: 'user' | 'ip', points: number) => redisLimiter(['redeem', kind], points, 3600);

@@ -1,6 +1,9 @@
-import { Op, QueryTypes, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
+import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
-import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { conflict, forbidden, notFound } from '../../errors.js';
+import { say } from '../../i18n.js';
+import { msg, oneOf, optionalText, parseInput, recordId, requiredText, type RawInput } from '../../lib/input.js';
 import { AdminUser, Project, ProjectApplication, ProjectAuthorization } from '../../models/index.js';
 import { assertCanManageUser, isAgent, type Actor } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -18,13 +21,44 @@ async function loadProject(projectId: number, t: Transaction): Promise<Project> 
   return project;
 }
 
-function parseExpiry(expiresAt: Date | string | null | undefined): Date | null {
-  if (expiresAt == null || expiresAt === '') return null;
-  const d = expiresAt instanceof Date ? expiresAt : new Date(expiresAt);
-  if (Number.isNaN(d.getTime())) throw badRequest('有效期格式不正确', 'INVALID_EXPIRY', 3006);
-  if (d.getTime() <= Date.now()) throw badRequest('有效期必须晚于当前时间', 'INVALID_EXPIRY', 3006);
-  return d;
+/** An authorization that lets its agent generate keys now: active and not past its expiry. */
+export function activeAuthorization(now = new Date()): WhereOptions {
+  return { status: 'active', [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: now } }] };
 }
+
+const INVALID_EXPIRY = { reason: 'INVALID_EXPIRY', code: 3006 };
+
+/** An optional authorization expiry (a date or a date string; empty = no expiry), in the future. */
+const expiry = z
+  .preprocess(
+    (v) => (v == null || v === '' ? null : v instanceof Date ? v : typeof v === 'string' ? new Date(v.trim()) : v),
+    z.date({ error: msg('有效期格式不正确', 'The expiry is not a valid date') }).nullable(),
+  )
+  .refine((d) => !d || !Number.isNaN(d.getTime()), { error: msg('有效期格式不正确', 'The expiry is not a valid date'), params: INVALID_EXPIRY })
+  .refine((d) => !d || d.getTime() > Date.now(), { error: msg('有效期必须晚于当前时间', 'The expiry must be in the future'), params: INVALID_EXPIRY });
+
+export const grantAuthorizationSchema = z.object({
+  projectId: recordId(say('项目', 'project')),
+  agentId: recordId(say('代理', 'agent')),
+  expiresAt: expiry,
+});
+
+export const applyForProjectSchema = z.object({
+  projectId: recordId(say('项目', 'project')),
+  reason: requiredText(say('申请理由', 'a reason'), 1000),
+});
+
+export const reviewApplicationSchema = z
+  .object({
+    applicationId: recordId(say('申请', 'application')),
+    decision: oneOf(['approve', 'reject'], say('审核结果无效', 'The decision must be approve or reject')),
+    opinion: optionalText(say('审核意见', 'The review opinion'), 1000),
+    expiresAt: expiry,
+  })
+  .refine((v) => v.decision !== 'reject' || v.opinion, {
+    error: msg('拒绝时必须填写审核意见', 'Please give a review opinion to reject'),
+    params: { reason: 'OPINION_REQUIRED', code: 3008 },
+  });
 
 /** Creates or reactivates the one authorization row of (project, agent). */
 async function upsertAuthorization(projectId: number, agentId: number, grantedBy: number | null, expiresAt: Date | null, t: Transaction) {
@@ -41,18 +75,14 @@ async function upsertAuthorization(projectId: number, agentId: number, grantedBy
 }
 
 /** Grants project P to agent A (super admin: any agent; agent admin: own agents), optionally until `expiresAt`. */
-export async function grantAuthorization(input: {
-  actor: Actor;
-  projectId: number;
-  agentId: number;
-  expiresAt?: Date | string | null;
-  ip?: string | null;
-}): Promise<ProjectAuthorization> {
-  const expiresAt = parseExpiry(input.expiresAt);
+export async function grantAuthorization(
+  input: RawInput<typeof grantAuthorizationSchema> & { actor: Actor; ip?: string | null },
+): Promise<ProjectAuthorization> {
+  const { projectId, agentId, expiresAt } = parseInput(grantAuthorizationSchema, input, INVALID_EXPIRY);
   return inTransaction(async (t) => {
-    const agent = await loadAgent(input.agentId, t);
+    const agent = await loadAgent(agentId, t);
     assertCanManageUser(input.actor, agent);
-    const project = await loadProject(input.projectId, t);
+    const project = await loadProject(projectId, t);
     const auth = await upsertAuthorization(project.id, agent.id, input.actor.id, expiresAt, t);
     await recordOperation(
       { actor: input.actor, ownerId: agent.id, action: 'grant', resource: 'project_authorizations', recordId: auth.id, after: { projectId: project.id, agentId: agent.id, expiresAt }, ip: input.ip },
@@ -110,19 +140,15 @@ async function reviewersOf(agent: AdminUser, t: Transaction): Promise<number[]> 
 }
 
 /** An agent asks for a project with a reason; their reviewer is notified. */
-export async function applyForProject(input: { actor: Actor; projectId: number; reason: string; ip?: string | null }): Promise<ProjectApplication> {
+export async function applyForProject(input: RawInput<typeof applyForProjectSchema> & { actor: Actor; ip?: string | null }): Promise<ProjectApplication> {
   if (!isAgent(input.actor)) throw forbidden('只有代理可以申请项目', 'AGENTS_ONLY', 3403);
-  const reason = (input.reason ?? '').trim();
-  if (!reason || reason.length > 1000) throw badRequest('申请理由为 1-1000 个字符', 'INVALID_REASON', 3007);
+  const { projectId, reason } = parseInput(applyForProjectSchema, input, { reason: 'INVALID_REASON', code: 3007 });
   try {
     return await inTransaction(async (t) => {
       const agent = await loadAgent(input.actor.id, t);
-      const project = await loadProject(input.projectId, t);
+      const project = await loadProject(projectId, t);
       if (project.status !== 'active') throw conflict('该项目已停用', 'PROJECT_DISABLED', 3410);
-      const current = await ProjectAuthorization.findOne({
-        where: { agentId: agent.id, projectId: project.id, status: 'active', [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: new Date() } }] },
-        transaction: t,
-      });
+      const current = await ProjectAuthorization.findOne({ where: { agentId: agent.id, projectId: project.id, ...activeAuthorization() }, transaction: t });
       if (current) throw conflict('您已拥有该项目的授权', 'ALREADY_AUTHORIZED', 3411);
       const application = await ProjectApplication.create({ projectId: project.id, agentId: agent.id, reason }, { transaction: t });
       await recordOperation(
@@ -149,31 +175,24 @@ export async function applyForProject(input: { actor: Actor; projectId: number; 
 }
 
 /** The reviewer approves (authorization created or reactivated) or rejects with an opinion; the agent is notified. */
-export async function reviewApplication(input: {
-  actor: Actor;
-  applicationId: number;
-  decision: 'approve' | 'reject';
-  opinion?: string | null;
-  expiresAt?: Date | string | null;
-  ip?: string | null;
-}): Promise<ProjectApplication> {
-  if (input.decision !== 'approve' && input.decision !== 'reject') throw badRequest('审核结果无效', 'INVALID_DECISION', 3008);
-  const opinion = (input.opinion ?? '').trim() || null;
-  if (input.decision === 'reject' && !opinion) throw badRequest('拒绝时必须填写审核意见', 'OPINION_REQUIRED', 3008);
-  if (opinion && opinion.length > 1000) throw badRequest('审核意见最多 1000 个字符', 'INVALID_OPINION', 3008);
-  const expiresAt = input.decision === 'approve' ? parseExpiry(input.expiresAt) : null;
+export async function reviewApplication(
+  input: RawInput<typeof reviewApplicationSchema> & { actor: Actor; ip?: string | null },
+): Promise<ProjectApplication> {
+  const parsed = parseInput(reviewApplicationSchema, input, { reason: 'INVALID_DECISION', code: 3008 });
+  const { applicationId, decision, opinion } = parsed;
+  const expiresAt = decision === 'approve' ? parsed.expiresAt : null;
   return inTransaction(async (t) => {
-    const application = await ProjectApplication.findByPk(input.applicationId, { transaction: t, lock: t.LOCK.UPDATE });
+    const application = await ProjectApplication.findByPk(applicationId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!application) throw notFound('申请不存在', 'APPLICATION_NOT_FOUND', 3406);
     const agent = await loadAgent(application.agentId, t);
     assertCanManageUser(input.actor, agent);
     if (application.status !== 'pending') throw conflict('该申请已审核', 'ALREADY_REVIEWED', 3413);
     const project = await loadProject(application.projectId, t);
-    const status = input.decision === 'approve' ? 'approved' : 'rejected';
+    const status = decision === 'approve' ? 'approved' : 'rejected';
     await application.update({ status, reviewerId: input.actor.id, reviewOpinion: opinion, reviewedAt: new Date() }, { transaction: t });
     if (status === 'approved') await upsertAuthorization(project.id, agent.id, input.actor.id, expiresAt, t);
     await recordOperation(
-      { actor: input.actor, ownerId: agent.id, action: input.decision, resource: 'project_applications', recordId: application.id, before: { status: 'pending' }, after: { status, opinion }, ip: input.ip },
+      { actor: input.actor, ownerId: agent.id, action: decision, resource: 'project_applications', recordId: application.id, before: { status: 'pending' }, after: { status, opinion }, ip: input.ip },
       t,
     );
     await notifyUsers(
