@@ -23,6 +23,7 @@ import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
+import { adminFormParser } from './uploads.js';
 
 const ADMIN_ROOT = '/admin';
 /** Files `npm run build:admin` writes and production serves (AdminJS's own bundling skipped). */
@@ -141,6 +142,8 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
 
   const admin = buildAdmin();
   app.use(ADMIN_ROOT, adminSession(), refreshSessionUser, keepClientIp);
+  const formParser = adminFormParser('/login');
+  app.use(ADMIN_ROOT, (req, res, next) => (/^\/queues(\/|$)/.test(req.path) ? next() : formParser(req, res, next)));
   app.use(`${ADMIN_ROOT}/queues`, superAdminOnly, queueDashboard());
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -74,6 +74,7 @@ const schema = z.object({
   BACKUP_KEY: hexKey.default(DEV_SECRETS.BACKUP_KEY),
   BACKUP_DIR: z.string().default('./backups'),
   EXPORT_DIR: z.string().default('./exports'),
+  UPLOAD_TMP_DIR: z.string().default(''),
   BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Seahorse <no-reply@seahorse.local>'),
@@ -87,6 +88,12 @@ const schema = z.object({
   OPEN_RATE_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   CALLBACK_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  // Hosts callbacks may reach although they are (or resolve to) internal addresses: `host:port` or `host:*`.
+  CALLBACK_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\*|\d{1,5})$/, 'entries are host:port or host:* (e.g. 127.0.0.1:*, hooks.internal:8443)')))
+    .default([]),
   RUN_WORKER: bool.default(true),
   TRUST_PROXY: trustProxy.default(false),
   ADMIN_ASSETS: z.enum(['bundled', 'dev']).optional(),

@@ -22,6 +22,8 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   PUBLIC_URL: 'http://localhost:3000',
   RUN_WORKER: 'false',
+  // The tests' callback receivers listen on this machine: they opt in, as a deployment would.
+  CALLBACK_ALLOWED_HOSTS: '127.0.0.1:*',
 });
 delete process.env.SMTP_URL;
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, sign } from 'node:crypto';
 import { z } from 'zod';
 import { config } from '../../config.js';
+import { postToTarget } from '../../lib/outboundTarget.js';
 import { CallbackDelivery } from '../../models/index.js';
 import { notFound } from '../../errors.js';
 import { defineJob } from '../../queues/defineJob.js';
@@ -110,31 +111,25 @@ export async function deliverCallback(deliveryId: number, finalAttempt: boolean)
     const timestamp = String(Date.now());
     const nonce = randomBytes(16).toString('hex');
     const signature = sign(null, Buffer.from(callbackSigningString(timestamp, nonce, body)), project.signKey).toString('base64');
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const res = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Seahorse-Event': delivery.event,
-          'X-Seahorse-Delivery': String(delivery.id),
-          'X-Seahorse-Attempt': String(delivery.attempts),
-          'X-Timestamp': timestamp,
-          'X-Nonce': nonce,
-          'X-Signature': signature,
-          'X-Body-Sha256': createHash('sha256').update(body).digest('hex'),
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-        redirect: 'error',
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) error = `HTTP ${res.status}`;
-    } catch (err) {
-      error = (err as Error).message || String(err);
-    }
+    // Only the status or a coarse failure is kept: the remote's text (or an internal service's banner,
+    // had a URL slipped past the checks) never reaches the database or the admin.
+    const answer = await postToTarget(
+      delivery.url,
+      {
+        'Content-Type': 'application/json',
+        'X-Seahorse-Event': delivery.event,
+        'X-Seahorse-Delivery': String(delivery.id),
+        'X-Seahorse-Attempt': String(delivery.attempts),
+        'X-Timestamp': timestamp,
+        'X-Nonce': nonce,
+        'X-Signature': signature,
+        'X-Body-Sha256': createHash('sha256').update(body).digest('hex'),
+      },
+      body,
+      10_000,
+    );
+    const status = 'status' in answer ? answer.status : null;
+    const error = 'failure' in answer ? answer.failure : status !== null && (status < 200 || status > 299) ? `HTTP ${status}` : null;
     const ok = error === null;
     await delivery.update({
       attemptStartedAt: null,

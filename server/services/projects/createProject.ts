@@ -3,6 +3,8 @@ import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { AppError, badRequest, conflict, forbidden, zodIssues } from '../../errors.js';
+import { say } from '../../i18n.js';
+import { checkTarget, TargetRefused } from '../../lib/outboundTarget.js';
 import { sealSecret } from '../../lib/secretBox.js';
 import { Project, ProjectPrice } from '../../models/index.js';
 import { isSuperAdmin, type Actor } from '../../policies/actor.js';
@@ -39,6 +41,24 @@ export const callbackUrlSchema = z
   .max(2048)
   .url('回调地址必须是合法的 URL')
   .refine((u) => /^https?:\/\//i.test(u), '回调地址必须以 http:// 或 https:// 开头');
+
+/**
+ * The second half of a callback URL's check, which needs DNS: no internal address (SSRF), https in
+ * production. `''`/null (no callback) passes.
+ */
+export async function assertCallbackTarget(url: string | null | undefined): Promise<void> {
+  if (!url) return;
+  try {
+    await checkTarget(new URL(url));
+  } catch (err) {
+    if (!(err instanceof TargetRefused)) throw err;
+    const message =
+      err.reason === 'HTTPS_REQUIRED'
+        ? say('回调地址必须使用 https://', 'The callback URL must use https://')
+        : say('回调地址不能指向本机或内网地址', 'The callback URL may not point at this machine or an internal network');
+    throw badRequest(message, 'CALLBACK_URL_REFUSED', 3031);
+  }
+}
 
 export const priceSchema = z.object({
   label: z.string().trim().min(1, '有效期名称不能为空').max(32, '有效期名称最多 32 个字符'),
@@ -104,6 +124,7 @@ export async function createProject(
   const parsed = projectSchema.safeParse(props);
   if (!parsed.success) throw validationError(parsed.error);
   const input = parsed.data;
+  await assertCallbackTarget(input.callbackUrl);
   if (input.kind === 'points' && !input.pointsPerKey) throw badRequest('积分项目必须设置每张卡密的积分', 'POINTS_PER_KEY_REQUIRED', 3003);
   const prices = parsePrices(input.prices);
   const appKey = input.appKey ?? newAppKey();

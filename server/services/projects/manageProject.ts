@@ -7,7 +7,7 @@ import { Project, ProjectPrice } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { publishInvalidation } from '../cardKeys/invalidation.js';
-import { assertProjectAdmin, callbackUrlSchema, newAppSecret, parsePrices, priceSchema, validationError } from './createProject.js';
+import { assertCallbackTarget, assertProjectAdmin, callbackUrlSchema, newAppSecret, parsePrices, priceSchema, validationError } from './createProject.js';
 
 export interface UpdateProjectProps {
   name?: string;
@@ -58,6 +58,7 @@ export async function updateProject(projectId: number, props: UpdateProjectProps
   const parsed = updateSchema.safeParse(props);
   if (!parsed.success) throw validationError(parsed.error);
   const input = parsed.data;
+  await assertCallbackTarget(input.callbackUrl);
   const prices = input.prices ? parsePrices(input.prices) : undefined;
   try {
     const project = await inTransaction(async (t) => {
