@@ -28,6 +28,8 @@ import { createAdminUser, type Role } from '../../server/services/users/createAd
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';
+import { chinaDay } from '../../server/services/stats/days.js';
+import { statsRollupJob } from '../../server/services/stats/rollup.js';
 
 const PASSWORD = 'Seahorse123';
 const api = (resource: string) => `/admin/api/resources/${resource}`;
@@ -453,15 +455,24 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
   });
 
   it('each role lands on its own dashboard with figures in its scope', async () => {
-    const dash = async (c: AdminClient) => (await c.getJson('/admin/api/dashboard')).body as unknown as { role: string; figures: Array<{ key: string; value: unknown }> };
+    const c2 = async (c: AdminClient, path: string) => (await c.getJson(path)).body as unknown as { role: string; figures: Array<{ key: string; value: unknown }> };
+    const dash = (c: AdminClient) => c2(c, '/admin/api/dashboard');
     const sup = await dash(clients.superadmin!);
     assert.equal(sup.role, 'super_admin');
     const aa = await dash(clients.agentadmin1!);
     assert.equal(aa.role, 'agent_admin');
     assert.equal(aa.figures.find((f) => f.key === 'myAgents')!.value, await AdminUser.count({ where: { parentId: users.agentadmin1.id } }));
+    // Card-key figures come from the rollups: the fixture's rollup row (2 keys on 2026-11-21) at once,
+    // the 2 raw keys generated today once today is rolled up.
+    const since = async () =>
+      (await c2(clients.agent1a!, `/admin/api/dashboard?range=day&from=2026-11-21&to=${chinaDay()}`)).figures.find((f) => f.key === 'keysGenerated')!.value;
+    assert.equal(await since(), 2);
+    await statsRollupJob.runNow({});
+    assert.equal(await since(), 4);
     const ag = await dash(clients.agent1a!);
     assert.equal(ag.role, 'agent');
-    assert.equal(ag.figures.find((f) => f.key === 'cardKeys')!.value, 2);
+    const bad = await clients.agent1a!.getJson('/admin/api/dashboard?range=decade');
+    assert.equal(bad.status, 400);
   });
 
   it('login attempts are logged; refusals are clear; freezing a user ends their session at once', async () => {

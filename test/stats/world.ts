@@ -79,7 +79,7 @@ function instantOf(day: string, r: () => number): Date {
   return new Date(start + Math.floor(r() * 24 * H));
 }
 
-export async function makeStatsWorld(tag: string, seed = 13): Promise<StatsWorld> {
+export async function makeStatsWorld(tag: string, seed = 13, days: readonly string[] = DAYS): Promise<StatsWorld> {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const root = await makeUser(`${tag}_root`, 'super_admin');
@@ -104,7 +104,7 @@ export async function makeStatsWorld(tag: string, seed = 13): Promise<StatsWorld
   const operations: OperationRow[] = [];
   const people = [adminA, adminB, ...agents];
   const ledgerTypes = ['system_recharge', 'recharge_in', 'recharge_out', 'card_key_generation', 'card_key_refund', 'transfer_out', 'transfer_in'];
-  for (const day of DAYS) {
+  for (const day of days) {
     for (const agent of agents) {
       for (const projectId of projects) {
         const n = 2 + Math.floor(r() * 6);
@@ -179,7 +179,7 @@ export async function makeStatsWorld(tag: string, seed = 13): Promise<StatsWorld
   );
   const miniUsers: Array<{ id: string; createdAt: Date }> = [];
   for (let i = 0; i < 6; i++) {
-    const createdAt = instantOf(pick(DAYS), r);
+    const createdAt = instantOf(pick(days), r);
     const [u] = await db().query<{ id: string }>(`INSERT INTO meta_user (openid, created_at) VALUES (:openid, :createdAt) RETURNING id`, {
       replacements: { openid: `${tag}-openid-${i}`, createdAt },
       type: QueryTypes.SELECT,
@@ -188,7 +188,7 @@ export async function makeStatsWorld(tag: string, seed = 13): Promise<StatsWorld
   }
   const orders: OrderRow[] = [];
   const points: PointsRow[] = [];
-  for (const day of DAYS) {
+  for (const day of days) {
     for (let i = 0; i < 3 + Math.floor(r() * 4); i++) {
       const createdAt = instantOf(day, r);
       const paid = r() < 0.7;

@@ -1,0 +1,271 @@
+import { QueryTypes } from 'sequelize';
+import { db } from '../../db/index.js';
+import type { Actor } from '../../policies/actor.js';
+import { statsWindow, userScopeSql, type RangeKind, type StatsWindow } from './scope.js';
+
+/**
+ * The landing page of each role: a few current figures (balance, what waits for review) and the
+ * chart series of a range, every series read from the daily rollups (never the raw logs), inside
+ * the actor's row scope: an agent sees their own rows, an agent admin their own and their agents',
+ * a super admin everything.
+ */
+
+export interface DashboardFigure {
+  key: string;
+  value: string | number;
+  money?: boolean;
+}
+
+export interface CardKeyTotals {
+  generated: number;
+  activated: number;
+  verified: number;
+  expired: number;
+  disabled: number;
+}
+
+export interface DashboardData {
+  role: Actor['role'];
+  range: RangeKind;
+  from: string;
+  to: string;
+  figures: DashboardFigure[];
+  /** One label per bar (its first day). */
+  buckets: string[];
+  keys: { generated: number[]; activated: number[]; verified: number[] };
+  keysByProject: Array<{ projectId: number; project: string; generated: number; activated: number }>;
+  /** What became of keys in the range: activated, expired, disabled, generated but not (yet) activated. */
+  keysByStatus: Array<{ status: 'activated' | 'expired' | 'disabled' | 'notActivated'; count: number }>;
+  quotaByType: Array<{ type: string; in: string; out: string }>;
+  /** Available quota (sum of balance movements) at the end of each bar. */
+  balance: string[];
+  ranking?: Array<{ agentId: number; agent: string; generated: number; activated: number }>;
+  /** [weekday (0 = Monday), hour, logins + operations]. */
+  heatmap?: Array<[number, number, number]>;
+  points?: { orders: number[]; revenue: string[]; sold: number[]; consumed: number[]; activeUsers: number[] };
+}
+
+const TRUNC: Record<RangeKind, string> = {
+  day: 'day',
+  week: "date_trunc('week', day)::date",
+  month: "date_trunc('month', day)::date",
+  year: "date_trunc('year', day)::date",
+};
+
+export async function select<T extends object>(sql: string, replacements: Record<string, unknown> = {}): Promise<T[]> {
+  return db().query<T>(sql, { replacements, type: QueryTypes.SELECT });
+}
+
+const cents = (v: string | number | null | undefined) => Math.round(Number(v ?? 0) * 100);
+const money = (c: number) => (c / 100).toFixed(2);
+
+/** The card-key WHERE clause for an actor and window (scope, range, project and agent filters). */
+export function cardKeyWhere(actor: Actor, w: StatsWindow): string {
+  return [
+    'day BETWEEN :from AND :to',
+    userScopeSql(actor, 'agent_id'),
+    w.projectId ? 'project_id = :projectId' : '',
+    w.agentId ? 'agent_id = :agentId' : '',
+  ]
+    .filter(Boolean)
+    .join(' AND ');
+}
+
+/** The user-keyed (quota, activity) WHERE clause: scope, range and the agent filter on `user_id`. */
+export function userWhere(actor: Actor, w: StatsWindow): string {
+  return ['day BETWEEN :from AND :to', userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND ');
+}
+
+export const replacementsOf = (w: StatsWindow) => ({ from: w.from, to: w.to, projectId: w.projectId ?? null, agentId: w.agentId ?? null });
+
+/** Current figures that are not rollups: balances and what waits for review (each a small indexed read). */
+async function currentFigures(actor: Actor): Promise<DashboardFigure[]> {
+  const id = actor.id;
+  if (actor.role === 'super_admin') {
+    const [r] = await select<Record<string, string>>(`
+      SELECT (SELECT count(*) FROM admin_users WHERE role = 'agent_admin') AS agent_admins,
+             (SELECT count(*) FROM admin_users WHERE role = 'agent') AS agents,
+             (SELECT coalesce(sum(balance), 0) FROM quota_accounts) AS quota_total,
+             (SELECT count(*) FROM quota_transfers WHERE status = 'pending_review') AS transfers_pending,
+             (SELECT count(*) FROM withdrawals WHERE status = 'pending') AS withdrawals_pending,
+             (SELECT count(*) FROM meta_user) AS mini_users`);
+    return [
+      { key: 'agentAdmins', value: Number(r!.agent_admins) },
+      { key: 'agents', value: Number(r!.agents) },
+      { key: 'quotaTotal', value: r!.quota_total!, money: true },
+      { key: 'transfersPending', value: Number(r!.transfers_pending) },
+      { key: 'withdrawalsPending', value: Number(r!.withdrawals_pending) },
+      { key: 'miniUsers', value: Number(r!.mini_users) },
+    ];
+  }
+  const [account] = await select<{ balance: string; frozen: string }>(
+    `SELECT coalesce(max(balance), 0) AS balance, coalesce(max(frozen), 0) AS frozen FROM quota_accounts WHERE user_id = :id`,
+    { id },
+  );
+  const mine = [
+    { key: 'balance', value: account!.balance, money: true },
+    { key: 'frozen', value: account!.frozen, money: true },
+  ];
+  if (actor.role === 'agent_admin') {
+    const [r] = await select<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM admin_users WHERE parent_id = :id) AS agents,
+              (SELECT coalesce(sum(balance), 0) FROM quota_accounts WHERE user_id IN (SELECT id FROM admin_users WHERE parent_id = :id)) AS agents_quota,
+              (SELECT count(*) FROM withdrawals WHERE status = 'pending' AND ${userScopeSql(actor, 'user_id')}) AS withdrawals_pending,
+              (SELECT count(*) FROM project_applications WHERE status = 'pending' AND ${userScopeSql(actor, 'agent_id')}) AS applications_pending`,
+      { id },
+    );
+    return [
+      ...mine,
+      { key: 'myAgents', value: Number(r!.agents) },
+      { key: 'agentsQuota', value: r!.agents_quota!, money: true },
+      { key: 'withdrawalsPending', value: Number(r!.withdrawals_pending) },
+      { key: 'applicationsPending', value: Number(r!.applications_pending) },
+    ];
+  }
+  const [r] = await select<Record<string, string>>(
+    `SELECT (SELECT count(*) FROM project_authorizations WHERE agent_id = :id AND status = 'active'
+                AND (expires_at IS NULL OR expires_at > now())) AS projects`,
+    { id },
+  );
+  return [...mine, { key: 'authorizedProjects', value: Number(r!.projects) }];
+}
+
+/** Everything the landing page of `actor` shows for the range `query` names (default: the last 30 days by day). */
+export async function dashboardData(actor: Actor, query: unknown = {}, today?: string): Promise<DashboardData> {
+  const w = statsWindow(query, today);
+  const rep = replacementsOf(w);
+  const bucket = TRUNC[w.range];
+  const at = new Map(w.buckets.map((b, i) => [b, i]));
+  const zeros = () => w.buckets.map(() => 0);
+  const keyWhere = cardKeyWhere(actor, w);
+
+  const keyRows = await select<{ b: string; g: string; a: string; v: string; e: string; d: string }>(
+    `SELECT ${bucket}::text AS b, sum(generated) AS g, sum(activated) AS a, sum(verified) AS v, sum(expired) AS e, sum(disabled) AS d
+       FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1`,
+    rep,
+  );
+  const keys = { generated: zeros(), activated: zeros(), verified: zeros() };
+  const totals: CardKeyTotals = { generated: 0, activated: 0, verified: 0, expired: 0, disabled: 0 };
+  for (const r of keyRows) {
+    const i = at.get(r.b);
+    if (i !== undefined) {
+      keys.generated[i] = Number(r.g);
+      keys.activated[i] = Number(r.a);
+      keys.verified[i] = Number(r.v);
+    }
+    totals.generated += Number(r.g);
+    totals.activated += Number(r.a);
+    totals.verified += Number(r.v);
+    totals.expired += Number(r.e);
+    totals.disabled += Number(r.d);
+  }
+
+  const keysByProject = (
+    await select<{ project_id: number; project: string; g: string; a: string }>(
+      `SELECT s.project_id, p.name AS project, sum(s.generated) AS g, sum(s.activated) AS a
+         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
+         JOIN projects p ON p.id = s.project_id
+        GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+      rep,
+    )
+  ).map((r) => ({ projectId: r.project_id, project: r.project, generated: Number(r.g), activated: Number(r.a) }));
+
+  const quotaWhere = userWhere(actor, w);
+  const quotaByType = (
+    await select<{ type: string; inc: string; outc: string }>(
+      `SELECT type, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS inc, coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS outc
+         FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
+      rep,
+    )
+  ).map((r) => ({ type: r.type, in: money(cents(r.inc)), out: money(cents(r.outc)) }));
+
+  // Balance at the end of each bar: everything before the window, then each bar's movements.
+  const scopeOnly = [userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND ');
+  const [opening] = await select<{ s: string }>(`SELECT coalesce(sum(amount), 0) AS s FROM daily_quota_stats WHERE day < :from AND ${scopeOnly}`, rep);
+  const moves = zeros();
+  for (const r of await select<{ b: string; s: string }>(`SELECT ${bucket}::text AS b, sum(amount) AS s FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1`, rep)) {
+    const i = at.get(r.b);
+    if (i !== undefined) moves[i] = cents(r.s);
+  }
+  let running = cents(opening!.s);
+  const balance = moves.map((m) => money((running += m)));
+
+  const quotaIn = quotaByType.reduce((s, q) => s + cents(q.in), 0);
+  const quotaOut = quotaByType.reduce((s, q) => s + cents(q.out), 0);
+  const data: DashboardData = {
+    role: actor.role,
+    range: w.range,
+    from: w.from,
+    to: w.to,
+    figures: [
+      ...(await currentFigures(actor)),
+      { key: 'keysGenerated', value: totals.generated },
+      { key: 'keysActivated', value: totals.activated },
+      { key: 'keysVerified', value: totals.verified },
+      { key: 'quotaIn', value: money(quotaIn), money: true },
+      { key: 'quotaOut', value: money(quotaOut), money: true },
+    ],
+    buckets: w.buckets,
+    keys,
+    keysByProject,
+    keysByStatus: [
+      { status: 'activated', count: totals.activated },
+      { status: 'expired', count: totals.expired },
+      { status: 'disabled', count: totals.disabled },
+      { status: 'notActivated', count: Math.max(0, totals.generated - totals.activated) },
+    ],
+    quotaByType,
+    balance,
+  };
+
+  if (actor.role !== 'agent') {
+    data.ranking = (
+      await select<{ agent_id: number; agent: string; g: string; a: string }>(
+        `SELECT s.agent_id, u.username AS agent, s.g, s.a
+           FROM (SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
+           JOIN admin_users u ON u.id = s.agent_id AND u.role = 'agent'
+          ORDER BY s.g DESC, s.a DESC, u.username LIMIT 10`,
+        rep,
+      )
+    ).map((r) => ({ agentId: r.agent_id, agent: r.agent, generated: Number(r.g), activated: Number(r.a) }));
+    data.heatmap = (
+      await select<{ wd: number; hour: number; n: string }>(
+        `SELECT (extract(isodow FROM day)::int - 1) AS wd, hour, sum(logins + operations) AS n
+           FROM daily_activity_stats WHERE ${quotaWhere} GROUP BY 1, 2 ORDER BY 1, 2`,
+        rep,
+      )
+    ).map((r) => [r.wd, r.hour, Number(r.n)]);
+  }
+
+  if (actor.role === 'super_admin') {
+    const points = { orders: zeros(), revenue: w.buckets.map(() => '0.00'), sold: zeros(), consumed: zeros(), activeUsers: zeros() };
+    for (const r of await select<{ b: string; o: string; rev: string; au: string }>(
+      `SELECT ${bucket}::text AS b, sum(paid_orders) AS o, sum(revenue) AS rev, max(active_users) AS au
+         FROM daily_order_stats WHERE day BETWEEN :from AND :to GROUP BY 1`,
+      rep,
+    )) {
+      const i = at.get(r.b);
+      if (i === undefined) continue;
+      points.orders[i] = Number(r.o);
+      points.revenue[i] = money(cents(r.rev));
+      points.activeUsers[i] = Number(r.au);
+    }
+    for (const r of await select<{ b: string; sold: string; consumed: string }>(
+      `SELECT ${bucket}::text AS b, coalesce(sum(points) FILTER (WHERE operation_type = 1), 0) AS sold,
+              coalesce(-sum(points) FILTER (WHERE operation_type = 2), 0) AS consumed
+         FROM daily_points_stats WHERE day BETWEEN :from AND :to GROUP BY 1`,
+      rep,
+    )) {
+      const i = at.get(r.b);
+      if (i === undefined) continue;
+      points.sold[i] = Number(r.sold);
+      points.consumed[i] = Number(r.consumed);
+    }
+    data.points = points;
+    data.figures.push(
+      { key: 'paidOrders', value: points.orders.reduce((s, n) => s + n, 0) },
+      { key: 'revenue', value: money(points.revenue.reduce((s, v) => s + cents(v), 0)), money: true },
+    );
+  }
+  return data;
+}
