@@ -19,6 +19,7 @@ import { QUEUE_NAMES, queue } from '../server/queues/queue.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
+import { backupDownload } from './backupDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { adminResources } from './resources/index.js';
@@ -134,6 +135,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
   const admin = buildAdmin();
   app.use(ADMIN_ROOT, adminSession(), refreshSessionUser);
   app.use(`${ADMIN_ROOT}/queues`, superAdminOnly, queueDashboard());
+  app.get(`${ADMIN_ROOT}/backups/:id/download`, backupDownload);
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: cfg.SESSION_SECRET },
