@@ -76,7 +76,7 @@ describe('backups in the back office: list, 立即备份, download, restore requ
 
   it('lists backups with kind, size, checksum, status, verified at and created by — for the super admin only', async () => {
     const list = await as.root.getJson(`${api}/backups/actions/list?perPage=50`);
-    const row = list.body.records!.find((r) => r.id === String(backup.id));
+    const row = list.body.records!.find((r) => Number(r.params.id) === backup.id);
     assert.ok(row, `the backup is listed: ${JSON.stringify(list.body).slice(0, 600)}`);
     assert.equal(row.params.kind, 'manual');
     assert.equal(row.params.status, 'verified');
