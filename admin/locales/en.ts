@@ -170,7 +170,9 @@ export const en = {
     "withdrawals_cancel_title": "Cancel withdrawal request",
     "withdrawals_cancel_description": "The frozen amount is unfrozen.",
     "withdrawals_cancel_submitLabel": "Cancel request",
-    "withdrawals_cancel_summary_amount": "Amount"
+    "withdrawals_cancel_summary_amount": "Amount",
+    "backup_restore_requests": "Restore requests",
+    "log_archives": "Log archives"
   },
   "properties": {
     "id": "ID",
@@ -404,7 +406,21 @@ export const en = {
     "records": "Records",
     "seq": "Seq",
     "callsDay": "Calls day",
-    "deletedAt": "Deleted"
+    "deletedAt": "Deleted",
+    "phase": "Phase",
+    "progressBytes": "Progress (bytes)",
+    "tableCount": "Tables",
+    "targetDatabase": "Target database",
+    "inPlace": "Over the live database",
+    "requestedBy": "Requested by",
+    "decidedBy": "Decided by",
+    "decidedAt": "Decided at",
+    "backupId": "Backup",
+    "tableName": "Table",
+    "month": "Month",
+    "rowCount": "Rows",
+    "firstId": "First id",
+    "lastId": "Last id"
   },
   "components": {
     "Login": {
@@ -421,6 +437,6 @@ export const en = {
     "forbiddenError": "You are not allowed to do that",
     "invalidCredentials": "Wrong username or password"
   },
-  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change" },
+  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change", "backupNow": "Back up now", "download": "Download", "requestRestore": "Request restore", "approve": "Approve", "reject": "Reject" },
   "resources": {}
 };

@@ -130,7 +130,9 @@ export const zhCN = {
     "quotaType_card_key_refund": "卡密退款",
     "quotaType_adjustment": "调整",
     "loginWelcome": "海马后台",
-    "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}"
+    "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}",
+    "backup_restore_requests": "恢复申请",
+    "log_archives": "日志归档"
   },
   "properties": {
     "id": "ID",
@@ -364,7 +366,21 @@ export const zhCN = {
     "records": "记录数",
     "seq": "序号",
     "callsDay": "统计日",
-    "deletedAt": "删除时间"
+    "deletedAt": "删除时间",
+    "phase": "阶段",
+    "progressBytes": "进度（字节）",
+    "tableCount": "表数量",
+    "targetDatabase": "目标数据库",
+    "inPlace": "覆盖在线数据库",
+    "requestedBy": "申请人",
+    "decidedBy": "审批人",
+    "decidedAt": "审批时间",
+    "backupId": "备份",
+    "tableName": "表",
+    "month": "月份",
+    "rowCount": "行数",
+    "firstId": "起始 ID",
+    "lastId": "结束 ID"
   },
   "components": {
     "Login": {
@@ -381,6 +397,6 @@ export const zhCN = {
     "forbiddenError": "无权执行此操作",
     "invalidCredentials": "用户名或密码错误"
   },
-  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改" },
+  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改", "backupNow": "立即备份", "download": "下载", "requestRestore": "申请恢复", "approve": "批准", "reject": "驳回" },
   "resources": {}
 };

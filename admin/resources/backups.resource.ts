@@ -1,12 +1,16 @@
 import { Backup } from '../../server/models/index.js';
+import { backupActions } from '../actions/backups.js';
 import { defineResource } from './define.js';
 
-/** `backups`. */
+/** `backups`: the list with progress and checksum; 立即备份, 下载, 申请恢复 (admin/actions/backups.ts). */
 export const backupsResource = () =>
   defineResource(Backup, {
     navigation: 'system',
-    list: ['id', 'fileName', 'kind', 'status', 'sizeBytes', 'verifiedAt', 'createdAt'],
+    list: ['id', 'kind', 'status', 'phase', 'progressBytes', 'sizeBytes', 'sha256', 'verifiedAt', 'createdBy', 'createdAt'],
+    show: ['id', 'fileName', 'kind', 'status', 'phase', 'progressBytes', 'sizeBytes', 'sha256', 'tableCount', 'error', 'verifiedAt', 'createdBy', 'createdAt', 'deletedAt'],
     filter: ['kind', 'status', 'createdAt'],
-    enums: { kind: ['daily', 'weekly', 'monthly', 'manual'], status: ['running', 'verified', 'failed', 'deleted'] },
-    actions: {},
+    textarea: ['error'],
+    enums: { kind: ['daily', 'weekly', 'monthly', 'manual'], status: ['running', 'verified', 'failed', 'deleted'], phase: ['dumping', 'verifying'] },
+    sort: { sortBy: 'id', direction: 'desc' },
+    actions: { ...backupActions },
   });

@@ -17,6 +17,7 @@ import { apiCatalogResource } from './api-catalog.resource.js';
 import { apiKeyScopesResource } from './api-key-scopes.resource.js';
 import { apiKeysResource } from './api-keys.resource.js';
 import { articlesResource } from './articles.resource.js';
+import { backupRestoreRequestsResource } from './backup-restore-requests.resource.js';
 import { backupsResource } from './backups.resource.js';
 import { bannersResource } from './banners.resource.js';
 import { callbackDeliveriesResource } from './callback-deliveries.resource.js';
@@ -29,6 +30,7 @@ import { dailyPointsStatsResource } from './daily-points-stats.resource.js';
 import { dailyQuotaStatsResource } from './daily-quota-stats.resource.js';
 import { emailMessagesResource } from './email-messages.resource.js';
 import { emailTokensResource } from './email-tokens.resource.js';
+import { logArchivesResource } from './log-archives.resource.js';
 import { loginLogsResource } from './login-logs.resource.js';
 import { meteringServicesResource } from './metering-services.resource.js';
 import { miniUsersResource } from './mini-users.resource.js';
@@ -63,6 +65,8 @@ export function adminResources(): ResourceWithOptions[] {
     apiKeysResource(),
     articlesResource(),
     backupsResource(),
+    backupRestoreRequestsResource(),
+    logArchivesResource(),
     bannersResource(),
     callbackDeliveriesResource(),
     cardKeyBatchesResource(),

@@ -171,6 +171,8 @@ export const RULES: Record<string, ResourceRule> = {
   api_call_logs: { actions: SUPER_READ_ONLY, large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
   email_messages: { actions: SUPER_READ_ONLY },
   backups: { actions: SUPER_READ_ONLY },
+  backup_restore_requests: { actions: SUPER_READ_ONLY },
+  log_archives: { actions: SUPER_READ_ONLY },
 
   // Daily rollups, scoped like the rows they summarise.
   daily_card_key_stats: { owner: ['agentId'], actions: ownRows(READ) },

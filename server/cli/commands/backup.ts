@@ -6,6 +6,7 @@ import { badRequest } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { Backup } from '../../models/index.js';
 import { createBackup, createBackupInput } from '../../services/backups/createBackup.js';
+import { parseInput } from '../../services/backups/backupFiles.js';
 import { applyRetention } from '../../services/backups/retention.js';
 import { databaseName } from '../../services/backups/pgTools.js';
 import { restoreBackup, restoreBackupInput, type RestoreReport } from '../../services/backups/restoreBackup.js';
@@ -44,7 +45,7 @@ export function registerBackupCommands(program: Command): void {
       action(async (cfg, opts: { kind: string; retention?: boolean }) => {
         await checkServices(cfg);
         await assertSchemaCurrent(cfg);
-        const input = createBackupInput.parse({ kind: opts.kind });
+        const input = parseInput(createBackupInput, { kind: opts.kind });
         const backup = await createBackup(input);
         if (backup.status !== 'verified') {
           console.error(`Backup #${backup.id} failed: ${backup.error}`);
@@ -84,7 +85,7 @@ export function registerBackupCommands(program: Command): void {
       action(async (cfg, id: string, opts: { targetDatabase: string; replace?: boolean; inPlace?: boolean; request?: string; yes?: boolean }) => {
         await checkServices(cfg);
         await assertSchemaCurrent(cfg);
-        const input = restoreBackupInput.parse({
+        const input = parseInput(restoreBackupInput, {
           backupId: Number(id),
           targetDatabase: opts.targetDatabase,
           replace: Boolean(opts.replace),

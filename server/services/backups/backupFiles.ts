@@ -4,7 +4,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
 import { config } from '../../config.js';
+import { badRequest, zodIssues } from '../../errors.js';
+import { say } from '../../i18n.js';
 import { SystemLog } from '../../models/index.js';
 import { AdminUser } from '../../models/index.js';
 import { sendEmail } from '../email/sendEmail.js';
@@ -73,4 +76,12 @@ export async function reportBackupEvent(
     const mail = simpleEmail(source, email.subject, email.paragraphs);
     await sendEmail({ to: admin.email, userId: admin.id, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template });
   }
+}
+
+/** A command's input, validated: bad input is a 400 in both languages, never a 500. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const zh = schema.safeParse(raw, { error: z.locales.zhCN().localeError });
+  throw badRequest(say(zodIssues(zh.error ?? parsed.error), zodIssues(parsed.error)), 'INVALID_INPUT');
 }

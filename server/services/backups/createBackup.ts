@@ -7,7 +7,7 @@ import { config } from '../../config.js';
 import { Backup } from '../../models/index.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { encryptStream } from './cipher.js';
-import { backupDir, backupPath, decryptedReadable, decryptFile, meter, reportBackupEvent } from './backupFiles.js';
+import { backupDir, backupPath, decryptedReadable, decryptFile, meter, parseInput, reportBackupEvent } from './backupFiles.js';
 import { libpqConnection, pgBinary, publicTables, spawnTool } from './pgTools.js';
 import { applyRetention } from './retention.js';
 
@@ -44,7 +44,7 @@ const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
  * Resolves with the row in either final state (never rejects for a failed backup).
  */
 export async function createBackup(raw: CreateBackupInput = {}, now = new Date()): Promise<Backup> {
-  const input = createBackupInput.parse(raw);
+  const input = parseInput(createBackupInput, raw);
   const dir = await backupDir();
   const fileName = `seahorse-${stamp(now)}-${input.kind}-${randomBytes(3).toString('hex')}.dump.enc`;
   const file = backupPath(dir, fileName);

@@ -10,7 +10,7 @@ import { Backup } from '../../models/index.js';
 import { findPointsDrift } from '../points/invariant.js';
 import { reconcileQuota, type ReconcileResult } from '../quota/reconcileQuota.js';
 import { BackupCipherError } from './cipher.js';
-import { backupDir, backupPath, decryptedReadable, decryptFile, fileSha256 } from './backupFiles.js';
+import { backupDir, backupPath, decryptedReadable, decryptFile, fileSha256, parseInput } from './backupFiles.js';
 import { databaseName, libpqConnection, pgBinary, spawnTool, withDatabase } from './pgTools.js';
 
 /** The input of a restore (CLI, approved request). */
@@ -89,7 +89,7 @@ async function userTableCount(name: string): Promise<number> {
  * Approval and confirmation are the caller's (authorizeRestore, the CLI).
  */
 export async function restoreBackup(raw: RestoreBackupInput): Promise<RestoreReport> {
-  const input = restoreBackupInput.parse(raw);
+  const input = parseInput(restoreBackupInput, raw);
   const backup = await Backup.findByPk(input.backupId);
   if (!backup) throw notFound(say(`备份 #${input.backupId} 不存在`, `backup #${input.backupId} does not exist`), 'BACKUP_NOT_FOUND');
   const file = await checkBackupFile(backup);

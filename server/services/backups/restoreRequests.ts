@@ -6,7 +6,7 @@ import { say } from '../../i18n.js';
 import { AdminUser, Backup, BackupRestoreRequest } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
-import { reportBackupEvent } from './backupFiles.js';
+import { parseInput, reportBackupEvent } from './backupFiles.js';
 import { restoreBackupInput, type RestoreReport } from './restoreBackup.js';
 
 /**
@@ -36,7 +36,7 @@ export async function activeSuperAdminCount(): Promise<number> {
 
 export async function requestRestore(actor: Actor, raw: z.input<typeof requestRestoreInput>, ip?: string | null): Promise<BackupRestoreRequest> {
   superAdminOnly(actor);
-  const input = requestRestoreInput.parse(raw);
+  const input = parseInput(requestRestoreInput, raw);
   const backup = await Backup.findByPk(input.backupId);
   if (!backup) throw notFound(say(`备份 #${input.backupId} 不存在`, `backup #${input.backupId} does not exist`), 'BACKUP_NOT_FOUND');
   if (backup.status !== 'verified') throw badRequest(say('只能恢复已校验的备份', 'Only verified backups can be restored'), 'BACKUP_NOT_VERIFIED');
@@ -58,7 +58,7 @@ export async function requestRestore(actor: Actor, raw: z.input<typeof requestRe
 
 export async function decideRestore(actor: Actor, raw: z.input<typeof decideRestoreInput>, ip?: string | null): Promise<BackupRestoreRequest> {
   superAdminOnly(actor);
-  const input = decideRestoreInput.parse(raw);
+  const input = parseInput(decideRestoreInput, raw);
   const request = await inTransaction(async (t) => {
     const row = await BackupRestoreRequest.findByPk(input.requestId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!row) throw notFound(say('恢复申请不存在', 'Restore request not found'), 'RESTORE_REQUEST_NOT_FOUND');
