@@ -6,10 +6,11 @@ import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import AdminJS from 'adminjs';
-import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { config } from '../server/config.js';
 import { db } from '../server/db/index.js';
-import { isAppError } from '../server/errors.js';
+import { asUnavailable, isAppError } from '../server/errors.js';
+import { requestLang, say } from '../server/i18n.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
@@ -121,10 +122,37 @@ async function authenticate(username: string, password: string, context?: { req?
     if (req?.session) await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     return admin;
   } catch (err) {
-    if (isAppError(err)) throw new Error(err.message);
+    // AdminJS shows the thrown message on its login page: in the reader's language, and a lost
+    // database or Redis says "temporarily unavailable" instead of bouncing back without a word.
+    const lang = req ? requestLang(req) : 'zh-CN';
+    const shown = asUnavailable(err);
+    if (isAppError(shown)) throw new Error(shown.status === 503 ? LOGIN_UNAVAILABLE[lang] : shown.messageIn(lang));
     logger().error({ err }, 'admin login failed');
-    throw new Error('登录服务暂时不可用，请稍后再试');
+    throw new Error(LOGIN_UNAVAILABLE[lang]);
   }
+}
+
+const LOGIN_UNAVAILABLE = say('服务暂时不可用，请稍后再登录', 'Service temporarily unavailable, please try to log in again shortly');
+
+/**
+ * A backing service lost while serving the admin (the session store, a login, a page): the login
+ * page with "service temporarily unavailable" (503) for pages, a 503 notice for AdminJS's API calls.
+ */
+function unavailablePage(admin: AdminJS): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const shown = asUnavailable(err);
+    if (res.headersSent || !isAppError(shown) || shown.status !== 503) return next(err);
+    const lang = requestLang(req);
+    logger().warn({ service: shown.details, path: req.originalUrl }, 'admin: a backing service is unavailable');
+    res.status(503).setHeader('Retry-After', '5');
+    if (req.originalUrl.startsWith(`${ADMIN_ROOT}/api/`) || req.xhr) {
+      res.json({ notice: { message: shown.messageIn(lang), type: 'error' }, records: [], record: { params: {}, populated: {}, errors: {} } });
+      return;
+    }
+    admin
+      .renderLogin({ action: `${ADMIN_ROOT}/login`, errorMessage: LOGIN_UNAVAILABLE[lang] })
+      .then((html) => res.type('html').send(html), next);
+  };
 }
 
 export async function mountAdminWith(app: Express, options: AdminMountOptions = {}): Promise<AdminJS> {
@@ -156,6 +184,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
   );
   app.use(`${ADMIN_ROOT}/api/resources`, rejectUnknownActions(admin));
   app.use(admin.options.rootPath, router, adminErrorHandler);
+  app.use(ADMIN_ROOT, unavailablePage(admin));
   return admin;
 }
 

@@ -49,3 +49,39 @@ export const tooMany = (message: Message = say('请求过于频繁，请稍后�
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
+
+/**
+ * Which backing service an error says is unreachable: a lost or refused PostgreSQL connection (the
+ * pool's connection errors, SQLSTATE classes 08 and 57P0x, a connection cut mid-query) or Redis
+ * (ioredis giving up on a command, a closed or refused connection). `null` for anything else.
+ */
+export function unavailableService(err: unknown): 'postgres' | 'redis' | null {
+  const e = err as { name?: string; message?: string; code?: string; parent?: { code?: string; message?: string }; original?: { code?: string } };
+  if (!e || typeof e !== 'object') return null;
+  const name = e.name ?? '';
+  const message = e.message ?? '';
+  const sqlState = e.parent?.code ?? e.original?.code ?? '';
+  if (/^Sequelize(Connection|ConnectionRefused|ConnectionAcquireTimeout|ConnectionTimedOut|HostNotFound|HostNotReachable|InvalidConnection|AccessDenied)Error$/.test(name)) return 'postgres';
+  if (/^(08|57P0)/.test(sqlState) || (name.startsWith('Sequelize') && /Connection terminated|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(`${message} ${e.parent?.message ?? ''}`)))
+    return 'postgres';
+  if (/Connection terminated unexpectedly|Client has encountered a connection error/.test(message)) return 'postgres';
+  if (name === 'MaxRetriesPerRequestError' || /^(Connection is closed|Stream isn't writeable)/.test(message) )
+    return 'redis';
+  return null;
+}
+
+/** 503 for a request that needs a service that is away right now: nothing was decided, retry later. */
+export const serviceUnavailable = (service: 'postgres' | 'redis') =>
+  new AppError(
+    503,
+    1502,
+    'SERVICE_UNAVAILABLE',
+    say('服务暂时不可用，请稍后再试（未做任何处理）', 'Service temporarily unavailable; nothing was done, please try again shortly'),
+    { service },
+  );
+
+/** The error as the user should see it: a dependency outage becomes a 503, anything else is unchanged. */
+export function asUnavailable(err: unknown): unknown {
+  const service = isAppError(err) ? null : unavailableService(err);
+  return service ? serviceUnavailable(service) : err;
+}

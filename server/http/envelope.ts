@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z, ZodError, type ZodType } from 'zod';
-import { AppError, isAppError, zodIssues } from '../errors.js';
+import { AppError, asUnavailable, isAppError, zodIssues } from '../errors.js';
 import { requestLang, say } from '../i18n.js';
 import { logger } from '../logger.js';
 
@@ -46,6 +46,11 @@ export function handle(fn: (req: Request, res: Response, next: NextFunction) => 
 /** Turns every error into the envelope: AppError and bad JSON are 4xx; anything else is a logged 500. */
 export const errorEnvelope: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
+  err = asUnavailable(err);
+  if (isAppError(err) && err.status === 503) {
+    res.setHeader('Retry-After', '5');
+    (req.log ?? logger()).warn({ err: (err as AppError).details }, 'refused: a backing service is unavailable');
+  }
   let appErr: AppError;
   if (isAppError(err)) appErr = err;
   else if (err instanceof ZodError) appErr = new AppError(400, 1001, 'VALIDATION_FAILED', zodIssues(err));
