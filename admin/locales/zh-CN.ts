@@ -77,6 +77,7 @@ export const zhCN = {
     "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}"
   },
   "properties": {
+    "imageFile": "横幅图片",
     "id": "ID",
     "username": "用户名",
     "email": "邮箱",
@@ -315,9 +316,12 @@ export const zhCN = {
     }
   },
   "messages": {
+    "takenOffSale": "已下架",
+    "bannerImageHint": "JPG 或 PNG，不超过 2 MB，建议 750×300",
+    "bannerImageTooLarge": "图片不能超过 2 MB",
     "forbiddenError": "无权执行此操作",
     "invalidCredentials": "用户名或密码错误"
   },
-  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改" },
+  "actions": { "takeOffSale": "下架", "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改" },
   "resources": {}
 };

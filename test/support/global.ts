@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig, setConfig } from '../../server/config.js';
 import { closeDb, db } from '../../server/db/index.js';
 import { dropDatabase, ensureDatabase, migrate } from '../../server/db/preflight.js';
@@ -22,6 +25,7 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   PUBLIC_URL: 'http://localhost:3000',
   RUN_WORKER: 'false',
+  UPLOAD_DIR: path.join(tmpdir(), `seahorse_uploads_${runId}`),
 });
 delete process.env.SMTP_URL;
 
@@ -45,4 +49,5 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await closeRedis();
   await closeDb();
   if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(TEST_DATABASE_URL);
+  rmSync(process.env.UPLOAD_DIR!, { recursive: true, force: true });
 }
