@@ -243,7 +243,7 @@ export const zhCN = {
     "operationType": "操作类型",
     "actorAdminId": "操作管理员",
     "title": "标题",
-    "imageUrl": "图片地址",
+    "imageUrl": "图片",
     "imageMime": "图片类型",
     "imageSize": "图片大小",
     "linkUrl": "链接",

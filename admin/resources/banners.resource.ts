@@ -11,6 +11,7 @@ export const bannersResource = () =>
     show: ['id', 'imageUrl', 'title', 'linkUrl', 'imageMime', 'imageSize', 'sort', 'status', 'createdAt', 'updatedAt'],
     edit: ['title', 'imageFile', 'linkUrl', 'sort', 'status'],
     filter: ['title', 'status'],
+    optional: ['sort', 'status'],
     enums: { status: [0, 1] },
     actions: {},
     handlers: bannerHandlers,
