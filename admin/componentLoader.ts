@@ -23,4 +23,6 @@ export const Components = {
   CardKeyActionForm: componentLoader.add('SeahorseCardKeyActionForm', file('cardKeys/CardKeyActionForm')),
   SettingForm: componentLoader.add('SeahorseSettingForm', file('SettingForm')),
   SettingValue: componentLoader.add('SeahorseSettingValue', file('SettingValue')),
+  BannerImageUpload: componentLoader.add('SeahorseBannerImageUpload', file('BannerImageUpload')),
+  BannerImagePreview: componentLoader.add('SeahorseBannerImagePreview', file('BannerImagePreview')),
 };

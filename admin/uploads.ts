@@ -1,14 +1,19 @@
+import { readFile, rm, stat } from 'node:fs/promises';
 import type { Request, RequestHandler } from 'express';
+import { badRequest } from '../server/errors.js';
 import { NOT_LOGGED_IN, parseForm, refuseForm, type UploadRule } from '../server/http/guardedUpload.js';
+import { say } from '../server/i18n.js';
+import { BANNER_MAX_BYTES } from '../server/services/content/bannerImage.js';
 
 /**
  * The admin forms that take files, by resource and action; every other admin form takes none. A
- * resource with an upload adds itself here, e.g.
- *   banners: { actions: ['new', 'edit'], rules: [{ field: 'image', maxBytes: 2 * 1024 * 1024, mimeTypes: ['image/png', 'image/jpeg', 'image/webp'] }] },
- * and its action finds the file in `request.payload.<field>` (`{ path, name, type, size }`), which
+ * resource with an upload adds itself here (as `banners` does), and its action finds the file in `request.payload.<field>` (`{ path, name, type, size }`), which
  * it must copy or move before answering: temp files are deleted when the response ends.
  */
-export const ADMIN_UPLOADS: Record<string, { actions: readonly string[]; rules: readonly UploadRule[] }> = {};
+export const ADMIN_UPLOADS: Record<string, { actions: readonly string[]; rules: readonly UploadRule[] }> = {
+  // The type the browser claims is not checked: the banner command judges the bytes.
+  banners: { actions: ['new', 'edit'], rules: [{ field: 'imageFile', maxBytes: BANNER_MAX_BYTES }] },
+};
 
 const ACTION_PATH = /^\/api\/resources\/([^/]+)\/(?:actions\/([^/]+)|records\/[^/]+\/([^/]+)|bulk\/([^/]+))\/?$/;
 
@@ -47,4 +52,35 @@ export function adminFormParser(loginPath: string): RequestHandler {
       (err: unknown) => refuseForm(req, res, err),
     );
   };
+}
+
+
+/**
+ * The one place admin actions take an uploaded file from a form (AdminJS's multipart parser has
+ * already written it to a temp file): an explicit byte limit checked BEFORE reading, and the temp
+ * file always deleted afterwards, whatever happens. Files are judged by content by the command.
+ */
+interface TempFile {
+  path: string;
+  size?: number;
+}
+
+const isTempFile = (v: unknown): v is TempFile => !!v && typeof v === 'object' && typeof (v as TempFile).path === 'string';
+
+/** The bytes of the uploaded file in `value` (null when none was sent), at most `maxBytes`. */
+export async function takeUpload(value: unknown, maxBytes: number, tooLarge = say('文件过大', 'The file is too large')): Promise<Buffer | null> {
+  if (!isTempFile(value)) return null;
+  try {
+    const { size } = await stat(value.path);
+    if (size === 0) return null;
+    if (size > maxBytes) throw badRequest(tooLarge, 'FILE_TOO_LARGE', 1413);
+    return await readFile(value.path);
+  } finally {
+    await rm(value.path, { force: true });
+  }
+}
+
+/** Deletes every temp file left in a payload (fields the action did not take). */
+export async function discardUploads(payload: Record<string, unknown> | undefined): Promise<void> {
+  for (const v of Object.values(payload ?? {})) if (isTempFile(v)) await rm(v.path, { force: true });
 }

@@ -5,6 +5,7 @@ import { config } from './config.js';
 import { db } from './db/index.js';
 import { browserGuard } from './http/browserGuard.js';
 import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
+import { UPLOADS_PATH, uploadsStatic } from './lib/fileStore.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
@@ -67,6 +68,7 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
   // AdminJS brings its own body parsing; it must be mounted before any global parser.
   if (options.mountAdmin) await options.mountAdmin(app);
 
+  app.use(UPLOADS_PATH, uploadsStatic());
   app.use('/api', apiRouter());
   app.use('/open', openRouter());
   app.use(notFoundEnvelope);

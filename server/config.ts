@@ -75,6 +75,7 @@ const schema = z.object({
   BACKUP_DIR: z.string().default('./backups'),
   EXPORT_DIR: z.string().default('./exports'),
   UPLOAD_TMP_DIR: z.string().default(''),
+  UPLOAD_DIR: z.string().default('./uploads'),
   BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Seahorse <no-reply@seahorse.local>'),

@@ -1,6 +1,18 @@
 /** en labels for the Seahorse admin (merged over AdminJS's own en translations). */
 export const en = {
   "labels": {
+    "meta_product_takeOffSale_title": "Take off sale",
+    "meta_product_takeOffSale_description": "No longer sold; orders and records stay.",
+    "meta_product_takeOffSale_submitLabel": "Take off sale",
+    "meta_product_takeOffSale_summary_name": "Name",
+    "rel_product_package_takeOffSale_title": "Take off sale",
+    "rel_product_package_takeOffSale_description": "No longer sold; orders and records stay.",
+    "rel_product_package_takeOffSale_submitLabel": "Take off sale",
+    "rel_product_package_takeOffSale_summary_name": "Name",
+    "meta_promotion_takeOffSale_title": "End the promotion",
+    "meta_promotion_takeOffSale_description": "The promotion ends now (packages keep selling at their own price); orders and records stay.",
+    "meta_promotion_takeOffSale_submitLabel": "End now",
+    "meta_promotion_takeOffSale_summary_name": "Name",
     "admin_users": "Admin users",
     "login_logs": "Login log",
     "email_tokens": "Email tokens",
@@ -175,6 +187,7 @@ export const en = {
     "log_archives": "Log archives"
   },
   "properties": {
+    "imageFile": "Banner image",
     "id": "ID",
     "username": "Username",
     "email": "Email",
@@ -434,9 +447,12 @@ export const en = {
     }
   },
   "messages": {
+    "takenOffSale": "Taken off sale",
+    "bannerImageHint": "JPG or PNG, at most 2 MB, 750×300 recommended",
+    "bannerImageTooLarge": "The image must be at most 2 MB",
     "forbiddenError": "You are not allowed to do that",
     "invalidCredentials": "Wrong username or password"
   },
-  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change", "backupNow": "Back up now", "download": "Download", "requestRestore": "Request restore", "approve": "Approve", "reject": "Reject" },
+  "actions": { "takeOffSale": "Take off sale", "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change", "backupNow": "Back up now", "download": "Download", "requestRestore": "Request restore", "approve": "Approve", "reject": "Reject" },
   "resources": {}
 };

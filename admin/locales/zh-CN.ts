@@ -135,6 +135,7 @@ export const zhCN = {
     "log_archives": "日志归档"
   },
   "properties": {
+    "imageFile": "横幅图片",
     "id": "ID",
     "username": "用户名",
     "email": "邮箱",
@@ -300,7 +301,7 @@ export const zhCN = {
     "operationType": "操作类型",
     "actorAdminId": "操作管理员",
     "title": "标题",
-    "imageUrl": "图片地址",
+    "imageUrl": "图片",
     "imageMime": "图片类型",
     "imageSize": "图片大小",
     "linkUrl": "链接",
@@ -394,9 +395,12 @@ export const zhCN = {
     }
   },
   "messages": {
+    "takenOffSale": "已下架",
+    "bannerImageHint": "JPG 或 PNG，不超过 2 MB，建议 750×300",
+    "bannerImageTooLarge": "图片不能超过 2 MB",
     "forbiddenError": "无权执行此操作",
     "invalidCredentials": "用户名或密码错误"
   },
-  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改", "backupNow": "立即备份", "download": "下载", "requestRestore": "申请恢复", "approve": "批准", "reject": "驳回" },
+  "actions": { "takeOffSale": "下架", "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改", "backupNow": "立即备份", "download": "下载", "requestRestore": "申请恢复", "approve": "批准", "reject": "驳回" },
   "resources": {}
 };

@@ -1,13 +1,24 @@
 import { Banner } from '../../server/models/index.js';
+import { bannerHandlers } from '../actions/banners.js';
+import { Components } from '../componentLoader.js';
 import { defineResource } from './define.js';
 
-/** `banners`. */
+/** `banners`: the image is uploaded in the form (`imageFile`, with a preview) and checked by content on the server. */
 export const bannersResource = () =>
   defineResource(Banner, {
     navigation: 'content',
-    list: ['id', 'title', 'imageUrl', 'linkUrl', 'sort', 'status'],
-    edit: ['title', 'imageUrl', 'imageMime', 'imageSize', 'linkUrl', 'sort', 'status'],
+    list: ['id', 'imageUrl', 'title', 'linkUrl', 'sort', 'status'],
+    show: ['id', 'imageUrl', 'title', 'linkUrl', 'imageMime', 'imageSize', 'sort', 'status', 'createdAt', 'updatedAt'],
+    edit: ['title', 'imageFile', 'linkUrl', 'sort', 'status'],
     filter: ['title', 'status'],
-    enums: { status: [0, 1], imageMime: ['image/jpeg', 'image/png'] },
+    optional: ['sort', 'status'],
+    enums: { status: [0, 1] },
     actions: {},
+    handlers: bannerHandlers,
+    options: {
+      properties: {
+        imageFile: { type: 'string', isVisible: { list: false, show: false, filter: false, edit: true }, components: { edit: Components.BannerImageUpload } },
+        imageUrl: { components: { list: Components.BannerImagePreview, show: Components.BannerImagePreview } },
+      },
+    },
   });

@@ -48,6 +48,8 @@ export interface ResourceSpec {
   textarea?: string[];
   /** Select lists for enumerated columns: value → label key (translated under `labels`). */
   enums?: Record<string, readonly (string | number)[]>;
+  /** Columns the form may leave empty (the command fills a default), though the table says NOT NULL. */
+  optional?: string[];
   /** Owner column set from the session on `new` (agents: always themselves; agent admins: self or own agent). */
   ownerOnNew?: string;
   /** Columns stamped with the acting admin's id on `new`. */
@@ -177,6 +179,7 @@ export function defineResource(model: ModelStatic<Model>, spec: ResourceSpec): R
     properties[j] = { type: 'mixed', isVisible: { list: false, filter: false, show: true, edit: false }, components: { show: Components.Json } };
   }
   for (const t of spec.textarea ?? []) properties[t] = { ...properties[t], type: 'textarea' };
+  for (const o of spec.optional ?? []) properties[o] = { ...properties[o], isRequired: false };
   for (const [prop, values] of Object.entries(spec.enums ?? {})) {
     properties[prop] = {
       ...properties[prop],

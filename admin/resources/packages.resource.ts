@@ -11,6 +11,7 @@ export const packagesResource = () =>
     filter: ['name', 'productId', 'isHot', 'status'],
     money: ['packagePrice'],
     textarea: ['description'],
+    optional: ['isHot', 'sort', 'expireTime', 'status'],
     enums: { status: [0, 1] },
     actions: { ...packageActions() },
     handlers: packageHandlers(),

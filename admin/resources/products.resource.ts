@@ -11,6 +11,7 @@ export const productsResource = () =>
     filter: ['name', 'productType', 'status'],
     money: ['originalPrice', 'salePrice'],
     textarea: ['description'],
+    optional: ['productType', 'originalPrice', 'currency', 'expireTime', 'status', 'sort'],
     enums: { productType: [1, 2], status: [0, 1], currency: ['CNY', 'USD'] },
     actions: { ...productActions() },
     handlers: productHandlers(),

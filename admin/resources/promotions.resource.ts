@@ -12,6 +12,7 @@ export const promotionsResource = () =>
     filter: ['name', 'promoType', 'status', 'startTime', 'endTime'],
     money: ['minAmount', 'reduceAmount'],
     textarea: ['memo'],
+    optional: ['bonusPoints', 'discountRate', 'minAmount', 'reduceAmount', 'applicableProducts'],
     enums: { promoType: [1, 2], status: [0, 1, 2] },
     // A picker of products (stored as a JSON array of ids; empty = every product the promotion is attached to).
     options: { properties: { applicableProducts: { type: 'reference', reference: 'meta_product', isArray: true } } },

@@ -28,7 +28,8 @@ const formidable = createRequire(import.meta.url)('formidable') as { IncomingFor
 export interface UploadRule {
   field: string;
   maxBytes: number;
-  mimeTypes: readonly string[];
+  /** The types the browser may claim; omitted when the command judges the bytes itself. */
+  mimeTypes?: readonly string[];
   maxFiles?: number;
 }
 
@@ -105,7 +106,7 @@ export function parseForm(req: Request, res: Response, uploads: readonly UploadR
     const rule = uploads.find((r) => r.field === part.name);
     if (!rule) return refuse(NO_FILES());
     if (!part.filename) return; // an empty file input: nothing was chosen
-    if (!rule.mimeTypes.includes((part.mime ?? '').toLowerCase())) return refuse(BAD_TYPE());
+    if (rule.mimeTypes && !rule.mimeTypes.includes((part.mime ?? '').toLowerCase())) return refuse(BAD_TYPE());
     const n = (counts.get(rule.field) ?? 0) + 1;
     counts.set(rule.field, n);
     if (n > (rule.maxFiles ?? 1)) return refuse(TOO_LARGE());

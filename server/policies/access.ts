@@ -149,7 +149,8 @@ export const RULES: Record<string, ResourceRule> = {
   purchase_record: { actions: SUPER_READ_ONLY },
 
   // Content and configuration.
-  banners: { actions: { super_admin: CRUD } },
+  // The image arrives as the upload field `imageFile` (server/services/content/banners.ts checks it).
+  banners: { actions: { super_admin: CRUD }, writable: { super_admin: ['title', 'imageFile', 'linkUrl', 'sort', 'status'] } },
   articles: {
     actions: { super_admin: CRUD },
     writable: { super_admin: ['kind', 'title', 'summary', 'content', 'status', 'publishedAt'] },

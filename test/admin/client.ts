@@ -13,6 +13,10 @@ export class AdminClient {
     return client;
   }
 
+  cookieHeader(): string {
+    return this.cookie;
+  }
+
   private remember(res: Response): void {
     const set = res.headers.getSetCookie().find((c) => c.startsWith('seahorse.sid='));
     if (set) this.cookie = set.split(';')[0]!;
@@ -71,4 +75,10 @@ async function parse(res: Response, path: string): Promise<ApiBody> {
 /** True when AdminJS refused (HTTP 200 with an error notice, or a redirect to login). */
 export function isRefused(r: ApiBody): boolean {
   return r.body.notice?.type === 'error' || r.status === 302 || r.status === 403;
+}
+
+/** A multipart form post (file uploads) with the session cookie; the JSON answer parsed. */
+export async function postMultipart(client: AdminClient, baseUrl: string, path: string, form: FormData): Promise<ApiBody> {
+  const res = await fetch(baseUrl + path, { method: 'POST', headers: { cookie: client.cookieHeader() }, body: form, redirect: 'manual' });
+  return parse(res, path);
 }

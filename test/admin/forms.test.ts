@@ -23,7 +23,15 @@ import { createProject } from '../../server/services/projects/createProject.js';
 import { createAdminUser, type Role } from '../../server/services/users/createAdminUser.js';
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { AdminClient, isRefused } from './client.js';
+import { demoPng } from '../support/images.js';
+import { AdminClient, isRefused, postMultipart } from './client.js';
+
+function multipart(fields: Fields, files: Record<string, { bytes: Buffer; name: string; type: string }>): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  for (const [k, file] of Object.entries(files)) f.append(k, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+  return f;
+}
 
 const PASSWORD = 'Seahorse123';
 const ROLES: Role[] = ['super_admin', 'agent_admin', 'agent'];
@@ -45,6 +53,8 @@ interface FormCase {
   edit?: (role: Role, c: Ctx) => Promise<{ id: string | number; fields: Fields }>;
   /** Fields not stored as posted (passwords); checked otherwise or not at all. */
   notStored?: string[];
+  /** Files sent with `new` (multipart, as the browser's form does). */
+  files?: () => Record<string, { bytes: Buffer; name: string; type: string }>;
 }
 
 const uniq = (c: Ctx, prefix: string) => `${prefix}${++c.seq}`;
@@ -107,6 +117,7 @@ const CASES: Record<string, FormCase> = {
   banners: {
     new: (_role, c) => ({ title: uniq(c, '横幅'), linkUrl: '/pages/packages/index', sort: '2', status: '1' }),
     edit: async (_role, c) => ({ id: await any(Banner), fields: { title: uniq(c, '横幅'), linkUrl: 'https://example.com/x', sort: '5' } }),
+    files: () => ({ imageFile: { bytes: demoPng(), name: 'banner.png', type: 'image/png' } }),
   },
   articles: {
     new: (_role, c) => ({ kind: 'article', title: uniq(c, '文章'), summary: 's', content: 'body', status: 'draft' }),
@@ -196,7 +207,7 @@ describe('every admin form offered by a rule lands for its roles and is refused 
         if (action === 'new') {
           const fields = await form.new!(role, ctx);
           const before = await model.count();
-          const res = await clients[role]!.postJson(`${api(resource)}/actions/new`, fields);
+          const res = form.files ? await postMultipart(clients[role]!, server.url, `${api(resource)}/actions/new`, multipart(fields, form.files())) : await clients[role]!.postJson(`${api(resource)}/actions/new`, fields);
           if (!allowed) {
             assert.ok(isRefused(res), `${label} must be refused: ${JSON.stringify(res.body).slice(0, 300)}`);
             assert.equal(await model.count(), before, `${label}: nothing written`);

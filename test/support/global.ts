@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig, setConfig } from '../../server/config.js';
 import { closeDb, db } from '../../server/db/index.js';
 import { dropDatabase, ensureDatabase, migrate } from '../../server/db/preflight.js';
@@ -24,6 +27,7 @@ Object.assign(process.env, {
   RUN_WORKER: 'false',
   // The tests' callback receivers listen on this machine: they opt in, as a deployment would.
   CALLBACK_ALLOWED_HOSTS: '127.0.0.1:*',
+  UPLOAD_DIR: path.join(tmpdir(), `seahorse_uploads_${runId}`),
 });
 delete process.env.SMTP_URL;
 
@@ -47,4 +51,5 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await closeRedis();
   await closeDb();
   if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(TEST_DATABASE_URL);
+  rmSync(process.env.UPLOAD_DIR!, { recursive: true, force: true });
 }

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import { config } from '../../config.js';
 import { inTransaction } from '../../db/index.js';
@@ -15,7 +17,10 @@ import {
   Promotion,
   QuotaLedgerEntry,
 } from '../../models/index.js';
+import { fileStore } from '../../lib/fileStore.js';
+import { projectRoot } from '../../lib/paths.js';
 import type { Actor } from '../../policies/actor.js';
+import { checkBannerImage } from '../content/bannerImage.js';
 import { createProject } from '../projects/createProject.js';
 import { grantAuthorization } from '../projects/authorizations.js';
 import { applyQuotaChanges } from '../quota/ledger.js';
@@ -174,13 +179,20 @@ async function seedProject(users: Map<string, AdminUser>, options: SeedDemoOptio
 }
 
 async function seedContent(users: Map<string, AdminUser>, created: string[]): Promise<void> {
+  // Two real images (seeders/assets), stored through the file store like an upload.
   const banners = [
-    { title: '欢迎使用 Seahorse', imageUrl: '/static/demo/banner-welcome.png', linkUrl: null, sort: 1 },
-    { title: '充值 300 元赠送 200 积分', imageUrl: '/static/demo/banner-bonus.png', linkUrl: '/pages/recharge/index', sort: 2 },
+    { title: '欢迎使用 Seahorse', file: 'banner-welcome.jpg', linkUrl: null, sort: 1 },
+    { title: '充值 300 元赠送 200 积分', file: 'banner-bonus.png', linkUrl: '/pages/buy/index', sort: 2 },
   ];
-  for (const b of banners) {
-    const [, isNew] = await Banner.findOrCreate({ where: { title: b.title }, defaults: { ...b, status: 1 } });
+  for (const { file, ...b } of banners) {
+    const bytes = await readFile(path.join(projectRoot(), 'seeders', 'assets', file));
+    const image = checkBannerImage(bytes);
+    const { url } = await fileStore().put(`banners/demo-${file}`, bytes, image.mime);
+    const fields = { ...b, imageUrl: url, imageMime: image.mime, imageSize: image.bytes };
+    const [row, isNew] = await Banner.findOrCreate({ where: { title: b.title }, defaults: { ...fields, status: 1 } });
     if (isNew) created.push(`banner ${b.title}`);
+    // Earlier seeds pointed at images that never existed.
+    else if (row.imageUrl.startsWith('/static/demo/')) await row.update(fields);
   }
   const apis = [
     { name: 'text.translate', path: '/v1/text/translate', pointsPerCall: 1, description: '文本翻译' },
