@@ -3,6 +3,7 @@ export const en = {
   "labels": {
     "admin_users": "Admin users",
     "login_logs": "Login log",
+    "security_events": "Security log",
     "email_tokens": "Email tokens",
     "quota_accounts": "Quota accounts",
     "quota_ledger": "Quota ledger",
@@ -321,6 +322,7 @@ export const en = {
     "level": "Level",
     "message": "Message",
     "context": "Context",
+    "details": "Details",
     "method": "Method",
     "durationMs": "Duration (ms)",
     "miniUserId": "Mini user",

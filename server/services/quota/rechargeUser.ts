@@ -17,6 +17,7 @@ import {
   validAmount,
 } from './command.js';
 import { accountFrozen, accountInactive } from './refusals.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export interface RechargeUserInput extends CommandMeta {
   targetUserId: number;
@@ -40,6 +41,7 @@ export interface RechargeResult {
  * they lack it.
  */
 export async function rechargeUser(input: RechargeUserInput): Promise<RechargeResult> {
+  await guardSensitiveOperation(input.actor.id, 'quota_recharge', input.ip);
   const amount = await validAmount(input.amount, '充值额度');
   const memo = optionalText(input.memo, '备注', 500);
   const key = scopedIdempotencyKey(input, 'recharge');

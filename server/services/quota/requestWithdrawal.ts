@@ -18,6 +18,7 @@ import {
 } from './command.js';
 import { notAllowed, withdrawalNotFound } from './refusals.js';
 import { superAdminIds } from './transferQuota.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export interface RequestWithdrawalInput extends CommandMeta {
   amount: unknown;
@@ -42,6 +43,7 @@ export async function withdrawalReviewerIds(applicant: Pick<AccountUser, 'parent
 
 /** 申请提现: the amount is frozen until the reviewer approves (paid offline) or rejects, or the applicant cancels. */
 export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<WithdrawalResult> {
+  await guardSensitiveOperation(input.actor.id, 'quota_withdrawal', input.ip);
   const amount = await validAmount(input.amount, '提现额度', await getSetting('quota.withdrawal_min'));
   const accountInfo = requiredText(input.accountInfo, '收款账户信息', 500);
   const key = scopedIdempotencyKey(input, 'withdrawal');

@@ -17,6 +17,7 @@ import {
   validAmount,
 } from './command.js';
 import { accountFrozen, accountInactive, selfTransfer, transferNotFound, unknownRecipient } from './refusals.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export interface TransferQuotaInput extends CommandMeta {
   recipientUsername: unknown;
@@ -46,6 +47,7 @@ export const transferReference = (id: number) => ({ type: 'quota_transfer', id }
  * `pending_review` until a super admin decides (see reviewTransfer).
  */
 export async function transferQuota(input: TransferQuotaInput): Promise<TransferResult> {
+  await guardSensitiveOperation(input.actor.id, 'quota_transfer', input.ip);
   const minimum = await getSetting('quota.transfer_min');
   const amount = await validAmount(input.amount, '转账额度', minimum);
   const recipientName = requiredText(input.recipientUsername, '接收方用户名', 64);
