@@ -47,6 +47,12 @@ const perResource: Record<string, Tree> = {
   banners: enabled,
   meta_user: { status: { 0: ['冻结', 'Frozen'], 1: ['正常', 'Active'] } },
   meta_promotion: { status: { 0: ['未激活', 'Inactive'], 1: ['进行中', 'Running'], 2: ['已结束', 'Ended'] } },
+  security_events: {
+    kind: {
+      new_network: ['新网络登录', 'Login from a new network'], new_browser: ['新浏览器登录', 'Login from a new browser'],
+      account_locked: ['账号锁定', 'Account locked'], sensitive_ops_limited: ['敏感操作频繁', 'Too many sensitive operations'],
+    },
+  },
   system_configs: {
     configGroup: {
       basic: ['基础', 'Basic'], security: ['安全', 'Security'], quota: ['额度', 'Quota'],

@@ -3,6 +3,7 @@ export const zhCN = {
   "labels": {
     "admin_users": "管理员用户",
     "login_logs": "登录日志",
+    "security_events": "安全日志",
     "email_tokens": "邮件令牌",
     "quota_accounts": "额度账户",
     "quota_ledger": "额度流水",
@@ -340,6 +341,7 @@ export const zhCN = {
     "level": "级别",
     "message": "消息",
     "context": "上下文",
+    "details": "详情",
     "method": "方法",
     "durationMs": "耗时（毫秒）",
     "miniUserId": "小程序用户",

@@ -11,6 +11,7 @@ import { defineResource, sessionActor } from './define.js';
 import { adminUserQuotaActions } from '../actions/quota.js';
 import { identityUserActions } from '../actions/identity.js';
 import { onboardAgent } from '../../server/services/identity/onboardAgent.js';
+import { guardSensitiveOperation } from '../../server/services/security/sensitiveOps.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const flag = (v: unknown) => v === true || v === 'true';
@@ -107,6 +108,8 @@ async function editUser(request: ActionRequest, _response: unknown, context: Act
     changes.passwordChangedAt = new Date();
     changes.mustChangePassword = user.id !== actor.id;
   }
+  if (changes.email !== undefined && changes.email !== user.email) await guardSensitiveOperation(actor.id, 'email_change');
+  if (changes.passwordHash) await guardSensitiveOperation(actor.id, 'password_change');
   const before = { username: user.username, email: user.email, role: user.role, parentId: user.parentId, status: user.status, locale: user.locale };
   await inTransaction(async (t) => {
     await user.update(changes, { transaction: t });

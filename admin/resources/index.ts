@@ -50,6 +50,7 @@ import { purchaseRecordsResource } from './purchase-records.resource.js';
 import { quotaAccountsResource } from './quota-accounts.resource.js';
 import { quotaLedgerResource } from './quota-ledger.resource.js';
 import { quotaTransfersResource } from './quota-transfers.resource.js';
+import { securityEventsResource } from './security-events.resource.js';
 import { systemConfigChangesResource } from './system-config-changes.resource.js';
 import { systemConfigsResource } from './system-configs.resource.js';
 import { systemLogsResource } from './system-logs.resource.js';
@@ -97,6 +98,7 @@ export function adminResources(): ResourceWithOptions[] {
     quotaAccountsResource(),
     quotaLedgerResource(),
     quotaTransfersResource(),
+    securityEventsResource(),
     systemConfigChangesResource(),
     systemConfigsResource(),
     systemLogsResource(),

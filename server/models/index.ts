@@ -34,6 +34,7 @@ import { SystemConfig } from './SystemConfig.js';
 import { SystemConfigChange } from './SystemConfigChange.js';
 import { OperationLog } from './OperationLog.js';
 import { SystemLog } from './SystemLog.js';
+import { SecurityEvent } from './SecurityEvent.js';
 import { ApiCallLog } from './ApiCallLog.js';
 import { EmailMessage } from './EmailMessage.js';
 import { Backup } from './Backup.js';
@@ -80,6 +81,7 @@ export {
   SystemConfigChange,
   OperationLog,
   SystemLog,
+  SecurityEvent,
   ApiCallLog,
   EmailMessage,
   Backup,
@@ -128,6 +130,7 @@ export const allModels = [
   SystemConfigChange,
   OperationLog,
   SystemLog,
+  SecurityEvent,
   ApiCallLog,
   EmailMessage,
   Backup,

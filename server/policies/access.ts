@@ -168,6 +168,7 @@ export const RULES: Record<string, ResourceRule> = {
 
   // Logs: agent admins see their own and their agents'; the rest is the super admin's.
   operation_logs: { owner: ['ownerId'], actions: ownRows(READ), large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
+  security_events: { owner: ['userId'], actions: { super_admin: READ, agent_admin: READ }, large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
   system_logs: { actions: SUPER_READ_ONLY, large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
   api_call_logs: { actions: SUPER_READ_ONLY, large: { countCap: 10_000, sortable: ['id', 'createdAt'] } },
   email_messages: { actions: SUPER_READ_ONLY },

@@ -14,7 +14,7 @@ const AGENT_MENU = [
   'project_applications', 'project_authorizations', 'project_prices', 'projects', 'quota_accounts',
   'quota_ledger', 'quota_transfers', 'withdrawals',
 ];
-const AGENT_ADMIN_MENU = [...AGENT_MENU, 'admin_users'].sort();
+const AGENT_ADMIN_MENU = [...AGENT_MENU, 'admin_users', 'security_events'].sort();
 const SUPER_ONLY_SAMPLE = ['meta_product', 'meta_promotion', 'rel_product_package', 'banners', 'articles', 'system_configs', 'backups', 'meta_user', 'email_messages', 'system_logs'];
 
 /**

@@ -14,6 +14,7 @@ import { AdminUser } from '../../models/index.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { normalizeCode } from './codes.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export const exportFilterSchema = z
   .object({
@@ -176,6 +177,7 @@ export async function writeCardKeyExport(actor: Actor, filter: ExportFilter, for
 
 /** Queues an export for the worker; the actor polls getExportStatus and downloads when done. */
 export async function requestCardKeyExport(input: { actor: Actor; format: ExportFormat; filter: unknown }): Promise<ExportStatus> {
+  await guardSensitiveOperation(input.actor.id, 'card_key_export');
   if (input.format !== 'csv' && input.format !== 'xlsx') throw badRequest('导出格式只能是 csv 或 xlsx', 'INVALID_FORMAT', 3040);
   const parsed = exportFilterSchema.safeParse(input.filter ?? {});
   if (!parsed.success) throw badRequest('导出筛选条件无效', 'INVALID_FILTER', 3041);

@@ -11,6 +11,7 @@ import { multiply } from '../quota/amount.js';
 import { applyQuotaChanges } from '../quota/ledger.js';
 import { emitCardKeyEvent, type CardKeyEvent } from './events.js';
 import { publishInvalidation } from './invalidation.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 /** `AND <column> IN (…)` limiting rows to what `actor` may act on, or '' for a super admin. */
 export function scopeClause(actor: Actor, column = 'agent_id'): string {
@@ -45,6 +46,7 @@ const idArray = (ids: number[]) => {
 /** Disables or re-enables keys the actor may manage. Re-enabled keys return to the state their data implies. */
 export async function setCardKeysEnabled(input: { actor: Actor; ids: number[]; enabled: boolean; ip?: string | null }): Promise<number> {
   const ids = idArray(input.ids);
+  if (!input.enabled) await guardSensitiveOperation(input.actor.id, 'card_key_revocation', input.ip);
   const keys = await inTransaction(async (t) => {
     const rows = await db().query<ChangedKey>(
       input.enabled
@@ -141,6 +143,7 @@ async function lockBatch(actor: Actor, batchId: number, t: Transaction): Promise
 
 /** Disables every usable key of a batch. */
 export async function disableBatch(input: { actor: Actor; batchId: number; ip?: string | null }): Promise<number> {
+  await guardSensitiveOperation(input.actor.id, 'card_key_revocation', input.ip);
   const keys = await inTransaction(async (t) => {
     const batch = await lockBatch(input.actor, input.batchId, t);
     const rows = await db().query<ChangedKey>(
@@ -194,6 +197,7 @@ export async function extendBatch(input: { actor: Actor; batchId: number; days: 
  * to the batch's agent through the ledger, in one transaction.
  */
 export async function revokeUnusedKeys(input: { actor: Actor; batchId: number; ip?: string | null }): Promise<{ revoked: number; refund: string }> {
+  await guardSensitiveOperation(input.actor.id, 'card_key_revocation', input.ip);
   const result = await inTransaction(async (t) => {
     const batch = await lockBatch(input.actor, input.batchId, t);
     const rows = await db().query<{ n: number }>(

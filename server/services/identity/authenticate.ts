@@ -9,6 +9,7 @@ import { recordOperation } from '../audit/operationLog.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { usernameIs } from '../users/createAdminUser.js';
 import { verifyAgainstDecoy, verifyPassword } from '../users/password.js';
+import { noteAccountLocked, noteSuccessfulLogin } from '../security/loginAnomalies.js';
 import { checkCaptcha } from './captcha.js';
 import { formatLocalTime } from './format.js';
 
@@ -169,6 +170,7 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
   await user.update({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, lastLoginIp: ip });
   await log('success', user.id);
   await limiter.reward(ipKey, 1);
+  await noteSuccessfulLogin({ user, ip, userAgent: attempt.userAgent ?? null, now });
   return user;
 }
 
@@ -201,6 +203,7 @@ async function recordUserFailure(user: AdminUser, lockAfter: number, lockMinutes
         },
         t,
       );
+      await noteAccountLocked({ user, lockedUntil: new Date(row!.locked_until!), failures: row!.failed_login_count, ip }, t);
     }
     return { count: row!.failed_login_count, lockedUntil: row!.locked_until ? new Date(row!.locked_until) : null };
   });

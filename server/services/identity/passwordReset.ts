@@ -12,6 +12,7 @@ import { mayMail } from './mailThrottle.js';
 import { endUserSessions } from './sessions.js';
 import { consumeEmailToken, issueEmailToken } from './tokens.js';
 import { findUserByEmail } from './users.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 /**
  * "Forgot password": mails a reset link to an active account with this address. Unknown, pending,
@@ -111,6 +112,7 @@ export async function changePassword(props: {
 }): Promise<AdminUser> {
   const now = props.now ?? new Date();
   const password = await assertPasswordPolicy(props.newPassword);
+  await guardSensitiveOperation(props.userId, 'password_change', props.ip);
   return inTransaction(async (t) => {
     const user = await AdminUser.findByPk(props.userId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!user || user.status !== 'active') throw badRequest('账号不可用，请重新登录', 'ACCOUNT_UNAVAILABLE', 2037);

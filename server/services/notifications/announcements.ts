@@ -44,7 +44,10 @@ export const announcementSchema = z.object({
   body: z.string().trim().min(1).max(10_000),
   audience: z.enum(AUDIENCES),
   audienceRole: z.union([z.enum(ROLES), z.literal('')]).nullish().transform((v) => v || null),
-  audienceUserIds: z.array(z.coerce.number().int().positive()).max(5000).nullish().transform((v) => [...new Set(v ?? [])]),
+  // A form sends the picker's values as an array; an emptied slot arrives as ''.
+  audienceUserIds: z
+    .preprocess((v) => (Array.isArray(v) ? v.filter((x) => x !== '' && x != null) : v === '' ? [] : v), z.array(z.coerce.number().int().positive()).max(5000).nullish())
+    .transform((v) => [...new Set(v ?? [])]),
   sendEmail: flag.default(false),
   scheduledAt: optionalDate,
 });

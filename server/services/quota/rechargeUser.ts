@@ -19,6 +19,7 @@ import {
   validAmount,
 } from './command.js';
 import { accountFrozen, accountInactive, INVALID_QUOTA_INPUT } from './refusals.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export const rechargeUserSchema = z.object({
   targetUserId: recordId(say('用户', 'user')),
@@ -45,6 +46,7 @@ export interface RechargeResult {
  * they lack it.
  */
 export async function rechargeUser(input: RechargeUserInput): Promise<RechargeResult> {
+  await guardSensitiveOperation(input.actor.id, 'quota_recharge', input.ip);
   const amount = await validAmount(input.amount, '充值额度');
   const { targetUserId, memo } = parseInput(rechargeUserSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, 'recharge');

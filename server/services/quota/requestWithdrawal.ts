@@ -20,6 +20,7 @@ import {
 } from './command.js';
 import { INVALID_QUOTA_INPUT, notAllowed, withdrawalNotFound } from './refusals.js';
 import { superAdminIds } from './transferQuota.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export const requestWithdrawalSchema = z.object({
   /** Checked against the configured minimum and maximum by the command (validAmount). */
@@ -47,6 +48,7 @@ export async function withdrawalReviewerIds(applicant: Pick<AccountUser, 'parent
 
 /** 申请提现: the amount is frozen until the reviewer approves (paid offline) or rejects, or the applicant cancels. */
 export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<WithdrawalResult> {
+  await guardSensitiveOperation(input.actor.id, 'quota_withdrawal', input.ip);
   const amount = await validAmount(input.amount, '提现额度', await getSetting('quota.withdrawal_min'));
   const { accountInfo } = parseInput(requestWithdrawalSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, 'withdrawal');

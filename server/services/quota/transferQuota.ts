@@ -18,6 +18,7 @@ import {
   validAmount,
 } from './command.js';
 import { accountFrozen, accountInactive, INVALID_QUOTA_INPUT, selfTransfer, transferNotFound, unknownRecipient } from './refusals.js';
+import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
 export const transferQuotaSchema = z.object({
   recipientUsername: requiredText(say('接收方用户名', 'the recipient\'s username'), 64),
@@ -50,6 +51,7 @@ export const transferReference = (id: number) => ({ type: 'quota_transfer', id }
  * `pending_review` until a super admin decides (see reviewTransfer).
  */
 export async function transferQuota(input: TransferQuotaInput): Promise<TransferResult> {
+  await guardSensitiveOperation(input.actor.id, 'quota_transfer', input.ip);
   const minimum = await getSetting('quota.transfer_min');
   const amount = await validAmount(input.amount, '转账额度', minimum);
   const { recipientUsername: recipientName, memo } = parseInput(transferQuotaSchema, input, INVALID_QUOTA_INPUT);
