@@ -1,5 +1,4 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { allowAction } from '../../server/policies/access.js';
 import { createApiCatalogEntry, deleteApiCatalogEntries, updateApiCatalogEntry } from '../../server/services/apiKeys/catalog.js';
 import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
 import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
@@ -12,10 +11,6 @@ import { requestIp, sessionActor, type DomainAction } from '../resources/define.
  * actor, effective in every process at once — and 注册 / 轮换密钥 for metering services, whose
  * secret is shown once in the result notice and stored only as a hash.
  */
-allowAction('meta_auth_key', 'disableKey', ['super_admin']);
-allowAction('meta_auth_key', 'enableKey', ['super_admin']);
-allowAction('metering_services', 'registerService', ['super_admin']);
-allowAction('metering_services', 'rotateSecret', ['super_admin']);
 
 
 const adminActor = (request: ActionRequest, context: ActionContext) => ({

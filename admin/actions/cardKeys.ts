@@ -3,7 +3,6 @@ import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { Op } from 'sequelize';
 import { badRequest } from '../../server/errors.js';
 import { AdminUser, Project, ProjectAuthorization, ProjectPrice } from '../../server/models/index.js';
-import { allowAction } from '../../server/policies/access.js';
 import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import { replayCallback } from '../../server/services/cardKeys/events.js';
 import { exportDownload, getExportStatus, requestCardKeyExport, type ExportFormat } from '../../server/services/cardKeys/exportCardKeys.js';
@@ -12,6 +11,7 @@ import { generateCardKeys } from '../../server/services/cardKeys/generateCardKey
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { done, idOf, payloadOf, statusIs, type Params } from './helpers.js';
 
 /**
  * Card-key actions of the back office: 生成卡密, 导出, 解绑, 禁用/启用 (one or many), and the batch
@@ -19,21 +19,7 @@ import { requestIp, sessionActor, type DomainAction } from '../resources/define.
  * thin caller of server/services/cardKeys, which checks the actor and the row scope again.
  */
 
-const ALL = ['super_admin', 'agent_admin', 'agent'] as const;
-for (const name of ['generate', 'export', 'unbind', 'disable', 'enable', 'bulkDisable', 'bulkEnable']) allowAction('card_keys', name, ALL);
-for (const name of ['disableBatch', 'extendBatch', 'revokeUnused', 'exportBatch']) allowAction('card_key_batches', name, ALL);
-allowAction('callback_deliveries', 'replay', ['super_admin']);
 
-type Params = Record<string, unknown>;
-const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
-const idOf = (context: ActionContext) => Number(context.record!.id());
-const paramsOf = (context: ActionContext) => (context.record?.params ?? {}) as Params;
-const done = (context: ActionContext, message: string, resourceId: string): ActionResponse => ({
-  notice: { message, type: 'success' },
-  redirectUrl: context.h.resourceUrl({ resourceId }),
-  ...(context.record ? { record: context.record.toJSON(context.currentAdmin) } : {}),
-});
-const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.includes(String(paramsOf(context).status));
 
 /** What the generate form may offer this actor: agents they act for, projects, validities per project. */
 async function generateOptions(actor: Actor) {

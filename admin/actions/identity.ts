@@ -1,13 +1,11 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import type { AdminUser } from '../../server/models/index.js';
-import { actorFromSession, allowAction } from '../../server/policies/access.js';
+import { actorFromSession } from '../../server/policies/access.js';
 import { canManageUser, type Actor } from '../../server/policies/actor.js';
 import { freezeUser, unfreezeUser, unlockUser } from '../../server/services/identity/freezeUser.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
 
-// Which roles get the buttons; which users each may act on is decided again by the service (assertCanManageUser).
-for (const action of ['freeze', 'unfreeze', 'unlock']) allowAction('admin_users', action, ['super_admin', 'agent_admin']);
 
 type Command = (actor: Actor, userId: number, props: { ip?: string | null }) => Promise<AdminUser>;
 type Params = Record<string, unknown>;

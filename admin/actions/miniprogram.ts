@@ -3,7 +3,6 @@ import { setMiniUserStatus } from '../../server/services/miniUsers/index.js';
 import { adminQueryWechat, adminRefundOrder, orderStatusLabel } from '../../server/services/orders/index.js';
 import { adjustPoints } from '../../server/services/points/index.js';
 import { WechatError } from '../../server/wechat/errors.js';
-import { allowAction } from '../../server/policies/access.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { done, hasRecord, payloadOf, recordOf, refuse, reloaded } from './helpers.js';
@@ -15,11 +14,6 @@ import { done, hasRecord, payloadOf, recordOf, refuse, reloaded } from './helper
  * refuses. `isAccessible` stays the policy alone (plus "a record was loaded through the scoped adapter").
  */
 
-allowAction('meta_order', 'queryWechat', ['super_admin']);
-allowAction('meta_order', 'refund', ['super_admin']);
-allowAction('meta_user', 'freeze', ['super_admin']);
-allowAction('meta_user', 'unfreeze', ['super_admin']);
-allowAction('meta_user', 'adjustPoints', ['super_admin']);
 
 // WeChat unreachable or answering an error is an outcome to show, not a server failure.
 async function atWechat<T>(work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,4 @@
 import type { ActionContext, ActionRequest } from 'adminjs';
-import { allowAction } from '../../server/policies/access.js';
 import { listNotifications, markRead, unreadCount } from '../../server/services/notifications/index.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
@@ -9,9 +8,6 @@ import { sessionActor, type DomainAction } from '../resources/define.js';
  * bar shows. Both always use the session's own user id — whatever the role, nobody reads or marks
  * someone else's notifications here.
  */
-const EVERYONE = ['super_admin', 'agent_admin', 'agent'] as const;
-allowAction('notification_recipients', 'inbox', EVERYONE);
-allowAction('notification_recipients', 'unreadCount', EVERYONE);
 
 const ids = (raw: unknown): number[] | undefined =>
   typeof raw === 'string' && raw !== '' ? raw.split(',').map(Number).filter(Number.isSafeInteger) : undefined;

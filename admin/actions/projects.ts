@@ -1,29 +1,21 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { badRequest } from '../../server/errors.js';
 import { Project } from '../../server/models/index.js';
-import { allowAction } from '../../server/policies/access.js';
 import { applyForProject, grantAuthorization, revokeAuthorization, reviewApplication } from '../../server/services/projects/authorizations.js';
 import { createProject, type PriceInput } from '../../server/services/projects/createProject.js';
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../../server/services/projects/manageProject.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
+import { idOf, payloadOf, type Params } from './helpers.js';
 
 /**
  * Project and authorization actions: 创建项目 (secret shown once), 编辑, 轮换密钥, 查看公钥,
  * 授权/撤销授权, 申请项目, 审核申请. Thin callers of server/services/projects.
  */
 
-allowAction('projects', 'createProject', ['super_admin']);
-allowAction('projects', 'rotateSecret', ['super_admin']);
-allowAction('projects', 'publicKey', ['super_admin']);
-allowAction('project_authorizations', 'revoke', ['super_admin', 'agent_admin']);
-allowAction('project_applications', 'review', ['super_admin', 'agent_admin']);
 
-type Params = Record<string, unknown>;
-const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : v == null ? '' : String(v));
 const optInt = (v: unknown) => (str(v) === '' ? undefined : Number(str(v)));
-const idOf = (context: ActionContext) => Number(context.record!.id());
 
 async function recordResponse(context: ActionContext, resourceId: string, id: number, message: string): Promise<ActionResponse> {
   const record = await context.resource.findOne(String(id), context);

@@ -1,7 +1,5 @@
-import type { ActionContext, ActionRequest, ActionResponse, RecordJSON } from 'adminjs';
-import { allowAction, actorFromSession } from '../../server/policies/access.js';
+import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { QuotaAccount } from '../../server/models/index.js';
-import { isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import {
   cancelWithdrawal,
   rechargeUser,
@@ -14,6 +12,7 @@ import {
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { manageable } from './identity.js';
+import { done, idOf, payloadOf, statusIs } from './helpers.js';
 
 /**
  * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
@@ -23,35 +22,12 @@ import { manageable } from './identity.js';
  */
 const QuotaActionForm = Components.QuotaActionForm;
 
-allowAction('admin_users', 'recharge', ['super_admin', 'agent_admin']);
-allowAction('quota_transfers', 'transfer', ['agent_admin', 'agent']);
-allowAction('quota_transfers', 'review', ['super_admin']);
-allowAction('withdrawals', 'requestWithdrawal', ['agent_admin', 'agent']);
-allowAction('withdrawals', 'review', ['super_admin', 'agent_admin']);
-allowAction('withdrawals', 'cancel', ['agent_admin', 'agent']);
 
-type Params = Record<string, unknown>;
-
-
-const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const meta = (request: ActionRequest, context: ActionContext) => ({
   actor: sessionActor(context),
   ip: requestIp(request),
-  idempotencyKey: text(payloadOf(request).idempotencyKey) ?? null,
+  idempotencyKey: typeof payloadOf(request).idempotencyKey === 'string' ? (payloadOf(request).idempotencyKey as string) : null,
 });
-
-/** The record the action runs on, as the scoped adapter loaded it; a record action never runs without one. */
-function recordOf(context: ActionContext): { id: number; params: Params; json: RecordJSON } {
-  const record = context.record!;
-  return { id: Number(record.id()), params: record.params as Params, json: record.toJSON(context.currentAdmin) };
-}
-
-const when = (context: ActionContext, check: (actor: Actor, params: Params) => boolean): boolean => {
-  const actor = actorFromSession(context.currentAdmin);
-  const params = context.record?.params as Params | undefined;
-  return !!actor && !!params && check(actor, params);
-};
 
 const decisionField = {
   name: 'decision',
@@ -86,10 +62,6 @@ async function ownAccount(context: ActionContext): Promise<ActionResponse> {
   return { account: { balance: account?.balance ?? '0.00', frozen: account?.frozen ?? '0.00' } };
 }
 
-function success(context: ActionContext, message: string, resourceId: string, record?: RecordJSON): ActionResponse {
-  return { notice: { message, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId }), ...(record ? { record } : {}) };
-}
-
 /** 充值 on an admin user: super admin → system recharge; agent admin → from own balance to own agent. */
 export const adminUserQuotaActions: Record<string, DomainAction> = {
   recharge: {
@@ -108,10 +80,9 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
       ],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const { id, json } = recordOf(context);
       const p = payloadOf(request);
-      const result = await rechargeUser({ ...meta(request, context), targetUserId: id, amount: p.amount, memo: p.memo });
-      return success(context, `充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, 'quota_ledger', json);
+      const result = await rechargeUser({ ...meta(request, context), targetUserId: idOf(context), amount: p.amount, memo: p.memo });
+      return done(context, `充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, 'quota_ledger');
     },
   },
 };
@@ -137,14 +108,14 @@ export const quotaTransferActions: Record<string, DomainAction> = {
       const p = payloadOf(request);
       const result = await transferQuota({ ...meta(request, context), recipientUsername: p.recipientUsername, amount: p.amount, memo: p.memo });
       const message = result.status === 'completed' ? `转账成功：${result.amount}` : `转账 ${result.amount} 需管理员审核，额度已冻结`;
-      return success(context, message, 'quota_transfers');
+      return done(context, message, 'quota_transfers');
     },
   },
   review: {
     actionType: 'record',
     icon: 'CheckSquare',
     component: QuotaActionForm,
-    isAccessible: (context) => when(context, (actor, p) => isSuperAdmin(actor) && p.status === 'pending_review'),
+    isAccessible: (context) => statusIs(context, 'pending_review'),
     custom: {
       title: '审核转账',
       submitLabel: '提交审核',
@@ -165,16 +136,15 @@ export const quotaTransferActions: Record<string, DomainAction> = {
       ],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const { id, json } = recordOf(context);
       const p = payloadOf(request);
       const result = await reviewTransfer({
         ...meta(request, context),
-        transferId: id,
+        transferId: idOf(context),
         decision: p.decision,
         opinion: p.opinion,
         approvedAmount: p.approvedAmount,
       });
-      return success(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers', json);
+      return done(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers');
     },
   },
 };
@@ -198,15 +168,15 @@ export const withdrawalActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
-      return success(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');
+      return done(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');
     },
   },
   review: {
     actionType: 'record',
     icon: 'CheckSquare',
     component: QuotaActionForm,
-    // Scope already limits an agent admin to their own and their agents' rows; never their own withdrawal.
-    isAccessible: (context) => when(context, (actor, p) => p.status === 'pending' && (isSuperAdmin(actor) || Number(p.userId) !== actor.id)),
+    // Who may review which withdrawal is the withdrawals policy (given the record); here only its state.
+    isAccessible: (context) => statusIs(context, 'pending'),
     custom: {
       title: '审核提现',
       submitLabel: '提交审核',
@@ -221,23 +191,22 @@ export const withdrawalActions: Record<string, DomainAction> = {
       ],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const { id, json } = recordOf(context);
       const p = payloadOf(request);
       const result = await reviewWithdrawal({
         ...meta(request, context),
-        withdrawalId: id,
+        withdrawalId: idOf(context),
         decision: p.decision,
         opinion: p.opinion,
         paymentReference: p.paymentReference,
       });
-      return success(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals', json);
+      return done(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals');
     },
   },
   cancel: {
     actionType: 'record',
     icon: 'XCircle',
     component: QuotaActionForm,
-    isAccessible: (context) => when(context, (actor, p) => p.status === 'pending' && Number(p.userId) === actor.id),
+    isAccessible: (context) => statusIs(context, 'pending'),
     custom: {
       title: '撤销提现申请',
       description: '撤销后冻结的额度将解冻。',
@@ -246,9 +215,8 @@ export const withdrawalActions: Record<string, DomainAction> = {
       fields: [],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const { id, json } = recordOf(context);
-      await cancelWithdrawal({ ...meta(request, context), withdrawalId: id });
-      return success(context, '提现申请已撤销，额度已解冻', 'withdrawals', json);
+      await cancelWithdrawal({ ...meta(request, context), withdrawalId: idOf(context) });
+      return done(context, '提现申请已撤销，额度已解冻', 'withdrawals');
     },
   },
 };

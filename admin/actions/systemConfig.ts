@@ -1,5 +1,4 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { allowAction } from '../../server/policies/access.js';
 import { systemConfigDefinitions, type SystemConfigKey } from '../../server/services/systemConfig/definitions.js';
 import { coerceSettingInput, settingKind, updateSetting, type SettingKind } from '../../server/services/systemConfig/systemConfig.js';
 import { Components } from '../componentLoader.js';
@@ -10,7 +9,6 @@ import { requestIp, sessionActor, type DomainAction } from '../resources/define.
  * and logged (change log + operation log) by updateSetting. The generic edit stays off for this
  * table, so the raw JSON value is never written through a form.
  */
-allowAction('system_configs', 'updateSetting', ['super_admin']);
 
 export interface SettingFormSpec {
   kind: SettingKind;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ActionContext, type ActionRequest, type ResourceOptions } from 'adminjs';
 import { db } from '../../server/db/index.js';
-import { Banner } from '../../server/models/index.js';
-import { allowAction } from '../../server/policies/access.js';
+import { MiniUser } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
 /** The guarantees every domain action gets from defineResource, whoever writes it. */
@@ -12,12 +11,12 @@ describe('defineResource domain actions', () => {
   // Models are initialised by the global setup, after spec files load: build the resource in a hook.
   before(() => {
     db();
-    allowAction('banners', 'touchForTest', ['super_admin']);
-    options = defineResource(Banner, {
-      navigation: 'content',
+    // adjustPoints on meta_user: a verb its policy gives super admins only (server/policies/miniUsers.ts).
+    options = defineResource(MiniUser, {
+      navigation: 'points',
       list: ['id'],
       actions: {
-        touchForTest: { actionType: 'record', component: false, handler: async (_req, _res, ctx) => ({ record: ctx.record!.toJSON(ctx.currentAdmin), notice: { message: String(++calls), type: 'success' } }) },
+        adjustPoints: { actionType: 'record', component: false, handler: async (_req, _res, ctx) => ({ record: ctx.record!.toJSON(ctx.currentAdmin), notice: { message: String(++calls), type: 'success' } }) },
         neverAllowed: { actionType: 'record', component: false, handler: async () => ({}) },
       },
     }).options;
@@ -27,7 +26,7 @@ describe('defineResource domain actions', () => {
     ({ currentAdmin: { id: 1, role, parentId: null, email: 'x' }, record: { id: () => '7', toJSON: () => ({ id: '7', params: { id: 7 } }) } }) as unknown as ActionContext;
 
   it('runs the handler on POST only: a GET (button link, cross-site image) changes nothing', async () => {
-    const handler = action('touchForTest').handler as (r: ActionRequest, s: unknown, c: ActionContext) => Promise<{ notice?: unknown }>;
+    const handler = action('adjustPoints').handler as (r: ActionRequest, s: unknown, c: ActionContext) => Promise<{ notice?: unknown }>;
     const onGet = await handler({ method: 'get', params: {} } as ActionRequest, {}, context('super_admin'));
     assert.equal(calls, 0);
     assert.equal(onGet.notice, undefined);
@@ -36,7 +35,7 @@ describe('defineResource domain actions', () => {
   });
 
   it('is accessible only to roles the policy lists, synchronously', () => {
-    const isAccessible = action('touchForTest').isAccessible as (c: ActionContext) => unknown;
+    const isAccessible = action('adjustPoints').isAccessible as (c: ActionContext) => unknown;
     assert.equal(isAccessible(context('super_admin')), true);
     assert.equal(isAccessible(context('agent_admin')), false);
     assert.equal(isAccessible({} as ActionContext), false);

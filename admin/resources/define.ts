@@ -138,7 +138,7 @@ async function sanitizePayload(resourceId: string, spec: ResourceSpec, request: 
 function policyGate(resourceId: string, actionName: string, original?: Action<ActionResponse>['isAccessible']): Action<ActionResponse>['isAccessible'] {
   // Must stay synchronous: AdminJS treats a returned Promise as truthy (= access granted).
   return (context) => {
-    if (!can(actorFromSession(context.currentAdmin), resourceId, actionName)) return false;
+    if (!can(actorFromSession(context?.currentAdmin), resourceId, actionName, context?.record?.params)) return false;
     if (original === undefined) return true;
     return typeof original === 'function' ? original(context) === true : original === true;
   };

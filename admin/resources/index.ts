@@ -3,9 +3,9 @@
  * `defineResource`, which wires the access policy into every action).
  *
  * Adding a domain action (recharge, transfer, generate keys, review…): build it in
- * `admin/actions/<domain>.ts` as a `Record<string, DomainAction>` and register who may run it with
- * `allowAction('<table>', '<action>', ['super_admin', ...])` from server/policies/access.ts (an
- * action not allowed there is denied to everyone). Then add ONE import line to the resource file
+ * `admin/actions/<domain>.ts` as a `Record<string, DomainAction>` (a thin caller of a command that
+ * calls `authorize()`), and name its verb in the resource's policy, server/policies/<resource>.ts
+ * (a verb no policy names is denied to everyone). Then add ONE import line to the resource file
  * and spread it into `actions: { ...cardKeyActions }`. Record/bulk actions only show the record on
  * GET; their handler runs on POST (mark `readOnly: true` for actions that change nothing).
  * Throw AppError (server/errors.ts) for refusals: the user sees its message, never a 500.

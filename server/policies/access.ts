@@ -1,14 +1,14 @@
 import { Op, literal, type WhereOptions } from 'sequelize';
 import type { Role } from '../services/users/createAdminUser.js';
 import { canManageUser, isAgent, isSuperAdmin, visibleUserIdsSql, type Actor } from './actor.js';
+import { can as policyAllows } from './index.js';
 
 /**
- * THE access policy: role × resource × action, plus the row scope. The AdminJS adapter, the
- * admin actions, the API and the exports all ask this module; nothing else decides who sees what.
- *
- * Resources are table names. Actions are AdminJS action names: the built-in `list`, `search`,
- * `show`, `new`, `edit`, `delete`, `bulkDelete`, plus domain actions (`recharge`, `review`, ...)
- * that must be listed here before anyone can run them (unlisted = denied, for every role).
+ * Row scope and field visibility, and who may use the built-in AdminJS actions (`list`, `search`,
+ * `show`, `new`, `edit`, `delete`, `bulkDelete`) of each resource. The AdminJS adapter, the admin
+ * actions, the API and the exports all ask this module. Domain verbs (`recharge`, `review`, ...) are
+ * the resources' policies in server/policies/<resource>.ts; `can()` here answers for both (a verb no
+ * policy names is denied, for every role).
  *
  * Row scope: `owner` names the attribute(s) holding the admin user a row belongs to. A super admin
  * sees every row; an agent admin sees rows owned by themself or by agents whose parent_id is
@@ -39,7 +39,7 @@ export interface ResourceRule {
   ownerSql?: (actorId: number) => string;
   /** Row scope of a (non super) agent admin: own rows and their agents' (`visible`, default) or own only. */
   agentAdminScope?: ScopeKind;
-  /** Allowed actions per role; a role missing here has no access at all. */
+  /** Allowed built-in actions per role; a role missing here has no access at all. */
   actions: Partial<Record<Role, readonly string[]>>;
   /** Attributes each role may set on new/edit; everything else in the payload is dropped. */
   writable?: Partial<Record<Role, readonly string[]>>;
@@ -191,21 +191,14 @@ export function ruleFor(resource: string): ResourceRule {
   return rule;
 }
 
-/** Registers the rules of a domain action (called by admin/actions/<domain>.ts at import). */
-export function allowAction(resource: string, action: string, roles: readonly Role[]): void {
-  const rule = ruleFor(resource);
-  for (const role of roles) {
-    const current = rule.actions[role] ?? [];
-    // A fresh object: rules share action maps (SUPER_READ_ONLY), and one resource's action must not leak into the others.
-    if (!current.includes(action)) rule.actions = { ...rule.actions, [role]: [...current, action] };
-  }
-}
-
-/** May `actor` run `action` on `resource` at all? (Which rows: see scopeWhere / isRowVisible.) */
-export function can(actor: Actor | null | undefined, resource: string, action: string): boolean {
+/**
+ * May `actor` run `action` on `resource` (on `record` when given: a policy's predicate sees it)?
+ * Built-in actions: RULES above; domain verbs: the resource's policy. Which rows: see scopeWhere.
+ */
+export function can(actor: Actor | null | undefined, resource: string, action: string, record?: unknown): boolean {
   if (!actor) return false;
-  const rule = RULES[resource];
-  return !!rule?.actions[actor.role]?.includes(action);
+  if ((CRUD as readonly string[]).includes(action)) return !!RULES[resource]?.actions[actor.role]?.includes(action);
+  return policyAllows(actor, action, resource, record);
 }
 
 /** The Sequelize condition restricting `resource` to rows `actor` may see; null = no restriction. */

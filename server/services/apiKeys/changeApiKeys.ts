@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { inTransaction } from '../../db/index.js';
 import { forbidden, notFound } from '../../errors.js';
 import { ApiKey } from '../../models/index.js';
@@ -24,7 +25,7 @@ interface KeyRow {
  * that would confirm it exists), and nothing is changed.
  */
 export async function lockKeys(actor: KeyActor, ids: string[], t: Transaction): Promise<KeyRow[]> {
-  if (actor.kind === 'admin' && !isSuperAdmin(actor.admin)) throw forbidden('仅超级管理员可管理用户的 API Key', 'SUPER_ADMIN_ONLY', 1403);
+  if (actor.kind === 'admin') authorize(actor.admin, 'manage', 'meta_auth_key');
   const unique = [...new Set(ids)];
   const rows = await ApiKey.sequelize!.query<KeyRow>(
     `SELECT id, user_id, name, status, key_hash FROM meta_auth_key

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, sign } from 'node:crypto';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { config } from '../../config.js';
 import { postToTarget } from '../../lib/outboundTarget.js';
@@ -147,6 +148,7 @@ export async function deliverCallback(deliveryId: number, finalAttempt: boolean)
 
 /** Sends a logged delivery again (admin "replay"): same payload, fresh signature, new retry series. */
 export async function replayCallback(actor: Actor, deliveryId: number): Promise<void> {
+  authorize(actor, 'replay', 'callback_deliveries');
   const scope = visibleUserIdsSql(actor);
   const rows = await db().query<{ id: number }>(
     `SELECT d.id FROM callback_deliveries d LEFT JOIN card_keys k ON k.id = d.card_key_id

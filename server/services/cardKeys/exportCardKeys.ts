@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { authorize } from '../../policies/index.js';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -177,6 +178,7 @@ export async function writeCardKeyExport(actor: Actor, filter: ExportFilter, for
 
 /** Queues an export for the worker; the actor polls getExportStatus and downloads when done. */
 export async function requestCardKeyExport(input: { actor: Actor; format: ExportFormat; filter: unknown }): Promise<ExportStatus> {
+  authorize(input.actor, 'export', 'card_keys');
   await guardSensitiveOperation(input.actor.id, 'card_key_export');
   if (input.format !== 'csv' && input.format !== 'xlsx') throw badRequest('导出格式只能是 csv 或 xlsx', 'INVALID_FORMAT', 3040);
   const parsed = exportFilterSchema.safeParse(input.filter ?? {});

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { authorize } from '../../policies/index.js';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { db, inTransaction } from '../../db/index.js';
@@ -85,6 +86,7 @@ export async function insertBatchKeys(
  * marked failed and its whole cost refunded through the ledger (see failAsyncBatch).
  */
 export async function generateCardKeys(input: GenerateCardKeysInput): Promise<GenerateCardKeysResult> {
+  authorize(input.actor, 'generate', 'card_keys');
   const max = await getSetting('card_key.max_batch_count');
   const { projectId, validityLabel, count, memo, ...parsed } = parseInput(generateCardKeysSchema(max), input, { reason: 'INVALID_COUNT', code: 3020 }, {
     validityLabel: { reason: 'INVALID_VALIDITY', code: 3021 },

@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { db, inTransaction } from '../../db/index.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
@@ -45,6 +46,7 @@ const idArray = (ids: number[]) => {
 
 /** Disables or re-enables keys the actor may manage. Re-enabled keys return to the state their data implies. */
 export async function setCardKeysEnabled(input: { actor: Actor; ids: number[]; enabled: boolean; ip?: string | null }): Promise<number> {
+  authorize(input.actor, input.enabled ? 'enable' : 'disable', 'card_keys');
   const ids = idArray(input.ids);
   if (!input.enabled) await guardSensitiveOperation(input.actor.id, 'card_key_revocation', input.ip);
   const keys = await inTransaction(async (t) => {
@@ -88,6 +90,7 @@ export async function setCardKeysEnabled(input: { actor: Actor; ids: number[]; e
  * cooldown apply; the validity clock keeps running (activated_at and expires_at stay).
  */
 export async function unbindCardKey(input: { actor: Actor; cardKeyId: number; ip?: string | null }): Promise<void> {
+  authorize(input.actor, 'unbind', 'card_keys');
   const key = await inTransaction(async (t) => {
     const rows = await db().query<ChangedKey & { status: string; device_id: string | null; expires_at: Date | null; unbind_count: number; last_unbind_at: Date | null }>(
       `SELECT id, code, project_id, agent_id, activated_at, status, device_id, expires_at, unbind_count, last_unbind_at
@@ -143,6 +146,7 @@ async function lockBatch(actor: Actor, batchId: number, t: Transaction): Promise
 
 /** Disables every usable key of a batch. */
 export async function disableBatch(input: { actor: Actor; batchId: number; ip?: string | null }): Promise<number> {
+  authorize(input.actor, 'disableBatch', 'card_key_batches');
   await guardSensitiveOperation(input.actor.id, 'card_key_revocation', input.ip);
   const keys = await inTransaction(async (t) => {
     const batch = await lockBatch(input.actor, input.batchId, t);
@@ -166,6 +170,7 @@ export async function disableBatch(input: { actor: Actor; batchId: number; ip?: 
 
 /** Lengthens every timed key of a batch by `days`; keys it brings back from expiry become usable again. */
 export async function extendBatch(input: { actor: Actor; batchId: number; days: number; ip?: string | null }): Promise<number> {
+  authorize(input.actor, 'extendBatch', 'card_key_batches');
   const days = Number(input.days);
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw badRequest('延长天数须为 1-3650 的整数', 'INVALID_DAYS', 3037);
   const count = await inTransaction(async (t) => {
@@ -197,6 +202,7 @@ export async function extendBatch(input: { actor: Actor; batchId: number; days: 
  * to the batch's agent through the ledger, in one transaction.
  */
 export async function revokeUnusedKeys(input: { actor: Actor; batchId: number; ip?: string | null }): Promise<{ revoked: number; refund: string }> {
+  authorize(input.actor, 'revokeUnused', 'card_key_batches');
   await guardSensitiveOperation(input.actor.id, 'card_key_revocation', input.ip);
   const result = await inTransaction(async (t) => {
     const batch = await lockBatch(input.actor, input.batchId, t);

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
@@ -26,10 +27,6 @@ export function secretMatches(secret: string, storedHash: string): boolean {
 const newClientId = () => `svc_${randomBytes(12).toString('hex')}`;
 const newSecret = () => `shsvc_${randomBytes(32).toString('base64url')}`;
 
-function assertSuperAdmin(actor: Actor): void {
-  if (!isSuperAdmin(actor)) throw forbidden('仅超级管理员可管理计费服务', 'SUPER_ADMIN_ONLY', 1403);
-}
-
 export interface MeteringServiceCredentials {
   id: number;
   name: string;
@@ -41,7 +38,7 @@ export interface MeteringServiceCredentials {
 const serviceName = z.string().trim().min(1, '服务名称不能为空').max(64, '服务名称最多 64 个字符');
 
 export async function registerMeteringService(actor: Actor, input: { name: string }, ip: string | null = null): Promise<MeteringServiceCredentials> {
-  assertSuperAdmin(actor);
+  authorize(actor, 'registerService', 'metering_services');
   const name = serviceName.parse(input.name);
   const secret = newSecret();
   return inTransaction(async (t) => {
@@ -56,7 +53,7 @@ export async function registerMeteringService(actor: Actor, input: { name: strin
 }
 
 export async function rotateMeteringServiceSecret(actor: Actor, id: number, ip: string | null = null): Promise<MeteringServiceCredentials> {
-  assertSuperAdmin(actor);
+  authorize(actor, 'rotateSecret', 'metering_services');
   const secret = newSecret();
   const creds = await inTransaction(async (t) => {
     const row = await MeteringService.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
@@ -70,7 +67,7 @@ export async function rotateMeteringServiceSecret(actor: Actor, id: number, ip: 
 }
 
 export async function setMeteringServiceEnabled(actor: Actor, id: number, enabled: boolean, ip: string | null = null): Promise<void> {
-  assertSuperAdmin(actor);
+  authorize(actor, 'enable', 'metering_services');
   const clientId = await inTransaction(async (t) => {
     const row = await MeteringService.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
     if (!row) throw notFound('计费服务不存在', 'SERVICE_NOT_FOUND', 3122);

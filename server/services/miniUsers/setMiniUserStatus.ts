@@ -1,4 +1,5 @@
 import { inTransaction } from '../../db/index.js';
+import { authorize } from '../../policies/index.js';
 import { conflict, notFound } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { MiniUser } from '../../models/index.js';
@@ -11,6 +12,7 @@ import { recordOperation } from '../audit/operationLog.js';
 export async function setMiniUserStatus(
   input: { userId: string; frozen: boolean; actor: { id: number; role: string }; ip?: string },
 ): Promise<MiniUser> {
+  authorize(input.actor, input.frozen ? 'freeze' : 'unfreeze', 'meta_user');
   return inTransaction(async (t) => {
     const user = await MiniUser.findByPk(input.userId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!user) throw notFound('用户不存在', 'USER_NOT_FOUND', 2404);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorize } from '../../policies/index.js';
 import { inTransaction } from '../../db/index.js';
 import { AppError } from '../../errors.js';
 import { say } from '../../i18n.js';
@@ -12,13 +13,9 @@ import { amountToFen, orderNotFound, OrderStatus, ORDER_STATUS_NAMES, orderStatu
 
 type AdminActor = { id: number; role: string };
 
-function assertSuperAdmin(actor: AdminActor): void {
-  if (actor.role !== 'super_admin') throw new AppError(403, 1403, 'FORBIDDEN', '只有超级管理员可以操作订单');
-}
-
 /** Admin "query WeChat now": applies whatever WeChat says about the order, audit-logged. */
 export async function adminQueryWechat(input: { orderId: string; actor: AdminActor; ip?: string }): Promise<Order> {
-  assertSuperAdmin(input.actor);
+  authorize(input.actor, 'queryWechat', 'meta_order');
   const before = await Order.findByPk(input.orderId);
   if (!before) throw orderNotFound();
   const after = await syncOrderWithWechat(input.orderId);
@@ -49,7 +46,7 @@ const notRefundable = (status: number) =>
  * (refund ledger row), the order becomes "refunded" and the decision is audit-logged.
  */
 export async function adminRefundOrder(input: RawInput<typeof adminRefundOrderSchema> & { actor: AdminActor; ip?: string }) {
-  assertSuperAdmin(input.actor);
+  authorize(input.actor, 'refund', 'meta_order');
   const order = await Order.findByPk(String(input.orderId));
   if (!order) throw orderNotFound();
   if (order.paymentStatus !== OrderStatus.paid) throw notRefundable(order.paymentStatus);

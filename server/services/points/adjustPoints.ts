@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { notFound } from '../../errors.js';
@@ -43,6 +44,7 @@ export type AdjustPointsInput = RawInput<typeof adjustPointsSchema> & { actor: A
  * "admin adjust" ledger row naming the admin, and an operation-log row with the balance before and after.
  */
 export async function adjustPoints(input: AdjustPointsInput, now = new Date()): Promise<{ balance: number; delta: number }> {
+  authorize(input.actor, 'adjustPoints', 'meta_user');
   const { userId, delta, memo, expiresInDays } = parseInput(adjustPointsSchema, input);
   const expiresAt = delta > 0 ? (expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS) : NO_EXPIRY) : undefined;
   return inTransaction(async (t) => {

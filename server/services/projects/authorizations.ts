@@ -1,4 +1,5 @@
 import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
@@ -78,6 +79,7 @@ async function upsertAuthorization(projectId: number, agentId: number, grantedBy
 export async function grantAuthorization(
   input: RawInput<typeof grantAuthorizationSchema> & { actor: Actor; ip?: string | null },
 ): Promise<ProjectAuthorization> {
+  authorize(input.actor, 'grant', 'project_authorizations');
   const { projectId, agentId, expiresAt } = parseInput(grantAuthorizationSchema, input, INVALID_EXPIRY);
   return inTransaction(async (t) => {
     const agent = await loadAgent(agentId, t);
@@ -104,6 +106,7 @@ export async function grantAuthorization(
 }
 
 export async function revokeAuthorization(input: { actor: Actor; authorizationId: number; ip?: string | null }): Promise<ProjectAuthorization> {
+  authorize(input.actor, 'revoke', 'project_authorizations');
   return inTransaction(async (t) => {
     const auth = await ProjectAuthorization.findByPk(input.authorizationId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!auth) throw notFound('授权不存在', 'AUTHORIZATION_NOT_FOUND', 3405);
@@ -141,7 +144,7 @@ async function reviewersOf(agent: AdminUser, t: Transaction): Promise<number[]> 
 
 /** An agent asks for a project with a reason; their reviewer is notified. */
 export async function applyForProject(input: RawInput<typeof applyForProjectSchema> & { actor: Actor; ip?: string | null }): Promise<ProjectApplication> {
-  if (!isAgent(input.actor)) throw forbidden('只有代理可以申请项目', 'AGENTS_ONLY', 3403);
+  authorize(input.actor, 'apply', 'project_applications');
   const { projectId, reason } = parseInput(applyForProjectSchema, input, { reason: 'INVALID_REASON', code: 3007 });
   try {
     return await inTransaction(async (t) => {
@@ -178,6 +181,7 @@ export async function applyForProject(input: RawInput<typeof applyForProjectSche
 export async function reviewApplication(
   input: RawInput<typeof reviewApplicationSchema> & { actor: Actor; ip?: string | null },
 ): Promise<ProjectApplication> {
+  authorize(input.actor, 'review', 'project_applications');
   const parsed = parseInput(reviewApplicationSchema, input, { reason: 'INVALID_DECISION', code: 3008 });
   const { applicationId, decision, opinion } = parsed;
   const expiresAt = decision === 'approve' ? parsed.expiresAt : null;

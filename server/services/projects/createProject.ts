@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { authorize } from '../../policies/index.js';
 import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
@@ -107,8 +108,9 @@ export function newSigningKeyPair(): { publicKeyPem: string; privateKeySealed: s
   };
 }
 
-export function assertProjectAdmin(actor: Actor | null): void {
-  if (actor && !isSuperAdmin(actor)) throw forbidden('只有超级管理员可以管理项目', 'SUPER_ADMIN_ONLY', 3403);
+/** `actor` null = the system (seeders, CLI); an admin must be allowed `verb` by the projects policy. */
+export function assertProjectAdmin(actor: Actor | null, verb = 'update'): void {
+  if (actor) authorize(actor, verb, 'projects');
 }
 
 /**
@@ -120,7 +122,7 @@ export async function createProject(
   actor: Actor | null,
   transaction?: Transaction,
 ): Promise<{ project: Project; appSecret: string }> {
-  assertProjectAdmin(actor);
+  assertProjectAdmin(actor, 'createProject');
   const parsed = projectSchema.safeParse(props);
   if (!parsed.success) throw validationError(parsed.error);
   const input = parsed.data;

@@ -121,7 +121,7 @@ export async function rotateProjectSecret(
   actor: Actor | null,
   options: { graceMinutes?: number; ip?: string | null; newSecret?: string } = {},
 ): Promise<{ project: Project; appSecret: string; previousValidUntil: Date | null }> {
-  assertProjectAdmin(actor);
+  assertProjectAdmin(actor, 'rotateSecret');
   const grace = options.graceMinutes ?? DEFAULT_SECRET_GRACE_MINUTES;
   if (!Number.isInteger(grace) || grace < 0 || grace > 30 * 24 * 60) throw badRequest('宽限期须为 0 到 43200 分钟', 'INVALID_GRACE', 3005);
   const appSecret = options.newSecret ?? newAppSecret();

@@ -1,4 +1,5 @@
 import { Withdrawal } from '../../models/index.js';
+import { authorize } from '../../policies/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { negate, normalize } from './amount.js';
@@ -18,6 +19,7 @@ export async function cancelWithdrawal(input: CancelWithdrawalInput): Promise<Wi
     key,
     async (t) => {
       const { actor, user } = await currentActor(input, t);
+      authorize(actor, 'cancel', 'withdrawals');
       const id = Number(input.withdrawalId);
       await lockAccounts([user.id], t);
       const withdrawal = Number.isSafeInteger(id)

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { say } from '../../i18n.js';
 import { optionalText, parseInput, recordId, type RawInput } from '../../lib/input.js';
@@ -55,6 +56,7 @@ export async function rechargeUser(input: RechargeUserInput): Promise<RechargeRe
     key,
     async (t) => {
       const { actor } = await currentActor(input, t);
+      authorize(actor, 'recharge', 'admin_users');
       const target = await findUser(targetUserId, t);
       if (!target || !canManageUser(actor, target)) throw notYourUser();
       if (target.status === 'frozen') throw accountFrozen('该用户');

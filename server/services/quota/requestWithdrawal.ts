@@ -1,9 +1,9 @@
 import type { Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { say } from '../../i18n.js';
 import { parseInput, requiredText, type RawInput } from '../../lib/input.js';
 import { Withdrawal } from '../../models/index.js';
-import { isSuperAdmin } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
@@ -18,7 +18,7 @@ import {
   scopedIdempotencyKey,
   validAmount,
 } from './command.js';
-import { INVALID_QUOTA_INPUT, notAllowed, withdrawalNotFound } from './refusals.js';
+import { INVALID_QUOTA_INPUT, withdrawalNotFound } from './refusals.js';
 import { superAdminIds } from './transferQuota.js';
 import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
@@ -57,7 +57,7 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
     key,
     async (t) => {
       const { actor, user } = await currentActor(input, t);
-      if (isSuperAdmin(actor)) throw notAllowed('超级管理员无需申请提现');
+      authorize(actor, 'requestWithdrawal', 'withdrawals');
       await lockAccounts([user.id], t);
       const withdrawal = await Withdrawal.create({ userId: user.id, amount, status: 'pending', accountInfo }, { transaction: t });
       await applyQuotaChanges(

@@ -1,9 +1,9 @@
 import type { Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { say } from '../../i18n.js';
 import { msg, oneOf, optionalText, parseInput, recordId, type RawInput } from '../../lib/input.js';
 import { QuotaTransfer } from '../../models/index.js';
-import { isSuperAdmin } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { fromCents, negate, normalize, parseAmount, toCents } from './amount.js';
@@ -17,7 +17,7 @@ import {
   runCommand,
   scopedIdempotencyKey,
 } from './command.js';
-import { accountFrozen, INVALID_QUOTA_INPUT, notAllowed, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
+import { accountFrozen, INVALID_QUOTA_INPUT, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
 import { completeTransfer, notifyTransferCompleted, transferMoves, transferReference } from './transferQuota.js';
 
 /** 放行 (approve), 拒绝 (reject) or 部分处理 (partial: let part through, return the rest). */
@@ -63,7 +63,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
     key,
     async (t) => {
       const { actor } = await currentActor(input, t);
-      if (!isSuperAdmin(actor)) throw notAllowed('只有超级管理员可以审核转账');
+      authorize(actor, 'review', 'quota_transfers');
       const peek = await QuotaTransfer.findByPk(id, { transaction: t });
       if (!peek) throw transferNotFound();
       await lockAccounts([peek.fromUserId, peek.toUserId], t);

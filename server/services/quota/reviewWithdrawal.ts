@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorize } from '../../policies/index.js';
 import { say } from '../../i18n.js';
 import { msg, oneOf, optionalText, parseInput, recordId, type RawInput } from '../../lib/input.js';
 import { Withdrawal } from '../../models/index.js';
@@ -46,9 +47,11 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
     key,
     async (t) => {
       const { actor } = await currentActor(input, t);
+      authorize(actor, 'review', 'withdrawals');
       const peek = await Withdrawal.findByPk(id, { transaction: t });
       const applicant = peek ? await findUser(peek.userId, t) : null;
       if (!peek || !applicant) throw withdrawalNotFound();
+      authorize(actor, 'review', 'withdrawals', peek);
       assertCanManageUser(actor, applicant);
       await lockAccounts([applicant.id], t);
       const withdrawal = (await Withdrawal.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;

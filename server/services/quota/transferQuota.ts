@@ -1,4 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { say } from '../../i18n.js';
 import { optionalText, parseInput, requiredText, type RawInput } from '../../lib/input.js';
@@ -62,6 +63,7 @@ export async function transferQuota(input: TransferQuotaInput): Promise<Transfer
     key,
     async (t) => {
       const { actor, user: sender } = await currentActor(input, t);
+      authorize(actor, 'transfer', 'quota_transfers');
       const recipient = await findUserByUsername(recipientName, t);
       if (!recipient) throw unknownRecipient();
       if (recipient.id === sender.id) throw selfTransfer();

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { badRequest, forbidden } from '../../errors.js';
 import { SystemConfig, SystemConfigChange } from '../../models/index.js';
@@ -82,7 +83,7 @@ export async function updateSetting(
   ip?: string,
   transaction?: Transaction,
 ): Promise<void> {
-  if (actor.role !== 'super_admin') throw forbidden('只有超级管理员可以修改系统配置');
+  authorize(actor, 'updateSetting', 'system_configs');
   const value = parseSettingValue(key, raw);
   const definition = systemConfigDefinitions[key as SystemConfigKey];
   const work = async (t: Transaction) => {
