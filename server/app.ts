@@ -5,6 +5,7 @@ import { config } from './config.js';
 import { db } from './db/index.js';
 import { browserGuard } from './http/browserGuard.js';
 import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
+import { requestLogSerializers } from './http/requestLog.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
@@ -44,6 +45,7 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: requestLogSerializers,
     }),
   );
 
