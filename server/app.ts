@@ -6,6 +6,7 @@ import { db } from './db/index.js';
 import { browserGuard } from './http/browserGuard.js';
 import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
 import { UPLOADS_PATH, uploadsStatic } from './lib/fileStore.js';
+import { requestLogSerializers } from './http/requestLog.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
@@ -45,6 +46,7 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: requestLogSerializers,
     }),
   );
 

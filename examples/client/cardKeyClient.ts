@@ -38,7 +38,25 @@ export interface SignedResponse<T> {
   raw: string;
 }
 
-export class ForgedResponseError extends Error {}
+/**
+ * An answer without a valid signature: Seahorse's own refusals of a request it could not check (401,
+ * 429) are unsigned, and so is anything an attacker in the middle makes up. Either way it says
+ * nothing about the key: treat it as a failure to verify, never as a verdict.
+ */
+export class UnsignedAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string | null,
+  ) {
+    super(`unsigned answer (HTTP ${status}${reason ? ` ${reason}` : ''}): not verified`);
+  }
+}
+
+function signedOnly<T>(res: SignedResponse<T>): SignedResponse<T> {
+  if (res.signatureValid) return res;
+  const reason = typeof (res.body as { reason?: unknown } | null)?.reason === 'string' ? (res.body as { reason: string }).reason : null;
+  throw new UnsignedAnswerError(res.status, reason);
+}
 
 const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -84,18 +102,32 @@ export class CardKeyClient {
     });
     const raw = await res.text();
     const echoed = res.headers.get('x-nonce');
-    const signatureValid = echoed === nonce && verifyResponseSignature(this.publicKey, nonce, raw, res.headers.get('x-response-signature'));
-    return { status: res.status, body: JSON.parse(raw) as T, signatureValid, raw };
+    let signatureValid = false;
+    try {
+      signatureValid = echoed === nonce && verifyResponseSignature(this.publicKey, nonce, raw, res.headers.get('x-response-signature'));
+    } catch {
+      signatureValid = false; // a malformed signature header
+    }
+    let parsed: T;
+    try {
+      parsed = JSON.parse(raw) as T;
+    } catch {
+      parsed = null as T; // not JSON: never from Seahorse's signed protocol
+    }
+    return { status: res.status, body: parsed, signatureValid, raw };
   }
 
-  /** Verifies (and on first use activates) a key for this device. Throws if the answer is not genuinely from Seahorse. */
+  /**
+   * Verifies (and on first use activates) a key for this device. Throws UnsignedAnswerError for any
+   * answer that is not signed by Seahorse — refusals (401, 429) included: no verdict, retry later.
+   */
   async verify(cardKey: string, deviceId: string, deviceInfo?: Record<string, unknown>): Promise<VerifyAnswer> {
     const res = await this.request<VerifyAnswer>('POST', '/open/v1/card-keys/verify', { card_key: cardKey, device_id: deviceId, ...(deviceInfo ? { device_info: deviceInfo } : {}) });
-    if (res.status === 200 && !res.signatureValid) throw new ForgedResponseError('response signature invalid');
-    return res.body;
+    return signedOnly(res).body;
   }
 
+  /** A key's status (signed 200 or 404); throws UnsignedAnswerError for an unsigned answer. */
   async query(cardKey: string): Promise<SignedResponse<Record<string, unknown>>> {
-    return this.request('GET', `/open/v1/card-keys/${encodeURIComponent(cardKey)}`);
+    return signedOnly(await this.request<Record<string, unknown>>('GET', `/open/v1/card-keys/${encodeURIComponent(cardKey)}`));
   }
 }

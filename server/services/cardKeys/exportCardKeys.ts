@@ -6,6 +6,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { safeCell } from '../../lib/spreadsheetCell.js';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { config } from '../../config.js';
@@ -142,7 +143,7 @@ export async function* scopedCardKeyRows(actor: Actor, filter: ExportFilter, pag
 
 const cell = (r: ExportRow, key: (typeof COLUMNS)[number][0]) => {
   const v = r[key];
-  return v instanceof Date ? v.toISOString() : (v ?? '');
+  return v instanceof Date ? v.toISOString() : safeCell(v ?? '');
 };
 
 /** Streams the scoped rows into `file` (written under a temporary name, renamed when complete). */
