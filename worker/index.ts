@@ -25,6 +25,7 @@ import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
+import { statsExportJob } from '../server/services/stats/exportStats.js';
 import { statsRollupJob } from '../server/services/stats/rollup.js';
 import { syncSchedules } from './schedules.js';
 import { writeSystemLog } from './systemLog.js';
@@ -47,6 +48,7 @@ export const JOBS: readonly JobHandle[] = [
   flushKeyUsageJob,
   authorizationExpiryJob,
   statsRollupJob,
+  statsExportJob,
 ];
 
 export interface RunningWorker {
