@@ -63,7 +63,7 @@ describe('stats dashboards in a browser (production assets)', function () {
     return page.$$eval('[data-testid^="chart-"]', (els) =>
       Object.fromEntries(
         els.map((el) => {
-          const marks = [...el.querySelectorAll('svg path')].filter((p) => {
+          const marks = Array.from(el.querySelectorAll('svg path')).filter((p) => {
             const fill = p.getAttribute('fill');
             const box = (p as SVGGraphicsElement).getBBox();
             if (fill && fill !== 'none' && fill !== 'transparent') return box.width * box.height > 400;
