@@ -13,6 +13,7 @@ const file = (name: string) => path.join(projectRoot(), 'admin', 'components', `
 
 export const Components = {
   Dashboard: componentLoader.add('SeahorseDashboard', file('Dashboard')),
+  StatsPage: componentLoader.add('SeahorseStatsPage', file('stats/StatsPage')),
   Money: componentLoader.add('SeahorseMoney', file('Money')),
   Json: componentLoader.add('SeahorseJson', file('Json')),
   QuotaActionForm: componentLoader.add('SeahorseQuotaActionForm', file('QuotaActionForm')),

@@ -21,6 +21,7 @@ import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
 import { backupDownload } from './backupDownload.js';
+import { statsPageHandler } from './stats.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { CLIENT_IP } from './resources/define.js';
@@ -53,6 +54,7 @@ function buildAdmin(): AdminJS {
     resources: adminResources(),
     componentLoader,
     dashboard: { component: Components.Dashboard, handler: dashboardHandler },
+    pages: { stats: { component: Components.StatsPage, handler: statsPageHandler, icon: 'BarChart2' } },
     locale: adminLocale,
     branding: { companyName: 'Seahorse 海马', withMadeWithLove: false, logo: false },
     settings: { defaultPerPage: 20 },

@@ -9,6 +9,10 @@ import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
 import { truncateAll } from '../support/db.js';
 import type { TestServer } from '../support/http.js';
 import { makeStatsWorld, type StatsWorld } from '../stats/world.js';
+import ExcelJS from 'exceljs';
+import { QueryTypes } from 'sequelize';
+import { db } from '../../server/db/index.js';
+import { startWorker, type RunningWorker } from '../../worker/index.js';
 
 const SHOTS = path.join(projectRoot(), 'tmp', 'screenshots');
 
@@ -22,19 +26,24 @@ describe('stats dashboards in a browser (production assets)', function () {
   let browser: Browser;
   let world: BrowserWorld;
   let w: StatsWorld;
+  let worker: RunningWorker;
+  let firstDay: string;
 
   before(async () => {
     await truncateAll();
     const today = chinaDay();
     const days = [6, 5, 4, 3, 2, 1, 0].map((n) => addDays(today, -n));
     w = await makeStatsWorld('bdash', 7, days);
+    firstDay = days[0]!;
     await rollupRange({ from: days[0], to: today });
+    worker = await startWorker({ only: ['exports'] });
     mkdirSync(SHOTS, { recursive: true });
     world = await startBrowserWorld();
     ({ server, browser } = world);
   });
 
   after(async () => {
+    await worker?.close();
     await world?.close();
   });
 
@@ -109,6 +118,42 @@ describe('stats dashboards in a browser (production assets)', function () {
     }
     assert.ok(w.orders.length > 0);
     await page.locator('[data-testid="seahorse-dashboard"]').screenshot({ path: path.join(SHOTS, 'dashboard-super-admin.png') });
+    await page.close();
+  });
+
+  it('统计分析: the card-key view of an agent admin shows the tree only, totals equal the raw rows, and exports XLSX through the worker', async () => {
+    const page = await logIn('bdash_aa');
+    await page.goto(`${server.url}/admin/pages/stats`);
+    await page.waitForSelector('[data-testid="stats-page"][data-view="card-keys"] [data-testid="stats-totals"]');
+    const [raw] = await db().query<{ n: string }>(
+      `SELECT count(*) AS n FROM card_keys WHERE agent_id IN (:ids) AND created_at >= :from`,
+      { replacements: { ids: [...w.visible(w.adminA)], from: new Date(`${firstDay}T00:00:00+08:00`) }, type: QueryTypes.SELECT },
+    );
+    const totals = await page.$$eval('[data-testid="stats-totals"] td', (tds) => tds.map((td) => td.textContent ?? ''));
+    assert.equal(totals[0], '合计');
+    assert.equal(Number(totals[3]), Number(raw!.n), 'generated total = raw card keys of the tree');
+    const table = (await page.textContent('[data-testid="stats-table"]')) ?? '';
+    assert.match(table, /bdash_a1/);
+    assert.doesNotMatch(table, /bdash_b1|bdash_b2/);
+    await page.locator('[data-testid="stats-page"]').screenshot({ path: path.join(SHOTS, 'stats-card-keys.png') });
+
+    await page.click('[data-testid="export-xlsx"]');
+    await page.waitForSelector('[data-testid="export-status"][data-status="done"]', { timeout: 60_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-download"]')]);
+    const file = path.join(SHOTS, 'stats-card-keys.xlsx');
+    await download.saveAs(file);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const last = book.worksheets[0]!.getRow(book.worksheets[0]!.rowCount);
+    assert.equal(last.getCell(1).value, '合计');
+    assert.equal(last.getCell(4).value, Number(raw!.n));
+
+    for (const view of ['quota', 'activity']) {
+      await page.click(`[data-testid="view-${view}"]`);
+      await page.waitForSelector(`[data-testid="stats-page"][data-view="${view}"] [data-testid="stats-totals"]`);
+      assert.doesNotMatch((await page.textContent('[data-testid="stats-table"]')) ?? '', /bdash_b1|bdash_b2/);
+    }
+    await page.locator('[data-testid="stats-page"]').screenshot({ path: path.join(SHOTS, 'stats-activity.png') });
     await page.close();
   });
 });

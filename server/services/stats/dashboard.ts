@@ -139,6 +139,62 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
   const zeros = () => w.buckets.map(() => 0);
   const keyWhere = cardKeyWhere(actor, w);
 
+  const quotaWhere = userWhere(actor, w);
+  const scopeOnly = [userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND ');
+  const notAgent = actor.role !== 'agent';
+  const isSuper = actor.role === 'super_admin';
+  // Every read is independent: they run at once on the pool, the page waits for the slowest.
+  const pending = {
+    figures: currentFigures(actor),
+    project: select<{ project_id: number; project: string; g: string; a: string }>(
+      `SELECT s.project_id, p.name AS project, sum(s.generated) AS g, sum(s.activated) AS a
+         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
+         JOIN projects p ON p.id = s.project_id
+        GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+      rep,
+    ),
+    quotaType: select<{ type: string; inc: string; outc: string }>(
+      `SELECT type, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS inc, coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS outc
+         FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
+      rep,
+    ),
+    opening: select<{ s: string }>(`SELECT coalesce(sum(amount), 0) AS s FROM daily_quota_stats WHERE day < :from AND ${scopeOnly}`, rep),
+    moves: select<{ b: string; s: string }>(`SELECT ${bucket}::text AS b, sum(amount) AS s FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1`, rep),
+    ranking: notAgent
+      ? select<{ agent_id: number; agent: string; g: string; a: string }>(
+          `SELECT s.agent_id, u.username AS agent, s.g, s.a
+             FROM (SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
+             JOIN admin_users u ON u.id = s.agent_id AND u.role = 'agent'
+            ORDER BY s.g DESC, s.a DESC, u.username LIMIT 10`,
+          rep,
+        )
+      : undefined,
+    heatmap: notAgent
+      ? select<{ wd: number; hour: number; n: string }>(
+          `SELECT (extract(isodow FROM day)::int - 1) AS wd, hour, sum(logins + operations) AS n
+             FROM daily_activity_stats WHERE ${quotaWhere} GROUP BY 1, 2 ORDER BY 1, 2`,
+          rep,
+        )
+      : undefined,
+    orders: isSuper
+      ? select<{ b: string; o: string; rev: string; au: string }>(
+          `SELECT ${bucket}::text AS b, sum(paid_orders) AS o, sum(revenue) AS rev, max(active_users) AS au
+             FROM daily_order_stats WHERE day BETWEEN :from AND :to GROUP BY 1`,
+          rep,
+        )
+      : undefined,
+    points: isSuper
+      ? select<{ b: string; sold: string; consumed: string }>(
+          `SELECT ${bucket}::text AS b, coalesce(sum(points) FILTER (WHERE operation_type = 1), 0) AS sold,
+                  coalesce(-sum(points) FILTER (WHERE operation_type = 2), 0) AS consumed
+             FROM daily_points_stats WHERE day BETWEEN :from AND :to GROUP BY 1`,
+          rep,
+        )
+      : undefined,
+  };
+  // Nothing is left unobserved if one read fails.
+  for (const p of Object.values(pending)) p?.catch(() => undefined);
+
   const keyRows = await select<{ b: string; g: string; a: string; v: string; e: string; d: string }>(
     `SELECT ${bucket}::text AS b, sum(generated) AS g, sum(activated) AS a, sum(verified) AS v, sum(expired) AS e, sum(disabled) AS d
        FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1`,
@@ -161,29 +217,17 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
   }
 
   const keysByProject = (
-    await select<{ project_id: number; project: string; g: string; a: string }>(
-      `SELECT s.project_id, p.name AS project, sum(s.generated) AS g, sum(s.activated) AS a
-         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
-         JOIN projects p ON p.id = s.project_id
-        GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
-      rep,
-    )
+    await pending.project
   ).map((r) => ({ projectId: r.project_id, project: r.project, generated: Number(r.g), activated: Number(r.a) }));
 
-  const quotaWhere = userWhere(actor, w);
   const quotaByType = (
-    await select<{ type: string; inc: string; outc: string }>(
-      `SELECT type, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS inc, coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS outc
-         FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
-      rep,
-    )
+    await pending.quotaType
   ).map((r) => ({ type: r.type, in: money(cents(r.inc)), out: money(cents(r.outc)) }));
 
   // Balance at the end of each bar: everything before the window, then each bar's movements.
-  const scopeOnly = [userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND ');
-  const [opening] = await select<{ s: string }>(`SELECT coalesce(sum(amount), 0) AS s FROM daily_quota_stats WHERE day < :from AND ${scopeOnly}`, rep);
+  const [opening] = await pending.opening;
   const moves = zeros();
-  for (const r of await select<{ b: string; s: string }>(`SELECT ${bucket}::text AS b, sum(amount) AS s FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1`, rep)) {
+  for (const r of await pending.moves) {
     const i = at.get(r.b);
     if (i !== undefined) moves[i] = cents(r.s);
   }
@@ -198,7 +242,7 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
     from: w.from,
     to: w.to,
     figures: [
-      ...(await currentFigures(actor)),
+      ...(await pending.figures),
       { key: 'keysGenerated', value: totals.generated },
       { key: 'keysActivated', value: totals.activated },
       { key: 'keysVerified', value: totals.verified },
@@ -220,42 +264,23 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
 
   if (actor.role !== 'agent') {
     data.ranking = (
-      await select<{ agent_id: number; agent: string; g: string; a: string }>(
-        `SELECT s.agent_id, u.username AS agent, s.g, s.a
-           FROM (SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
-           JOIN admin_users u ON u.id = s.agent_id AND u.role = 'agent'
-          ORDER BY s.g DESC, s.a DESC, u.username LIMIT 10`,
-        rep,
-      )
+      await pending.ranking!
     ).map((r) => ({ agentId: r.agent_id, agent: r.agent, generated: Number(r.g), activated: Number(r.a) }));
     data.heatmap = (
-      await select<{ wd: number; hour: number; n: string }>(
-        `SELECT (extract(isodow FROM day)::int - 1) AS wd, hour, sum(logins + operations) AS n
-           FROM daily_activity_stats WHERE ${quotaWhere} GROUP BY 1, 2 ORDER BY 1, 2`,
-        rep,
-      )
+      await pending.heatmap!
     ).map((r) => [r.wd, r.hour, Number(r.n)]);
   }
 
   if (actor.role === 'super_admin') {
     const points = { orders: zeros(), revenue: w.buckets.map(() => '0.00'), sold: zeros(), consumed: zeros(), activeUsers: zeros() };
-    for (const r of await select<{ b: string; o: string; rev: string; au: string }>(
-      `SELECT ${bucket}::text AS b, sum(paid_orders) AS o, sum(revenue) AS rev, max(active_users) AS au
-         FROM daily_order_stats WHERE day BETWEEN :from AND :to GROUP BY 1`,
-      rep,
-    )) {
+    for (const r of await pending.orders!) {
       const i = at.get(r.b);
       if (i === undefined) continue;
       points.orders[i] = Number(r.o);
       points.revenue[i] = money(cents(r.rev));
       points.activeUsers[i] = Number(r.au);
     }
-    for (const r of await select<{ b: string; sold: string; consumed: string }>(
-      `SELECT ${bucket}::text AS b, coalesce(sum(points) FILTER (WHERE operation_type = 1), 0) AS sold,
-              coalesce(-sum(points) FILTER (WHERE operation_type = 2), 0) AS consumed
-         FROM daily_points_stats WHERE day BETWEEN :from AND :to GROUP BY 1`,
-      rep,
-    )) {
+    for (const r of await pending.points!) {
       const i = at.get(r.b);
       if (i === undefined) continue;
       points.sold[i] = Number(r.sold);
