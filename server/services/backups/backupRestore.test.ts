@@ -10,7 +10,7 @@ import { db } from '../../db/index.js';
 import { AdminUser, Backup, EmailMessage, SystemLog } from '../../models/index.js';
 import { createAdminUser } from '../users/createAdminUser.js';
 import { fileSha256 } from './backupFiles.js';
-import { createBackup, scheduledKind, verifyBackupFile } from './createBackup.js';
+import { createBackup, createBackupJob, scheduledKind, verifyBackupFile } from './createBackup.js';
 import { databaseName, publicTables, withDatabase } from './pgTools.js';
 import { restoreBackup } from './restoreBackup.js';
 
@@ -80,6 +80,18 @@ describe('backups: create, verify, restore', function () {
     assert.equal(scheduledKind(new Date('2027-08-08T19:00:00Z')), 'daily'); // Mon 9 Aug 03:00
     assert.equal(scheduledKind(new Date('2027-08-01T15:59:00Z')), 'monthly'); // 23:59 on the 1st
     assert.equal(scheduledKind(new Date('2027-08-01T16:00:00Z')), 'daily'); // 00:00 on Mon 2 Aug
+  });
+
+  it('the scheduled job (03:00 Asia/Shanghai) takes a backup of the kind of the day, verified', async () => {
+    assert.deepEqual(createBackupJob.schedule, { cron: '0 3 * * *', tz: 'Asia/Shanghai' });
+    const result = (await createBackupJob.runNow({})) as { backupId: number; kind: string; status: string };
+    assert.equal(result.kind, scheduledKind(new Date()));
+    assert.equal(result.status, 'verified');
+    const row = await Backup.findByPk(result.backupId);
+    assert.equal(row!.kind, result.kind);
+    assert.equal(row!.createdBy, null);
+    await Backup.update({ status: 'deleted' }, { where: { id: row!.id } }); // out of the way of the suites' own counts
+    await rm(path.join(dir, row!.fileName));
   });
 
   it('backs up, verifies, and restores into an empty database with identical rows; the key is nowhere', async () => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { config } from '../../config.js';
-import { closeDb } from '../../db/index.js';
+import { closeDb, db } from '../../db/index.js';
 import { badRequest, notFound } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { Backup } from '../../models/index.js';
@@ -120,6 +120,7 @@ export async function restoreBackup(raw: RestoreBackupInput): Promise<RestoreRep
   const { args, env } = libpqConnection(url, target);
   const restore = spawnTool(pgRestore, ['--no-owner', '--exit-on-error', ...args], env);
   await Promise.all([pipeline(decryptedReadable(file), restore.child.stdin!), restore.exited]);
+  if (input.inPlace) db(); // a new pool on the restored database, the models bound to it again
 
   const checked = new Sequelize(withDatabase(url, target), { dialect: 'postgres', logging: false, pool: { max: 2 } });
   try {
