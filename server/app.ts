@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { config } from './config.js';
 import { db } from './db/index.js';
 import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
+import { metricsMiddleware, mountMetrics } from './http/metrics.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
@@ -44,6 +45,9 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+
+  app.use(metricsMiddleware());
+  mountMetrics(app);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
