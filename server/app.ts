@@ -7,6 +7,7 @@ import { browserGuard } from './http/browserGuard.js';
 import { errorEnvelope, notFoundEnvelope } from './http/envelope.js';
 import { UPLOADS_PATH, uploadsStatic } from './lib/fileStore.js';
 import { requestLogSerializers } from './http/requestLog.js';
+import { metricsMiddleware, mountMetrics } from './http/metrics.js';
 import { logger } from './logger.js';
 import { redis } from './redis.js';
 import { apiRouter } from './routes/api/index.js';
@@ -49,6 +50,9 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
       serializers: requestLogSerializers,
     }),
   );
+
+  app.use(metricsMiddleware());
+  mountMetrics(app);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

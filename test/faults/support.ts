@@ -73,9 +73,10 @@ export async function repeatableCount(client: Redis): Promise<number> {
   return n;
 }
 
-/** A real SMTP server on an ephemeral port, recording each message's subject. */
+/** A real SMTP server on an ephemeral port, recording each message's subject; `hold` leaves the sender waiting for the reply. */
 export class SmtpSink {
   subjects: string[] = [];
+  hold = false;
   private server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -85,7 +86,7 @@ export class SmtpSink {
       stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       stream.on('end', () => {
         this.subjects.push(/^Subject: (.*)$/m.exec(body)?.[1]?.trim() ?? '');
-        callback();
+        if (!this.hold) callback();
       });
     },
   });
@@ -100,7 +101,10 @@ export class SmtpSink {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      setTimeout(resolve, 500).unref(); // held sessions
+    });
   }
 }
 
