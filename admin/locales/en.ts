@@ -129,6 +129,8 @@ export const en = {
     "withdrawals_cancel_summary_amount": "Amount"
   },
   "properties": {
+    "serviceStatus": "Service status",
+    "serviceMessage": "Status message",
     "imageFile": "Banner image",
     "id": "ID",
     "username": "Username",

@@ -77,6 +77,8 @@ export const zhCN = {
     "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}"
   },
   "properties": {
+    "serviceStatus": "服务状态",
+    "serviceMessage": "状态说明",
     "imageFile": "横幅图片",
     "id": "ID",
     "username": "用户名",

@@ -95,7 +95,7 @@ describe('catalog and banner forms in a browser (production assets)', function (
     assert.equal(banner.imageMime, 'image/png');
     // The list shows the stored image, loaded from /uploads/.
     await page.waitForFunction(
-      (url) => [...document.querySelectorAll('[data-testid="banner-image"]')].some((img) => (img as HTMLImageElement).src.endsWith(url) && (img as HTMLImageElement).naturalWidth === 750),
+      (url) => Array.from(document.querySelectorAll('[data-testid="banner-image"]')).some((img) => (img as HTMLImageElement).src.endsWith(url) && (img as HTMLImageElement).naturalWidth === 750),
       banner.imageUrl,
     );
     await page.screenshot({ path: path.join(SHOTS, 'banner-list.png'), fullPage: true });
