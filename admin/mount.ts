@@ -10,6 +10,7 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { config } from '../server/config.js';
 import { db } from '../server/db/index.js';
 import { isAppError } from '../server/errors.js';
+import { inLang, requestLang, say } from '../server/i18n.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
@@ -111,9 +112,11 @@ async function authenticate(username: string, password: string, context?: { req?
     if (req?.session) await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     return admin;
   } catch (err) {
-    if (isAppError(err)) throw new Error(err.message);
+    // The login page shows the refusal in the reader's language (?lang=, the language cookie, the browser's).
+    const lang = req ? requestLang(req) : 'zh-CN';
+    if (isAppError(err)) throw new Error(err.messageIn(lang));
     logger().error({ err }, 'admin login failed');
-    throw new Error('登录服务暂时不可用，请稍后再试');
+    throw new Error(inLang(say('登录服务暂时不可用，请稍后再试', 'The login service is unavailable, please try again later'), lang));
   }
 }
 

@@ -1,3 +1,4 @@
+import { inLang, say, type Localized } from '../../server/i18n.js';
 import type { ActionContext, ActionRequest, ActionResponse, RecordJSON } from 'adminjs';
 import { allowAction, actorFromSession } from '../../server/policies/access.js';
 import { QuotaAccount } from '../../server/models/index.js';
@@ -12,7 +13,7 @@ import {
   type ReviewedStatus,
 } from '../../server/services/quota/index.js';
 import { Components } from '../componentLoader.js';
-import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { adminLang, requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { manageable } from './identity.js';
 
 /**
@@ -74,10 +75,10 @@ const transferDecisionField = {
   ],
 };
 
-const transferReviewMessage: Record<ReviewedStatus, (approved: string) => string> = {
-  completed: () => '已放行，额度已转给接收方',
-  rejected: () => '已拒绝，额度已解冻退回',
-  partial: (approved) => `已部分放行：${approved} 已转给接收方，其余额度已解冻退回`,
+const transferReviewMessage: Record<ReviewedStatus, (approved: string) => Localized> = {
+  completed: () => say('已放行，额度已转给接收方', 'Approved: the quota went to the recipient'),
+  rejected: () => say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned'),
+  partial: (approved) => say(`已部分放行：${approved} 已转给接收方，其余额度已解冻退回`, `Partly approved: ${approved} went to the recipient, the rest is unfrozen and returned`),
 };
 
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
@@ -86,8 +87,9 @@ async function ownAccount(context: ActionContext): Promise<ActionResponse> {
   return { account: { balance: account?.balance ?? '0.00', frozen: account?.frozen ?? '0.00' } };
 }
 
-function success(context: ActionContext, message: string, resourceId: string, record?: RecordJSON): ActionResponse {
-  return { notice: { message, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId }), ...(record ? { record } : {}) };
+/** The success notice, in the admin's language. */
+function success(request: ActionRequest, context: ActionContext, message: Localized, resourceId: string, record?: RecordJSON): ActionResponse {
+  return { notice: { message: inLang(message, adminLang([request, context])), type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId }), ...(record ? { record } : {}) };
 }
 
 /** 充值 on an admin user: super admin → system recharge; agent admin → from own balance to own agent. */
@@ -111,7 +113,7 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
       const { id, json } = recordOf(context);
       const p = payloadOf(request);
       const result = await rechargeUser({ ...meta(request, context), targetUserId: id, amount: p.amount, memo: p.memo });
-      return success(context, `充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, 'quota_ledger', json);
+      return success(request, context, say(`充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, `Recharged ${result.amount}; their balance is now ${result.targetBalance}`), 'quota_ledger', json);
     },
   },
 };
@@ -136,8 +138,8 @@ export const quotaTransferActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await transferQuota({ ...meta(request, context), recipientUsername: p.recipientUsername, amount: p.amount, memo: p.memo });
-      const message = result.status === 'completed' ? `转账成功：${result.amount}` : `转账 ${result.amount} 需管理员审核，额度已冻结`;
-      return success(context, message, 'quota_transfers');
+      const message = result.status === 'completed' ? say(`转账成功：${result.amount}`, `Transferred ${result.amount}`) : say(`转账 ${result.amount} 需管理员审核，额度已冻结`, `The transfer of ${result.amount} waits for an admin's review; the quota is frozen`);
+      return success(request, context, message, 'quota_transfers');
     },
   },
   review: {
@@ -174,7 +176,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         opinion: p.opinion,
         approvedAmount: p.approvedAmount,
       });
-      return success(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers', json);
+      return success(request, context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers', json);
     },
   },
 };
@@ -198,7 +200,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
-      return success(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');
+      return success(request, context, say(`提现申请已提交：${result.amount}，等待审核`, `Withdrawal of ${result.amount} requested, waiting for review`), 'withdrawals');
     },
   },
   review: {
@@ -230,7 +232,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
         opinion: p.opinion,
         paymentReference: p.paymentReference,
       });
-      return success(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals', json);
+      return success(request, context, result.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen'), 'withdrawals', json);
     },
   },
   cancel: {
@@ -248,7 +250,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const { id, json } = recordOf(context);
       await cancelWithdrawal({ ...meta(request, context), withdrawalId: id });
-      return success(context, '提现申请已撤销，额度已解冻', 'withdrawals', json);
+      return success(request, context, say('提现申请已撤销，额度已解冻', 'Withdrawal cancelled: the quota is unfrozen'), 'withdrawals', json);
     },
   },
 };

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
+import { say } from '../../i18n.js';
 import { badRequest, unauthorized, isAppError } from '../../errors.js';
 import { AdminUser, QuotaLedgerEntry } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
 import { usernameIs, type Role } from '../users/createAdminUser.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { normalize, parseAmount } from './amount.js';
-import { accountFrozen, invalidText } from './refusals.js';
+import { accountFrozen, invalidText, textRefusal } from './refusals.js';
 
 /** What every quota command receives besides its own input: who acts, from where, and an optional retry key. */
 export interface CommandMeta {
@@ -23,7 +24,7 @@ const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 export function scopedIdempotencyKey(meta: CommandMeta, command: string): string | null {
   const key = meta.idempotencyKey;
   if (key == null || key === '') return null;
-  if (!KEY.test(key)) throw badRequest('幂等键格式不正确（1-64 位字母、数字或 _.:-）', 'INVALID_IDEMPOTENCY_KEY', 5008);
+  if (!KEY.test(key)) throw badRequest(say('幂等键格式不正确（1-64 位字母、数字或 _.:-）', 'Malformed idempotency key (1-64 letters, digits or _.:-)'), 'INVALID_IDEMPOTENCY_KEY', 5008);
   return `${meta.actor.id}:${command}:${key}`;
 }
 
@@ -124,15 +125,15 @@ export async function validAmount(input: unknown, label: string, min?: number): 
 
 export function optionalText(input: unknown, label: string, maxLength: number): string | null {
   if (input == null) return null;
-  if (typeof input !== 'string') throw invalidText(`${label}格式不正确`);
+  if (typeof input !== 'string') throw invalidText(textRefusal((l) => `${l}格式不正确`, (l) => `${l} is malformed`, label));
   const text = input.trim();
-  if (text.length > maxLength) throw invalidText(`${label}不能超过 ${maxLength} 个字符`);
+  if (text.length > maxLength) throw invalidText(textRefusal((l) => `${l}不能超过 ${maxLength} 个字符`, (l) => `${l} is at most ${maxLength} characters`, label));
   return text === '' ? null : text;
 }
 
 export function requiredText(input: unknown, label: string, maxLength: number): string {
   const text = optionalText(input, label, maxLength);
-  if (!text) throw invalidText(`请填写${label}`);
+  if (!text) throw invalidText(textRefusal((l) => `请填写${l}`, (l) => `${l} is required`, label));
   return text;
 }
 

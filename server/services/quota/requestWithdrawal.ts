@@ -1,3 +1,4 @@
+import { say } from '../../i18n.js';
 import type { Transaction } from 'sequelize';
 import { Withdrawal } from '../../models/index.js';
 import { isSuperAdmin } from '../../policies/actor.js';
@@ -50,7 +51,7 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
     key,
     async (t) => {
       const { actor, user } = await currentActor(input, t);
-      if (isSuperAdmin(actor)) throw notAllowed('超级管理员无需申请提现');
+      if (isSuperAdmin(actor)) throw notAllowed(say('超级管理员无需申请提现', 'A super admin does not request withdrawals'));
       await lockAccounts([user.id], t);
       const withdrawal = await Withdrawal.create({ userId: user.id, amount, status: 'pending', accountInfo }, { transaction: t });
       await applyQuotaChanges(

@@ -1,3 +1,4 @@
+import { say } from '../../i18n.js';
 import type { Transaction } from 'sequelize';
 import { QuotaTransfer } from '../../models/index.js';
 import { isSuperAdmin } from '../../policies/actor.js';
@@ -43,7 +44,7 @@ const STATUS: Record<ReviewDecision, ReviewedStatus> = { approve: 'completed', r
 
 export function parseDecision(input: unknown): ReviewDecision {
   if (input === 'approve' || input === 'reject' || input === 'partial') return input;
-  throw invalidText('审核结果必须是放行、拒绝或部分处理');
+  throw invalidText(say('审核结果必须是放行、拒绝或部分处理', 'The decision must be approve, reject or partial'));
 }
 
 /**
@@ -55,8 +56,8 @@ export function parseDecision(input: unknown): ReviewDecision {
 export async function reviewTransfer(input: ReviewTransferInput): Promise<ReviewTransferResult> {
   const decision = parseDecision(input.decision);
   const opinion = optionalText(input.opinion, '审核意见', 500);
-  if (decision === 'reject' && !opinion) throw invalidText('拒绝时请填写审核意见');
-  if (decision === 'partial' && !opinion) throw invalidText('部分处理时请填写审核意见');
+  if (decision === 'reject' && !opinion) throw invalidText(say('拒绝时请填写审核意见', 'Give a review opinion when rejecting'));
+  if (decision === 'partial' && !opinion) throw invalidText(say('部分处理时请填写审核意见', 'Give a review opinion for a partial decision'));
   const part = decision === 'partial' ? parseAmount(input.approvedAmount, { label: '放行额度' }) : null;
   const key = scopedIdempotencyKey(input, `review-transfer-${decision}`);
 
@@ -64,7 +65,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
     key,
     async (t) => {
       const { actor } = await currentActor(input, t);
-      if (!isSuperAdmin(actor)) throw notAllowed('只有超级管理员可以审核转账');
+      if (!isSuperAdmin(actor)) throw notAllowed(say('只有超级管理员可以审核转账', 'Only a super admin may review transfers'));
       const id = Number(input.transferId);
       const peek = Number.isSafeInteger(id) ? await QuotaTransfer.findByPk(id, { transaction: t }) : null;
       if (!peek) throw transferNotFound();

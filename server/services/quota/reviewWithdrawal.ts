@@ -1,3 +1,4 @@
+import { say } from '../../i18n.js';
 import { Withdrawal } from '../../models/index.js';
 import { assertCanManageUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -33,8 +34,8 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
   const decision = parseDecision(input.decision);
   const opinion = optionalText(input.opinion, '审核意见', 500);
   const paymentReference = optionalText(input.paymentReference, '打款流水号', 128);
-  if (decision === 'approve' && !paymentReference) throw invalidText('通过提现前请线下打款并填写打款流水号');
-  if (decision === 'reject' && !opinion) throw invalidText('拒绝时请填写审核意见');
+  if (decision === 'approve' && !paymentReference) throw invalidText(say('通过提现前请线下打款并填写打款流水号', 'Pay out offline and enter the payment reference before approving'));
+  if (decision === 'reject' && !opinion) throw invalidText(say('拒绝时请填写审核意见', 'Give a review opinion when rejecting'));
   const key = scopedIdempotencyKey(input, `review-withdrawal-${decision}`);
 
   return runCommand(
