@@ -99,7 +99,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
  */
 const catalogPayload = (request: ActionRequest) => {
   const p = (request.payload ?? {}) as Record<string, unknown>;
-  const fields = ['name', 'path', 'pointsPerCall', 'status', 'description'] as const;
+  const fields = ['name', 'path', 'pointsPerCall', 'status', 'description', 'serviceStatus', 'serviceMessage'] as const;
   return Object.fromEntries(fields.filter((f) => f in p).map((f) => [f, p[f]]));
 };
 const catalogList = (context: ActionContext) => context.h.resourceUrl({ resourceId: 'api_catalog' });

@@ -1,6 +1,8 @@
 import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type RecordJSON } from 'adminjs';
 import { actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
+import { inLang, type Localized } from '../../server/i18n.js';
+import { adminLang } from '../resources/define.js';
 
 /**
  * What every admin domain action needs to read its request and answer: the submitted fields, the
@@ -40,18 +42,20 @@ export const refuse = (message: string, type = 'not_applicable', field?: string)
   new ValidationError(field ? { [field]: { message } } : {}, { message, type });
 
 /**
- * The success answer: a notice, back to `resourceId`'s list — or to `show` of the record when
- * `showRecord` is given — with the record (as now) so the page re-renders it.
+ * The success answer: a notice (a message in both languages is shown in the admin's: pass the
+ * request so its language cookie counts), back to `resourceId`'s list — or to `show` of the record
+ * when `showRecord` is given — with the record (as now) so the page re-renders it.
  */
 export function done(
   context: ActionContext,
-  message: string,
+  message: string | Localized,
   resourceId: string,
-  options: { record?: RecordJSON | null; showRecord?: string } = {},
+  options: { record?: RecordJSON | null; showRecord?: string; request?: ActionRequest } = {},
 ): ActionResponse {
   const record = options.record === undefined ? context.record?.toJSON(context.currentAdmin) : options.record;
+  const text = typeof message === 'string' ? message : inLang(message, adminLang([options.request, context]));
   return {
-    notice: { message, type: 'success' },
+    notice: { message: text, type: 'success' },
     redirectUrl: options.showRecord
       ? context.h.recordActionUrl({ resourceId, recordId: options.showRecord, actionName: 'show' })
       : context.h.resourceUrl({ resourceId }),

@@ -1,4 +1,5 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
+import { say, type Localized } from '../../server/i18n.js';
 import { QuotaAccount } from '../../server/models/index.js';
 import {
   cancelWithdrawal,
@@ -50,10 +51,10 @@ const transferDecisionField = {
   ],
 };
 
-const transferReviewMessage: Record<ReviewedStatus, (approved: string) => string> = {
-  completed: () => '已放行，额度已转给接收方',
-  rejected: () => '已拒绝，额度已解冻退回',
-  partial: (approved) => `已部分放行：${approved} 已转给接收方，其余额度已解冻退回`,
+const transferReviewMessage: Record<ReviewedStatus, (approved: string) => Localized> = {
+  completed: () => say('已放行，额度已转给接收方', 'Approved: the quota went to the recipient'),
+  rejected: () => say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned'),
+  partial: (approved) => say(`已部分放行：${approved} 已转给接收方，其余额度已解冻退回`, `Partly approved: ${approved} went to the recipient, the rest is unfrozen and returned`),
 };
 
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
@@ -82,7 +83,7 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const p = payloadOf(request);
       const result = await rechargeUser({ ...meta(request, context), targetUserId: idOf(context), amount: p.amount, memo: p.memo });
-      return done(context, `充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, 'quota_ledger');
+      return done(context, say(`充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, `Recharged ${result.amount}; their balance is now ${result.targetBalance}`), 'quota_ledger', { request });
     },
   },
 };
@@ -107,8 +108,8 @@ export const quotaTransferActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await transferQuota({ ...meta(request, context), recipientUsername: p.recipientUsername, amount: p.amount, memo: p.memo });
-      const message = result.status === 'completed' ? `转账成功：${result.amount}` : `转账 ${result.amount} 需管理员审核，额度已冻结`;
-      return done(context, message, 'quota_transfers');
+      const message = result.status === 'completed' ? say(`转账成功：${result.amount}`, `Transferred ${result.amount}`) : say(`转账 ${result.amount} 需管理员审核，额度已冻结`, `The transfer of ${result.amount} waits for an admin's review; the quota is frozen`);
+      return done(context, message, 'quota_transfers', { request });
     },
   },
   review: {
@@ -144,7 +145,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         opinion: p.opinion,
         approvedAmount: p.approvedAmount,
       });
-      return done(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers');
+      return done(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers', { request });
     },
   },
 };
@@ -168,7 +169,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
-      return done(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');
+      return done(context, say(`提现申请已提交：${result.amount}，等待审核`, `Withdrawal of ${result.amount} requested, waiting for review`), 'withdrawals', { request });
     },
   },
   review: {
@@ -199,7 +200,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
         opinion: p.opinion,
         paymentReference: p.paymentReference,
       });
-      return done(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals');
+      return done(context, result.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen'), 'withdrawals', { request });
     },
   },
   cancel: {
@@ -216,7 +217,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       await cancelWithdrawal({ ...meta(request, context), withdrawalId: idOf(context) });
-      return done(context, '提现申请已撤销，额度已解冻', 'withdrawals');
+      return done(context, say('提现申请已撤销，额度已解冻', 'Withdrawal cancelled: the quota is unfrozen'), 'withdrawals', { request });
     },
   },
 };

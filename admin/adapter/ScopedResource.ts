@@ -2,6 +2,7 @@ import { BaseRecord, ForbiddenError, ValidationError, flat, type ActionContext, 
 import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize';
 import { Op, QueryTypes, Utils, literal, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { isAppError } from '../../server/errors.js';
+import { inLang, say, type Lang } from '../../server/i18n.js';
 import { hiddenFields, ruleFor, scopeWhere, actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 
@@ -12,22 +13,26 @@ const NOTHING = literal('false') as unknown as WhereOptions;
 type FilterElement = { path: string; property: BaseProperty | null; value: unknown };
 type RawAttribute = { type: { key?: string }; primaryKey?: boolean; fieldName: string };
 
-/** A database failure caused by what the user typed (bad date, out-of-range number, constraint): a message, never a 500. */
-export function toValidationError(err: unknown): unknown {
+/**
+ * A refusal as AdminJS shows it, in the reader's language: AppErrors carry both languages; a
+ * database failure caused by what the user typed (bad date, out-of-range number, constraint) is a
+ * message too, never a 500.
+ */
+export function toValidationError(err: unknown, lang: Lang = 'zh-CN'): unknown {
   if (err instanceof ValidationError || err instanceof ForbiddenError) return err;
-  if (isAppError(err)) return new ValidationError({}, { message: err.message, type: err.reason });
+  if (isAppError(err)) return new ValidationError({}, { message: err.messageIn(lang), type: err.reason });
   const e = err as { name?: string; parent?: { code?: string; detail?: string; constraint?: string } };
   const code = e.parent?.code ?? '';
   if (e.name?.startsWith('Sequelize') && /^(22|23)/.test(code)) {
     const message =
-      code === '23505' ? '与已有记录重复' :
-      code === '23503' ? '关联的记录不存在或仍被引用' :
-      code === '23502' ? '缺少必填项' :
-      code === '23514' ? `取值不符合规则（${e.parent?.constraint ?? 'check'}）` :
-      '输入格式不正确';
-    return new ValidationError({}, { message, type: code });
+      code === '23505' ? say('与已有记录重复', 'This duplicates an existing record') :
+      code === '23503' ? say('关联的记录不存在或仍被引用', 'A linked record does not exist or is still referenced') :
+      code === '23502' ? say('缺少必填项', 'A required field is missing') :
+      code === '23514' ? say(`取值不符合规则（${e.parent?.constraint ?? 'check'}）`, `A value breaks a rule (${e.parent?.constraint ?? 'check'})`) :
+      say('输入格式不正确', 'The input is not in the right format');
+    return new ValidationError({}, { message: inLang(message, lang), type: code });
   }
-  if (e.name === 'SequelizeValidationError') return new ValidationError({}, { message: '输入不完整或格式不正确', type: 'validation' });
+  if (e.name === 'SequelizeValidationError') return new ValidationError({}, { message: inLang(say('输入不完整或格式不正确', 'The input is incomplete or malformed'), lang), type: 'validation' });
   return err;
 }
 

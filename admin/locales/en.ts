@@ -207,6 +207,8 @@ export const en = {
     "log_archives": "Log archives"
   },
   "properties": {
+    "serviceStatus": "Service status",
+    "serviceMessage": "Status message",
     "imageFile": "Banner image",
     "id": "ID",
     "username": "Username",

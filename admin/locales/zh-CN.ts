@@ -155,6 +155,8 @@ export const zhCN = {
     "log_archives": "日志归档"
   },
   "properties": {
+    "serviceStatus": "服务状态",
+    "serviceMessage": "状态说明",
     "imageFile": "横幅图片",
     "id": "ID",
     "username": "用户名",

@@ -6,11 +6,12 @@ import { defineResource } from './define.js';
 export const apiCatalogResource = () =>
   defineResource(ApiCatalogEntry, {
     navigation: 'points',
-    list: ['id', 'name', 'path', 'pointsPerCall', 'status'],
-    edit: ['name', 'path', 'pointsPerCall', 'status', 'description'],
+    list: ['id', 'name', 'path', 'pointsPerCall', 'status', 'serviceStatus'],
+    edit: ['name', 'path', 'pointsPerCall', 'status', 'description', 'serviceStatus', 'serviceMessage'],
     filter: ['name', 'status'],
-    textarea: ['description'],
-    enums: { status: [0, 1] },
+    enums: { status: [0, 1], serviceStatus: ['normal', 'degraded', 'maintenance'] },
+    optional: ['status', 'serviceStatus'],
+    textarea: ['description', 'serviceMessage'],
     actions: {},
     handlers: apiCatalogHandlers,
   });

@@ -8,7 +8,10 @@ import {
   type ResourceOptions,
   type ResourceWithOptions,
 } from 'adminjs';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Model, ModelStatic } from 'sequelize';
+import { config } from '../../server/config.js';
+import { asLang, requestLang, type Lang } from '../../server/i18n.js';
 import { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
@@ -82,13 +85,24 @@ export function requestIp(request: ActionRequest): string | null {
   return typeof ip === 'string' && ip ? ip : null;
 }
 
-/** Domain errors (AppError) and bad input become a message on the page instead of a 500. */
+/**
+ * The language the admin reads (the screen's language cookie, else their saved locale, else the
+ * browser's): refusals are shown in it.
+ */
+export function adminLang(args: readonly unknown[]): Lang {
+  const request = args.find((a): a is { headers: IncomingHttpHeaders } => !!a && typeof a === 'object' && 'headers' in a && !!(a as { headers?: unknown }).headers);
+  const context = args.find((a): a is ActionContext => !!a && typeof a === 'object' && 'currentAdmin' in a);
+  if (!request) return asLang((context?.currentAdmin as { locale?: string } | undefined)?.locale);
+  return requestLang({ headers: request.headers, session: { adminUser: context?.currentAdmin as { locale?: string } | undefined } });
+}
+
+/** Domain errors (AppError) and bad input become a message on the page (in the admin's language) instead of a 500. */
 function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R): (...args: A) => Promise<R> {
   return async (...args: A) => {
     try {
       return await fn(...args);
     } catch (err) {
-      throw toValidationError(err);
+      throw toValidationError(err, adminLang(args));
     }
   };
 }

@@ -1678,7 +1678,26 @@ export interface operations {
                         code: 0;
                         message: string;
                         data: {
+                            /**
+                             * @description 总体状态：全部正常为 normal，全部维护为 maintenance，否则 degraded
+                             * @enum {string}
+                             */
+                            status: "normal" | "degraded" | "maintenance";
+                            /** @description status 不是 normal（首页展开并标红） */
                             degraded: boolean;
+                            /** @description API 目录中启用的每个接口的状态 */
+                            apis: {
+                                name: string;
+                                path: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "normal" | "degraded" | "maintenance";
+                                /** @description 超级管理员填写的说明 */
+                                message: string | null;
+                                /** @description true：近期失败或被拒绝的调用过多，自动判定为 degraded */
+                                automatic: boolean;
+                            }[];
+                            /** @description 已发布的服务状态公告（仅供展示，不决定状态） */
                             notices: {
                                 id: number;
                                 kind: string;

@@ -8,6 +8,9 @@ export class ApiCatalogEntry extends Model {
   declare pointsPerCall: number;
   declare status: number;
   declare description: string | null;
+  /** What the super admin says about the API (the home page's service status). */
+  declare serviceStatus: 'normal' | 'degraded' | 'maintenance';
+  declare serviceMessage: string | null;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -20,6 +23,8 @@ export class ApiCatalogEntry extends Model {
         pointsPerCall: { type: DataTypes.INTEGER, allowNull: false, field: 'points_per_call' },
         status: { type: DataTypes.SMALLINT, allowNull: false, defaultValue: 1 },
         description: { type: DataTypes.TEXT },
+        serviceStatus: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'normal', field: 'service_status' },
+        serviceMessage: { type: DataTypes.STRING(500), field: 'service_message' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
         updatedAt: { type: DataTypes.DATE, allowNull: false, field: 'updated_at' },
       },

@@ -142,7 +142,7 @@ export const RULES: Record<string, ResourceRule> = {
   meta_order: { actions: SUPER_READ_ONLY, exactFilters: ['orderNo', 'wxTransactionId'] },
   wechat_payments: { actions: SUPER_READ_ONLY },
   points_lots: { actions: SUPER_READ_ONLY },
-  api_catalog: { actions: { super_admin: CRUD }, writable: { super_admin: ['name', 'path', 'pointsPerCall', 'status', 'description'] } },
+  api_catalog: { actions: { super_admin: CRUD }, writable: { super_admin: ['name', 'path', 'pointsPerCall', 'status', 'description', 'serviceStatus', 'serviceMessage'] } },
   meta_auth_key: { actions: SUPER_READ_ONLY, exactFilters: ['keyPrefix'] },
   api_key_scopes: { actions: SUPER_READ_ONLY },
   metering_services: { actions: { super_admin: ['list', 'search', 'show', 'edit'] }, writable: { super_admin: ['name', 'status'] } },

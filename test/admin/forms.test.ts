@@ -109,7 +109,7 @@ const CASES: Record<string, FormCase> = {
   },
   api_catalog: {
     new: (_role, c) => ({ name: uniq(c, 'api'), path: `/v1/${uniq(c, 'p')}`, pointsPerCall: '3', status: '1', description: 'x' }),
-    edit: async (_role, c) => ({ id: await any(ApiCatalogEntry), fields: { pointsPerCall: '7', description: uniq(c, 'desc') } }),
+    edit: async (_role, c) => ({ id: await any(ApiCatalogEntry), fields: { pointsPerCall: '7', description: uniq(c, 'desc'), serviceStatus: 'maintenance', serviceMessage: uniq(c, '维护 ') } }),
   },
   metering_services: {
     edit: async (_role, c) => ({ id: await any(MeteringService), fields: { name: uniq(c, 'svc') } }),

@@ -54,9 +54,11 @@ describe('home page content: banners, articles, service status', () => {
     assert.equal((await api.call('GET', `/api/articles/${draft!.id}`)).status, 404);
   });
 
-  it('shows the service-status notice (degraded while one is published)', async () => {
+  it('shows the service-status notices and a status line per API of the catalog', async () => {
     const { body } = await api.call('GET', '/api/service-status');
-    assert.equal(body.data.degraded, true);
     assert.equal(body.data.notices[0].title, '图片识别接口临时维护中');
+    assert.ok(['normal', 'degraded', 'maintenance'].includes(body.data.status));
+    assert.equal(body.data.degraded, body.data.status !== 'normal');
+    assert.ok(Array.isArray(body.data.apis));
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Article } from '../../server/models/index.js';
+import { ApiCatalogEntry, Article } from '../../server/models/index.js';
 import { createApiKey } from '../../server/services/apiKeys/createApiKey.js';
 import { creditLots, newApi } from '../apiKeys/fixtures.js';
 import { until } from '../support/until.js';
@@ -69,9 +69,18 @@ describe('mini-program pages', function () {
       const userId = await signIn(rt, 1200);
       await createApiKey({ userId }, { name: 'a', validityMonths: 1 });
       await createApiKey({ userId }, { name: 'b', validityMonths: 1 });
-      const { loadingText } = await openHeld(rt, 'pages/home/index');
-      assert.match(loadingText, /加载中/);
-      const text = rt.text();
+      // Only an API of its own in the catalog: other suites' APIs may be degraded by their refused charges.
+      const tag = Math.random().toString(36).slice(2, 8);
+      const text = await withEmptyCatalog(async () => {
+        const own = await ApiCatalogEntry.create({ name: `home.fine.${tag}`, path: `/v1/fine/${tag}`, pointsPerCall: 1 });
+        try {
+          const { loadingText } = await openHeld(rt, 'pages/home/index');
+          assert.match(loadingText, /加载中/);
+          return rt.text();
+        } finally {
+          await own.destroy();
+        }
+      });
       assert.match(text, /你好，微信用户/);
       assert.match(text, /可用积分 ?1,200/);
       assert.match(text, /50元=600积分，最热销/);
@@ -79,18 +88,34 @@ describe('mini-program pages', function () {
       assert.match(text, /所有 API 服务运行正常/);
     });
 
-    it('a service problem unfolds the notice in red; 刷新 re-reads the balance', async () => {
-      const notice = await Article.create({ kind: 'service_status', title: '图片识别接口临时维护中', summary: '预计 30 分钟恢复', content: '维护', status: 'published', publishedAt: new Date(Date.now() - 1000) });
+    it('an API in maintenance unfolds the status in red with its message; a notice alone does not; 刷新 re-reads the balance', async () => {
+      const notice = await Article.create({ kind: 'service_status', title: '所有 API 运行正常', summary: '欢迎使用', content: '…', status: 'published', publishedAt: new Date(Date.now() - 1000) });
       try {
-        const userId = await signIn(rt);
-        await rt.open('pages/home/index');
-        const status = rt.find('.service-status');
-        assert.match(rt.text(), /图片识别接口临时维护中.*预计 30 分钟恢复/);
-        assert.ok(status.querySelector('.notice-bad'), 'the notice is red');
-        await creditLots(userId, 50); // the balance changes while the page is open
-        await rt.tap('.refresh');
-        assert.match(rt.text(), /可用积分 ?50/);
-        assert.ok(rt.toasts.includes('积分已更新'));
+        await withEmptyCatalog(async () => {
+          const tag = Math.random().toString(36).slice(2, 8);
+          const ok = await ApiCatalogEntry.create({ name: `home.ok.${tag}`, path: `/v1/ok/${tag}`, pointsPerCall: 1, description: '文本翻译' });
+          const down = await ApiCatalogEntry.create({ name: `home.down.${tag}`, path: `/v1/down/${tag}`, pointsPerCall: 1, description: '图片识别' });
+          try {
+            const userId = await signIn(rt);
+            await rt.open('pages/home/index');
+            assert.match(rt.text(), /所有 API 服务运行正常/, 'a published notice alone is no problem');
+            assert.ok(!rt.find('.service-status').querySelector('.notice-bad'));
+
+            await down.update({ serviceStatus: 'maintenance', serviceMessage: '预计 30 分钟恢复' });
+            await rt.open('pages/home/index');
+            const status = rt.find('.service-status');
+            assert.match(rt.text(), /1 个 API 服务异常/);
+            assert.match(rt.text(), /维护中\s*图片识别\s*预计 30 分钟恢复/);
+            assert.match(rt.text(), /正常\s*文本翻译/);
+            assert.ok(status.querySelector('.notice-bad'), 'the notice is red');
+            await creditLots(userId, 50); // the balance changes while the page is open
+            await rt.tap('.refresh');
+            assert.match(rt.text(), /可用积分 ?50/);
+            assert.ok(rt.toasts.includes('积分已更新'));
+          } finally {
+            await ApiCatalogEntry.destroy({ where: { id: [ok.id, down.id] } });
+          }
+        });
       } finally {
         await notice.destroy();
       }

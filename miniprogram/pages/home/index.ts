@@ -46,9 +46,17 @@ Component({
           api('get', '/api/service-status'),
         ]);
         const hot = packages.find((p) => p.isHot) ?? null;
-        const lines: StatusLine[] = status.degraded
-          ? status.notices.map((n) => ({ key: String(n.id), name: n.title, text: n.summary ?? n.content ?? '', level: 'warning', levelText: t.status.warning }))
-          : [];
+        // One line per API (red unless normal), then the published notices (informational).
+        const apiLines: StatusLine[] = status.apis.map((a) => ({
+          key: `api-${a.name}`,
+          name: a.description || a.name,
+          text: a.message ?? (a.automatic ? t.status.automatic : ''),
+          level: a.status === 'normal' ? 'ok' : a.status === 'maintenance' ? 'down' : 'warning',
+          levelText: a.status === 'normal' ? t.status.ok : t.status[a.status],
+        }));
+        const noticeLines: StatusLine[] = status.notices.map((n) => ({ key: `notice-${n.id}`, name: n.title, text: n.summary ?? n.content ?? '', level: 'ok', levelText: t.status.notice }));
+        const lines = [...apiLines, ...noticeLines];
+        const problems = apiLines.filter((l) => l.level !== 'ok').length;
         this.setData({
           state: 'ready',
           greeting: fill(t.home.greeting, { name: user.nickname || t.home.defaultName }),
@@ -56,7 +64,7 @@ Component({
           hotText: hot ? fill(t.home.buyHot, { price: formatYuan(hot.price), points: formatPoints(hot.totalPoints) }) : t.home.buyNone,
           keysText: keys.total > 0 ? fill(t.home.keysInUse, { n: keys.total }) : t.home.keysNone,
           statusLines: lines,
-          statusProblem: fill(t.home.statusProblem, { n: lines.length }),
+          statusProblem: fill(t.home.statusProblem, { n: problems }),
         });
       } catch (err) {
         if (quiet) toastError(err, t);

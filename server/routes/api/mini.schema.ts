@@ -153,4 +153,21 @@ export const callsPage = page(
     reason: z.string().nullable().describe('被拒绝时的原因（计费拒绝原因，如 INSUFFICIENT_POINTS、IP_NOT_ALLOWED）'),
   }),
 );
-export const serviceStatusData = z.object({ degraded: z.boolean(), notices: z.array(articleData) });
+const serviceState = z.enum(['normal', 'degraded', 'maintenance']);
+export const serviceStatusData = z.object({
+  status: serviceState.describe('总体状态：全部正常为 normal，全部维护为 maintenance，否则 degraded'),
+  degraded: z.boolean().describe('status 不是 normal（首页展开并标红）'),
+  apis: z
+    .array(
+      z.object({
+        name: z.string(),
+        path: z.string(),
+        description: z.string().nullable(),
+        status: serviceState,
+        message: z.string().nullable().describe('超级管理员填写的说明'),
+        automatic: z.boolean().describe('true：近期失败或被拒绝的调用过多，自动判定为 degraded'),
+      }),
+    )
+    .describe('API 目录中启用的每个接口的状态'),
+  notices: z.array(articleData).describe('已发布的服务状态公告（仅供展示，不决定状态）'),
+});

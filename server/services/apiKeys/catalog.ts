@@ -55,11 +55,27 @@ const entryFields = {
     .max(2000, '说明最长 2000 个字符')
     .nullish()
     .transform((v) => v || null),
+  /** The home page's service status for this API, set by the super admin. */
+  serviceStatus: z.enum(['normal', 'degraded', 'maintenance'], { error: '服务状态只能是 normal、degraded 或 maintenance' }),
+  serviceMessage: z
+    .string()
+    .trim()
+    .max(500, '状态说明最长 500 个字符')
+    .nullish()
+    .transform((v) => v || null),
 };
-const createSchema = z.object({ ...entryFields, status: entryFields.status.default(1) });
+const createSchema = z.object({ ...entryFields, status: entryFields.status.default(1), serviceStatus: entryFields.serviceStatus.default('normal') });
 const updateSchema = z.object(entryFields).partial();
 
-const snapshot = (a: ApiCatalogEntry) => ({ name: a.name, path: a.path, pointsPerCall: a.pointsPerCall, status: a.status, description: a.description });
+const snapshot = (a: ApiCatalogEntry) => ({
+  name: a.name,
+  path: a.path,
+  pointsPerCall: a.pointsPerCall,
+  status: a.status,
+  description: a.description,
+  serviceStatus: a.serviceStatus,
+  serviceMessage: a.serviceMessage,
+});
 
 function assertSuperAdmin(actor: Actor): void {
   if (actor.role !== 'super_admin') throw forbidden('只有超级管理员可以管理接口目录');

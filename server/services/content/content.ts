@@ -55,14 +55,4 @@ export async function getArticleBySlug(slug: string, now = new Date()): Promise<
   return a ? { id: a.id, kind: a.kind, title: a.title, summary: a.summary, content: a.content, publishedAt: a.publishedAt?.toISOString() ?? null } : null;
 }
 
-/**
- * The home page's API service notice: the published service_status articles (newest first).
- * `degraded` tells the page to unfold the notice in red (seed 003: folded unless something is wrong).
- */
-export async function getServiceStatus(now = new Date()): Promise<{ degraded: boolean; notices: ArticleView[] }> {
-  const rows = await Article.findAll({ where: { ...published(now), kind: 'service_status' }, order: [['publishedAt', 'DESC']], limit: 10 });
-  return {
-    degraded: rows.length > 0,
-    notices: rows.map((a) => ({ id: a.id, kind: a.kind, title: a.title, summary: a.summary, content: a.content, publishedAt: a.publishedAt?.toISOString() ?? null })),
-  };
-}
+export { getServiceStatus, type ApiStatusLine, type ServiceStatusView } from './serviceStatus.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
+import { say } from '../../i18n.js';
 import { badRequest, unauthorized, isAppError } from '../../errors.js';
 import { AdminUser, QuotaLedgerEntry } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
@@ -23,7 +24,7 @@ const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 export function scopedIdempotencyKey(meta: CommandMeta, command: string): string | null {
   const key = meta.idempotencyKey;
   if (key == null || key === '') return null;
-  if (!KEY.test(key)) throw badRequest('幂等键格式不正确（1-64 位字母、数字或 _.:-）', 'INVALID_IDEMPOTENCY_KEY', 5008);
+  if (!KEY.test(key)) throw badRequest(say('幂等键格式不正确（1-64 位字母、数字或 _.:-）', 'Malformed idempotency key (1-64 letters, digits or _.:-)'), 'INVALID_IDEMPOTENCY_KEY', 5008);
   return `${meta.actor.id}:${command}:${key}`;
 }
 

@@ -1,3 +1,4 @@
+import { say } from '../../i18n.js';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { AppError } from '../../errors.js';
 import { QuotaLedgerEntry } from '../../models/index.js';
@@ -35,7 +36,7 @@ export interface QuotaChange {
 
 export class InsufficientQuotaError extends AppError {
   constructor(public readonly userId: number) {
-    super(409, 5001, 'INSUFFICIENT_QUOTA', '额度不足');
+    super(409, 5001, 'INSUFFICIENT_QUOTA', say('额度不足', 'Not enough quota'));
   }
 }
 

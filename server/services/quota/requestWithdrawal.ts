@@ -1,7 +1,7 @@
+import { say } from '../../i18n.js';
 import type { Transaction } from 'sequelize';
 import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
-import { say } from '../../i18n.js';
 import { parseInput, requiredText, type RawInput } from '../../lib/input.js';
 import { Withdrawal } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
