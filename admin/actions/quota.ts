@@ -7,6 +7,7 @@ import {
   rechargeUser,
   requestWithdrawal,
   reviewTransfer,
+  reviewHeldWithdrawal,
   reviewWithdrawal,
   transferQuota,
   type ReviewedStatus,
@@ -29,6 +30,7 @@ allowAction('quota_transfers', 'review', ['super_admin']);
 allowAction('withdrawals', 'requestWithdrawal', ['agent_admin', 'agent']);
 allowAction('withdrawals', 'review', ['super_admin', 'agent_admin']);
 allowAction('withdrawals', 'cancel', ['agent_admin', 'agent']);
+allowAction('withdrawals', 'reviewHold', ['super_admin']);
 
 type Params = Record<string, unknown>;
 
@@ -198,7 +200,8 @@ export const withdrawalActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
-      return success(context, `提现申请已提交：${result.amount}，等待审核`, 'withdrawals');
+      const message = result.holdReason ? `提现申请已提交：${result.amount}，需超级管理员风险审核，额度已冻结` : `提现申请已提交：${result.amount}，等待审核`;
+      return success(context, message, 'withdrawals');
     },
   },
   review: {
@@ -233,11 +236,45 @@ export const withdrawalActions: Record<string, DomainAction> = {
       return success(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals', json);
     },
   },
+  reviewHold: {
+    actionType: 'record',
+    icon: 'AlertTriangle',
+    component: QuotaActionForm,
+    isAccessible: (context) => when(context, (actor, p) => isSuperAdmin(actor) && p.status === 'pending_review'),
+    custom: {
+      title: '异常提现审核',
+      description: '放行：进入打款审核；拒绝：额度解冻退回；部分处理：部分额度进入打款审核，其余解冻退回。',
+      submitLabel: '提交审核',
+      summary: [
+        { label: '提现额度', path: 'amount' },
+        { label: '暂停原因', path: 'holdReason' },
+      ],
+      fields: [
+        transferDecisionField,
+        {
+          name: 'approvedAmount',
+          label: '放行额度（须大于 0 且小于提现额度，其余解冻退回）',
+          required: true,
+          placeholder: '例如 100.00',
+          showWhen: { field: 'decision', value: 'partial' },
+        },
+        { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const { id, json } = recordOf(context);
+      const p = payloadOf(request);
+      const result = await reviewHeldWithdrawal({ ...meta(request, context), withdrawalId: id, decision: p.decision, opinion: p.opinion, approvedAmount: p.approvedAmount });
+      const message =
+        result.status === 'rejected' ? '已拒绝，额度已解冻退回' : p.decision === 'partial' ? '已部分放行：放行部分进入打款审核，其余额度已解冻退回' : '已放行，进入打款审核';
+      return success(context, message, 'withdrawals', json);
+    },
+  },
   cancel: {
     actionType: 'record',
     icon: 'XCircle',
     component: QuotaActionForm,
-    isAccessible: (context) => when(context, (actor, p) => p.status === 'pending' && Number(p.userId) === actor.id),
+    isAccessible: (context) => when(context, (actor, p) => (p.status === 'pending' || p.status === 'pending_review') && Number(p.userId) === actor.id),
     custom: {
       title: '撤销提现申请',
       description: '撤销后冻结的额度将解冻。',

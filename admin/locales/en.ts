@@ -163,6 +163,9 @@ export const en = {
     "reviewerId": "Reviewer",
     "reviewOpinion": "Review opinion",
     "approvedAmount": "Approved amount",
+    "holdReviewerId": "Risk reviewer",
+    "holdOpinion": "Risk review opinion",
+    "holdReviewedAt": "Risk reviewed at",
     "reviewedAt": "Reviewed",
     "accountInfo": "Account info",
     "paymentReference": "Payment reference",
@@ -367,6 +370,6 @@ export const en = {
     "forbiddenError": "You are not allowed to do that",
     "invalidCredentials": "Wrong username or password"
   },
-  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change" },
+  "actions": { "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "reviewHold": "Risk review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change" },
   "resources": {}
 };

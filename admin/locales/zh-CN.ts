@@ -123,6 +123,9 @@ export const zhCN = {
     "reviewerId": "审核人",
     "reviewOpinion": "审核意见",
     "approvedAmount": "放行额度",
+    "holdReviewerId": "风险审核人",
+    "holdOpinion": "风险审核意见",
+    "holdReviewedAt": "风险审核时间",
     "reviewedAt": "审核时间",
     "accountInfo": "收款信息",
     "paymentReference": "付款凭证",
@@ -327,6 +330,6 @@ export const zhCN = {
     "forbiddenError": "无权执行此操作",
     "invalidCredentials": "用户名或密码错误"
   },
-  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改" },
+  "actions": { "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "reviewHold": "异常审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改" },
   "resources": {}
 };

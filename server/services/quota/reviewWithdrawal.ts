@@ -2,7 +2,7 @@ import { Withdrawal } from '../../models/index.js';
 import { assertCanManageUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
-import { negate, normalize } from './amount.js';
+import { negate } from './amount.js';
 import { applyQuotaChanges } from './ledger.js';
 import {
   type CommandMeta,
@@ -15,7 +15,7 @@ import {
 } from './command.js';
 import { invalidText, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
 import { parseDecision } from './reviewTransfer.js';
-import { withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
+import { stillFrozen, withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
 
 export interface ReviewWithdrawalInput extends CommandMeta {
   withdrawalId: number;
@@ -49,7 +49,7 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
       await lockAccounts([applicant.id], t);
       const withdrawal = (await Withdrawal.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
       if (withdrawal.status !== 'pending') throw withdrawalNotPending();
-      const amount = normalize(withdrawal.amount);
+      const amount = stillFrozen(withdrawal);
       const common = { userId: applicant.id, reference: withdrawalReference(withdrawal.id), actorId: actor.id, idempotencyKey: key };
       await applyQuotaChanges(
         decision === 'approve'
