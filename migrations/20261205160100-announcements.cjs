@@ -7,6 +7,7 @@
  * - `link_resource` + `link_record_id`: the record a business notification is about (an admin resource id and a primary key).
  * An announcement is sent once: the dispatcher claims it by setting `sent_at` in the transaction that
  * writes its recipients, so `sent_at IS NULL` means "not sent yet" (scheduled or waiting for the worker).
+ * Only rows with event 'announcement' are sent: system notifications written before this had no sender and stay as they are.
  */
 module.exports = {
   async up(queryInterface) {
@@ -16,9 +17,8 @@ module.exports = {
         ADD COLUMN audience_user_ids INTEGER[],
         ADD COLUMN link_resource VARCHAR(64),
         ADD COLUMN link_record_id VARCHAR(64),
-        ADD CONSTRAINT notifications_system_kind_check CHECK (kind <> 'system' OR announcement_type IS NOT NULL OR event IS NOT NULL),
         ADD CONSTRAINT notifications_link_check CHECK ((link_resource IS NULL) = (link_record_id IS NULL));
-      CREATE INDEX notifications_unsent_idx ON notifications (id) WHERE sent_at IS NULL AND kind = 'system';
+      CREATE INDEX notifications_unsent_idx ON notifications (id) WHERE sent_at IS NULL AND kind = 'system' AND event = 'announcement';
     `);
   },
 
@@ -27,7 +27,6 @@ module.exports = {
       DROP INDEX IF EXISTS notifications_unsent_idx;
       ALTER TABLE notifications
         DROP CONSTRAINT notifications_link_check,
-        DROP CONSTRAINT notifications_system_kind_check,
         DROP COLUMN link_record_id,
         DROP COLUMN link_resource,
         DROP COLUMN audience_user_ids,

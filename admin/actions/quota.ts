@@ -6,6 +6,7 @@ import {
   rechargeUser,
   requestWithdrawal,
   reviewTransfer,
+  reviewHeldWithdrawal,
   reviewWithdrawal,
   transferQuota,
   type ReviewedStatus,
@@ -169,7 +170,10 @@ export const withdrawalActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return ownAccount(context);
       const p = payloadOf(request);
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
-      return done(context, say(`提现申请已提交：${result.amount}，等待审核`, `Withdrawal of ${result.amount} requested, waiting for review`), 'withdrawals', { request });
+      const message = result.holdReason
+        ? say(`提现申请已提交：${result.amount}，需超级管理员风险审核，额度已冻结`, `Withdrawal of ${result.amount} requested; it waits for a super admin's risk review, the quota is frozen`)
+        : say(`提现申请已提交：${result.amount}，等待审核`, `Withdrawal of ${result.amount} requested, waiting for review`);
+      return done(context, message, 'withdrawals', { request });
     },
   },
   review: {
@@ -203,11 +207,49 @@ export const withdrawalActions: Record<string, DomainAction> = {
       return done(context, result.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen'), 'withdrawals', { request });
     },
   },
+  reviewHold: {
+    actionType: 'record',
+    icon: 'AlertTriangle',
+    component: QuotaActionForm,
+    // Super admins only (the withdrawals policy, reviewHold); here only the state.
+    isAccessible: (context) => statusIs(context, 'pending_review'),
+    custom: {
+      title: '异常提现审核',
+      description: '放行：进入打款审核；拒绝：额度解冻退回；部分处理：部分额度进入打款审核，其余解冻退回。',
+      submitLabel: '提交审核',
+      summary: [
+        { label: '提现额度', path: 'amount' },
+        { label: '暂停原因', path: 'holdReason' },
+      ],
+      fields: [
+        transferDecisionField,
+        {
+          name: 'approvedAmount',
+          label: '放行额度（须大于 0 且小于提现额度，其余解冻退回）',
+          required: true,
+          placeholder: '例如 100.00',
+          showWhen: { field: 'decision', value: 'partial' },
+        },
+        { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
+      ],
+    },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      const p = payloadOf(request);
+      const result = await reviewHeldWithdrawal({ ...meta(request, context), withdrawalId: idOf(context), decision: p.decision, opinion: p.opinion, approvedAmount: p.approvedAmount });
+      const message =
+        result.status === 'rejected'
+          ? say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned')
+          : p.decision === 'partial'
+            ? say('已部分放行：放行部分进入打款审核，其余额度已解冻退回', 'Partly released: that part goes on to payment review, the rest is unfrozen and returned')
+            : say('已放行，进入打款审核', 'Released: it goes on to payment review');
+      return done(context, message, 'withdrawals', { request });
+    },
+  },
   cancel: {
     actionType: 'record',
     icon: 'XCircle',
     component: QuotaActionForm,
-    isAccessible: (context) => statusIs(context, 'pending'),
+    isAccessible: (context) => statusIs(context, 'pending', 'pending_review'),
     custom: {
       title: '撤销提现申请',
       description: '撤销后冻结的额度将解冻。',

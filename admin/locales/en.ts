@@ -255,6 +255,9 @@ export const en = {
     "reviewerId": "Reviewer",
     "reviewOpinion": "Review opinion",
     "approvedAmount": "Approved amount",
+    "holdReviewerId": "Risk reviewer",
+    "holdOpinion": "Risk review opinion",
+    "holdReviewedAt": "Risk reviewed at",
     "reviewedAt": "Reviewed",
     "accountInfo": "Account info",
     "paymentReference": "Payment reference",
@@ -476,7 +479,7 @@ export const en = {
     "forbiddenError": "You are not allowed to do that",
     "invalidCredentials": "Wrong username or password"
   },
-  "actions": { "takeOffSale": "Take off sale", "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change", "backupNow": "Back up now", "download": "Download", "requestRestore": "Request restore", "approve": "Approve", "reject": "Reject" },
+  "actions": { "takeOffSale": "Take off sale", "freeze": "Freeze", "unfreeze": "Unfreeze", "unlock": "Unlock login", "recharge": "Recharge", "transfer": "Transfer", "requestWithdrawal": "Request withdrawal", "reviewHold": "Risk review", "review": "Review", "cancel": "Cancel", "inbox": "My notifications", "unreadCount": "Unread count", "queryWechat": "Query WeChat now", "refund": "Mark refunded", "adjustPoints": "Adjust points", "updateSetting": "Change", "backupNow": "Back up now", "download": "Download", "requestRestore": "Request restore", "approve": "Approve", "reject": "Reject" },
   "pages": { "stats": "Statistics" },
   "resources": {}
 };

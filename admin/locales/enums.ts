@@ -27,6 +27,10 @@ const shared: Tree = {
     daily: ['每日', 'Daily'], weekly: ['每周', 'Weekly'], monthly: ['每月', 'Monthly'], manual: ['手动', 'Manual'],
   },
   announcementType: { system: ['系统公告', 'System announcement'], feature: ['功能更新', 'Feature update'], maintenance: ['维护通知', 'Maintenance notice'] },
+  holdReason: {
+    amount_threshold: ['金额超过阈值', 'Amount above the threshold'], balance_share: ['超过余额比例', 'Too large a share of the balance'],
+    daily_count: ['当日次数过多', 'Too many today'], burst: ['短时间内过于频繁', 'Too many in a short time'],
+  },
   audience: { all: ['全部用户', 'Everyone'], role: ['按角色', 'By role'], users: ['指定用户', 'Chosen users'] },
   level: { debug: ['调试', 'Debug'], info: ['信息', 'Info'], warn: ['警告', 'Warning'], error: ['错误', 'Error'], alert: ['告警', 'Alert'] },
   operationType: {

@@ -203,6 +203,9 @@ export const zhCN = {
     "reviewerId": "审核人",
     "reviewOpinion": "审核意见",
     "approvedAmount": "放行额度",
+    "holdReviewerId": "风险审核人",
+    "holdOpinion": "风险审核意见",
+    "holdReviewedAt": "风险审核时间",
     "reviewedAt": "审核时间",
     "accountInfo": "收款信息",
     "paymentReference": "付款凭证",
@@ -424,7 +427,7 @@ export const zhCN = {
     "forbiddenError": "无权执行此操作",
     "invalidCredentials": "用户名或密码错误"
   },
-  "actions": { "takeOffSale": "下架", "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改", "backupNow": "立即备份", "download": "下载", "requestRestore": "申请恢复", "approve": "批准", "reject": "驳回" },
+  "actions": { "takeOffSale": "下架", "freeze": "冻结", "unfreeze": "解冻", "unlock": "解除锁定", "recharge": "充值", "transfer": "转账", "requestWithdrawal": "申请提现", "reviewHold": "异常审核", "review": "审核", "cancel": "撤销", "inbox": "我的通知", "unreadCount": "未读数", "queryWechat": "向微信查询", "refund": "标记退款", "adjustPoints": "调整积分", "updateSetting": "修改", "backupNow": "立即备份", "download": "下载", "requestRestore": "申请恢复", "approve": "批准", "reject": "驳回" },
   "pages": { "stats": "统计分析" },
   "resources": {}
 };

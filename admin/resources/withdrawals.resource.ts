@@ -6,9 +6,9 @@ import { withdrawalActions } from '../actions/quota.js';
 export const withdrawalsResource = () =>
   defineResource(Withdrawal, {
     navigation: 'quota',
-    list: ['id', 'userId', 'amount', 'status', 'reviewerId', 'createdAt'],
-    filter: ['userId', 'status', 'createdAt'],
-    money: ['amount'],
-    enums: { status: ['pending', 'approved', 'rejected', 'cancelled'] },
+    list: ['id', 'userId', 'amount', 'status', 'holdReason', 'reviewerId', 'createdAt'],
+    filter: ['userId', 'status', 'holdReason', 'createdAt'],
+    money: ['amount', 'approvedAmount'],
+    enums: { status: ['pending_review', 'pending', 'approved', 'rejected', 'cancelled'], holdReason: ['amount_threshold', 'balance_share', 'daily_count', 'burst'] },
     actions: { ...withdrawalActions },
   });

@@ -11,6 +11,11 @@ export class Withdrawal extends Model {
   declare reviewOpinion: string | null;
   declare paymentReference: string | null;
   declare reviewedAt: Date | null;
+  declare holdReason: string | null;
+  declare approvedAmount: string | null;
+  declare holdReviewerId: number | null;
+  declare holdOpinion: string | null;
+  declare holdReviewedAt: Date | null;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -26,6 +31,11 @@ export class Withdrawal extends Model {
         reviewOpinion: { type: DataTypes.TEXT, field: 'review_opinion' },
         paymentReference: { type: DataTypes.STRING(128), field: 'payment_reference' },
         reviewedAt: { type: DataTypes.DATE, field: 'reviewed_at' },
+        holdReason: { type: DataTypes.STRING(32), field: 'hold_reason' },
+        approvedAmount: { type: DataTypes.DECIMAL(16, 2), field: 'approved_amount' },
+        holdReviewerId: { type: DataTypes.INTEGER, references: { model: 'admin_users', key: 'id' }, field: 'hold_reviewer_id' },
+        holdOpinion: { type: DataTypes.TEXT, field: 'hold_opinion' },
+        holdReviewedAt: { type: DataTypes.DATE, field: 'hold_reviewed_at' },
         createdAt: { type: DataTypes.DATE, allowNull: false, field: 'created_at' },
         updatedAt: { type: DataTypes.DATE, allowNull: false, field: 'updated_at' },
       },

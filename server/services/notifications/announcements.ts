@@ -155,7 +155,7 @@ export async function updateAnnouncement(command: AnnouncementCommand & { id: nu
     if (row.sentAt) throw conflict(say('该通知已发送，不能再修改', 'This announcement has been sent and can no longer be changed'), 'ANNOUNCEMENT_SENT');
     await assertUsersExist(input.audienceUserIds, t);
     const before = columns({ ...row.get(), audienceUserIds: row.audienceUserIds ?? [] } as AnnouncementInput);
-    await row.update(columns(input), { transaction: t });
+    await row.update({ ...columns(input), event: 'announcement' }, { transaction: t });
     await recordOperation({ actor: command.actor, action: 'update', resource: 'notifications', recordId: row.id, before, after: columns(input), ip: command.ip }, t);
     if (!input.scheduledAt) sendAfterCommit(row.id, t);
     return row;
@@ -179,7 +179,7 @@ async function claimDue(now: Date, id: number | undefined, t: Transaction): Prom
   const rows = await Notification.sequelize!.query<{ id: number }>(
     `UPDATE notifications SET sent_at = :now, updated_at = now()
       WHERE id = (SELECT id FROM notifications
-                   WHERE kind = 'system' AND sent_at IS NULL AND (scheduled_at IS NULL OR scheduled_at <= :now)
+                   WHERE kind = 'system' AND event = 'announcement' AND sent_at IS NULL AND (scheduled_at IS NULL OR scheduled_at <= :now)
                      ${id === undefined ? '' : 'AND id = :id'}
                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
         AND sent_at IS NULL

@@ -2,11 +2,11 @@ import { Withdrawal } from '../../models/index.js';
 import { authorize } from '../../policies/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
-import { negate, normalize } from './amount.js';
+import { negate } from './amount.js';
 import { applyQuotaChanges } from './ledger.js';
 import { type CommandMeta, currentActor, lockAccounts, runCommand, scopedIdempotencyKey } from './command.js';
 import { withdrawalNotFound, withdrawalNotPending } from './refusals.js';
-import { withdrawalReference, withdrawalResult, withdrawalReviewerIds, type WithdrawalResult } from './requestWithdrawal.js';
+import { stillFrozen, withdrawalReference, withdrawalResult, withdrawalReviewerIds, type WithdrawalResult } from './requestWithdrawal.js';
 
 export interface CancelWithdrawalInput extends CommandMeta {
   withdrawalId: number;
@@ -26,8 +26,9 @@ export async function cancelWithdrawal(input: CancelWithdrawalInput): Promise<Wi
         ? await Withdrawal.findOne({ where: { id, userId: user.id }, transaction: t, lock: t.LOCK.UPDATE })
         : null;
       if (!withdrawal) throw withdrawalNotFound();
-      if (withdrawal.status !== 'pending') throw withdrawalNotPending();
-      const amount = normalize(withdrawal.amount);
+      if (withdrawal.status !== 'pending' && withdrawal.status !== 'pending_review') throw withdrawalNotPending();
+      const before = { status: withdrawal.status };
+      const amount = stillFrozen(withdrawal);
       await applyQuotaChanges(
         [
           {
@@ -45,7 +46,7 @@ export async function cancelWithdrawal(input: CancelWithdrawalInput): Promise<Wi
       );
       await withdrawal.update({ status: 'cancelled' }, { transaction: t });
       await recordOperation(
-        { actor, ownerId: user.id, action: 'cancel', resource: 'withdrawals', recordId: withdrawal.id, before: { status: 'pending' }, after: { status: 'cancelled' }, ip: input.ip },
+        { actor, ownerId: user.id, action: 'cancel', resource: 'withdrawals', recordId: withdrawal.id, before, after: { status: 'cancelled' }, ip: input.ip },
         t,
       );
       await notifyUsers({ userIds: [user.id], event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已撤销', body: `您已撤销 ${amount} 额度的提现申请，额度已解冻。` }, t);

@@ -3,7 +3,9 @@ export { applyQuotaChanges, InsufficientQuotaError, type LedgerType, type QuotaC
 export type { CommandMeta } from './command.js';
 export { rechargeUser, type RechargeUserInput, type RechargeResult } from './rechargeUser.js';
 export { transferQuota, type TransferQuotaInput, type TransferResult, type HoldReason } from './transferQuota.js';
+export type { WithdrawalHoldReason } from './holds.js';
 export { reviewTransfer, type ReviewTransferInput, type ReviewTransferResult, type ReviewDecision, type ReviewedStatus } from './reviewTransfer.js';
 export { requestWithdrawal, type RequestWithdrawalInput, type WithdrawalResult } from './requestWithdrawal.js';
 export { reviewWithdrawal, type ReviewWithdrawalInput } from './reviewWithdrawal.js';
 export { cancelWithdrawal, type CancelWithdrawalInput } from './cancelWithdrawal.js';
+export { reviewHeldWithdrawal, heldWithdrawalDecision, type ReviewHeldWithdrawalInput } from './reviewHeldWithdrawal.js';

@@ -23,5 +23,10 @@ export const notAllowed = (message: string | Localized): AppError => forbidden(m
 export const duplicateOperation = (): AppError => conflict(say('该操作已处理过', 'This operation was already done'), 'DUPLICATE_OPERATION', 5009);
 /** How a quota command's schema refuses its input (server/lib/input.ts). */
 export const INVALID_QUOTA_INPUT: Refusal = { reason: 'INVALID_INPUT', code: 5019 };
-export const partNotBelowAmount = (amount: string): AppError =>
-  badRequest(say(`部分放行额度必须小于转账额度 ${amount}（全额请选择放行）`, `The part let through must be below the transfer amount ${amount} (choose approve for all of it)`), 'ABOVE_MAXIMUM', 5004);
+const HELD = { transfer: say('转账额度', 'transfer amount'), withdrawal: say('提现额度', 'withdrawal amount') } as const;
+export const partNotBelowAmount = (amount: string, of: keyof typeof HELD = 'transfer'): AppError =>
+  badRequest(
+    say(`部分放行额度必须小于${HELD[of]['zh-CN']} ${amount}（全额请选择放行）`, `The part let through must be below the ${HELD[of].en} ${amount} (choose approve for all of it)`),
+    'ABOVE_MAXIMUM',
+    5004,
+  );

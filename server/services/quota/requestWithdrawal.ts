@@ -3,12 +3,13 @@ import type { Transaction } from 'sequelize';
 import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { parseInput, requiredText, type RawInput } from '../../lib/input.js';
-import { Withdrawal } from '../../models/index.js';
+import { QuotaAccount, Withdrawal } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { negate, normalize } from './amount.js';
 import { applyQuotaChanges } from './ledger.js';
+import { withdrawalHoldReason, withdrawalLimits, type WithdrawalHoldReason } from './holds.js';
 import {
   type AccountUser,
   type CommandMeta,
@@ -33,7 +34,8 @@ export type RequestWithdrawalInput = CommandMeta & RawInput<typeof requestWithdr
 
 export interface WithdrawalResult {
   withdrawalId: number;
-  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  status: 'pending_review' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+  holdReason: WithdrawalHoldReason | null;
   amount: string;
   userId: number;
   replayed: boolean;
@@ -46,12 +48,24 @@ export async function withdrawalReviewerIds(applicant: Pick<AccountUser, 'parent
   return applicant.parentId ? [applicant.parentId] : superAdminIds(t);
 }
 
-/** 申请提现: the amount is frozen until the reviewer approves (paid offline) or rejects, or the applicant cancels. */
+const HOLD_TEXT: Record<WithdrawalHoldReason, string> = {
+  amount_threshold: '提现金额较大',
+  balance_share: '提现占可用余额比例过高',
+  daily_count: '当天提现次数过多',
+  burst: '短时间内额度转出过于频繁',
+};
+
+/**
+ * 申请提现: the amount is frozen until the reviewer approves (paid offline) or rejects, or the
+ * applicant cancels. An abnormal withdrawal (see holds.ts) first waits as `pending_review` for a
+ * super admin (reviewHeldWithdrawal); the applicant, the super admins and the usual reviewer are told.
+ */
 export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<WithdrawalResult> {
   await guardSensitiveOperation(input.actor.id, 'quota_withdrawal', input.ip);
   const amount = await validAmount(input.amount, '提现额度', await getSetting('quota.withdrawal_min'));
   const { accountInfo } = parseInput(requestWithdrawalSchema, input, INVALID_QUOTA_INPUT);
   const key = scopedIdempotencyKey(input, 'withdrawal');
+  const limits = await withdrawalLimits();
 
   return runCommand(
     key,
@@ -59,7 +73,12 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
       const { actor, user } = await currentActor(input, t);
       authorize(actor, 'requestWithdrawal', 'withdrawals');
       await lockAccounts([user.id], t);
-      const withdrawal = await Withdrawal.create({ userId: user.id, amount, status: 'pending', accountInfo }, { transaction: t });
+      const account = await QuotaAccount.findByPk(user.id, { attributes: ['balance'], transaction: t });
+      const holdReason = await withdrawalHoldReason(user.id, amount, account?.balance ?? '0', limits, t);
+      const withdrawal = await Withdrawal.create(
+        { userId: user.id, amount, status: holdReason ? 'pending_review' : 'pending', holdReason, accountInfo },
+        { transaction: t },
+      );
       await applyQuotaChanges(
         [
           {
@@ -75,9 +94,13 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
         t,
       );
       await recordOperation(
-        { actor, ownerId: user.id, action: 'request', resource: 'withdrawals', recordId: withdrawal.id, after: { amount, status: 'pending' }, ip: input.ip },
+        { actor, ownerId: user.id, action: 'request', resource: 'withdrawals', recordId: withdrawal.id, after: { amount, status: withdrawal.status, holdReason }, ip: input.ip },
         t,
       );
+      if (holdReason) {
+        await notifyHeld(withdrawal, user, amount, HOLD_TEXT[holdReason], t);
+        return withdrawalResult(withdrawal, false);
+      }
       await notifyUsers(
         { userIds: [user.id], event: 'quota.withdrawal_requested', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已提交', body: `您申请提现 ${amount} 额度，该额度已冻结，等待审核。` },
         t,
@@ -96,9 +119,31 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
   );
 }
 
+async function notifyHeld(withdrawal: Withdrawal, user: AccountUser, amount: string, why: string, t: Transaction): Promise<void> {
+  const link = { resource: 'withdrawals', id: withdrawal.id };
+  await notifyUsers(
+    { userIds: [user.id], event: 'quota.withdrawal_held', link, title: '提现待风险审核', body: `您申请提现 ${amount} 额度（${why}），需超级管理员审核，审核前该额度已冻结。` },
+    t,
+  );
+  const superAdmins = await superAdminIds(t);
+  await notifyUsers(
+    { userIds: superAdmins, event: 'quota.withdrawal_hold_review_required', link, title: '异常提现待审核', body: `${user.username} 申请提现 ${amount} 额度（${why}），请审核：放行、拒绝或部分处理。` },
+    t,
+  );
+  const reviewers = (await withdrawalReviewerIds(user, t)).filter((id) => !superAdmins.includes(id));
+  await notifyUsers(
+    { userIds: reviewers, event: 'quota.withdrawal_held', link, title: '代理提现待风险审核', body: `${user.username} 申请提现 ${amount} 额度（${why}），超级管理员审核放行后将交由您审核打款。` },
+    t,
+  );
+}
+
+/** What a withdrawal still holds frozen: the part a partial risk review let through, else all of it. */
+export const stillFrozen = (w: Withdrawal): string => normalize(w.approvedAmount ?? w.amount);
+
 export const withdrawalResult = (w: Withdrawal, replayed: boolean): WithdrawalResult => ({
   withdrawalId: w.id,
   status: w.status as WithdrawalResult['status'],
+  holdReason: w.holdReason as WithdrawalHoldReason | null,
   amount: normalize(w.amount),
   userId: w.userId,
   replayed,

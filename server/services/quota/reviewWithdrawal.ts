@@ -6,7 +6,7 @@ import { Withdrawal } from '../../models/index.js';
 import { assertCanManageUser } from '../../policies/actor.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
-import { negate, normalize } from './amount.js';
+import { negate } from './amount.js';
 import { applyQuotaChanges } from './ledger.js';
 import {
   type CommandMeta,
@@ -17,7 +17,7 @@ import {
   scopedIdempotencyKey,
 } from './command.js';
 import { INVALID_QUOTA_INPUT, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
-import { withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
+import { stillFrozen, withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
 
 /** 通过 (approve: paid offline) or 拒绝 (reject: returned to the balance) — nothing else. */
 export const reviewWithdrawalSchema = z
@@ -56,7 +56,7 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
       await lockAccounts([applicant.id], t);
       const withdrawal = (await Withdrawal.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
       if (withdrawal.status !== 'pending') throw withdrawalNotPending();
-      const amount = normalize(withdrawal.amount);
+      const amount = stillFrozen(withdrawal);
       const common = { userId: applicant.id, reference: withdrawalReference(withdrawal.id), actorId: actor.id, idempotencyKey: key };
       await applyQuotaChanges(
         decision === 'approve'

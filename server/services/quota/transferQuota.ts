@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { say } from '../../i18n.js';
@@ -8,6 +8,7 @@ import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { negate, normalize, toCents } from './amount.js';
+import { burstLimit, inBurst, type BurstLimit } from './holds.js';
 import { applyQuotaChanges, type QuotaChange } from './ledger.js';
 import {
   type CommandMeta,
@@ -147,25 +148,23 @@ export async function notifyTransferCompleted(
 
 interface HoldLimits {
   threshold: string;
-  burstCount: number;
-  burstMinutes: number;
+  burst: BurstLimit;
 }
 
 // Settings are read before the transaction opens: a cache miss inside it would need a second pooled connection.
 const holdLimits = async (): Promise<HoldLimits> => ({
   threshold: normalize(await getSetting('quota.transfer_review_threshold')),
-  burstCount: await getSetting('quota.transfer_burst_count'),
-  burstMinutes: await getSetting('quota.transfer_burst_minutes'),
+  burst: await burstLimit(),
 });
 
-/** Why this transfer must wait for review, if it must. Runs under the sender's account lock, so counts are exact. */
-async function holdReasonFor(senderId: number, amount: string, { threshold, burstCount, burstMinutes }: HoldLimits, t: Transaction): Promise<HoldReason | null> {
+/**
+ * Why this transfer must wait for review, if it must: above the threshold, or one outgoing quota
+ * movement (transfer, withdrawal, recharge given) too many in the burst window. Runs under the
+ * sender's account lock, so counts are exact.
+ */
+async function holdReasonFor(senderId: number, amount: string, { threshold, burst }: HoldLimits, t: Transaction): Promise<HoldReason | null> {
   if (toCents(amount) > toCents(threshold)) return 'amount_threshold';
-  const recent = await QuotaTransfer.count({
-    where: { fromUserId: senderId, createdAt: { [Op.gt]: new Date(Date.now() - burstMinutes * 60_000) } },
-    transaction: t,
-  });
-  return recent >= burstCount ? 'burst' : null;
+  return (await inBurst(senderId, burst, t)) ? 'burst' : null;
 }
 
 export async function superAdminIds(t?: Transaction): Promise<number[]> {
