@@ -1,10 +1,11 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { allowAction } from '../../server/policies/access.js';
+import { authorize } from '../../server/policies/index.js';
 import { recordOperation } from '../../server/services/audit/operationLog.js';
 import { createBackupJob } from '../../server/services/backups/createBackup.js';
 import { decideRestore, requestRestore } from '../../server/services/backups/restoreRequests.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { payloadOf } from './helpers.js';
 
 /**
  * 备份: 立即备份 (queued for the worker, progress on the list), 下载 (the encrypted file, streamed
@@ -12,13 +13,7 @@ import { requestIp, sessionActor, type DomainAction } from '../resources/define.
  * restore itself runs on the server (`seahorse backup:restore … --request ID`), never from a web
  * request: it needs web and worker stopped when it replaces the live database.
  */
-allowAction('backups', 'backupNow', ['super_admin']);
-allowAction('backups', 'download', ['super_admin']);
-allowAction('backups', 'requestRestore', ['super_admin']);
-allowAction('backup_restore_requests', 'approve', ['super_admin']);
-allowAction('backup_restore_requests', 'reject', ['super_admin']);
 
-const payloadOf = (request: ActionRequest) => (request.payload ?? {}) as Record<string, unknown>;
 const listUrl = (context: ActionContext, resourceId: string) => context.h.resourceUrl({ resourceId });
 
 export const backupActions: Record<string, DomainAction> = {
@@ -34,6 +29,7 @@ export const backupActions: Record<string, DomainAction> = {
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const actor = sessionActor(context);
+      authorize(actor, 'backupNow', 'backups');
       const job = await createBackupJob.enqueue({ kind: 'manual', actorId: actor.id });
       await recordOperation({ actor, action: 'backup_now', resource: 'backups', recordId: null, after: { jobId: job.id }, ip: requestIp(request) });
       return { notice: { message: '已开始备份，请在列表中查看进度', type: 'success' }, redirectUrl: listUrl(context, 'backups') };

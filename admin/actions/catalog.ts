@@ -1,5 +1,4 @@
 import { flat, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
-import { allowAction } from '../../server/policies/access.js';
 import {
   createPackage,
   createProduct,
@@ -24,9 +23,6 @@ import { requestIp, sessionActor, type DomainAction, type ResourceSpec } from '.
  * schema each, audited with before/after. Deleting a row orders refer to is refused with a
  * message that says to take it off sale instead.
  */
-allowAction('meta_product', 'takeOffSale', ['super_admin']);
-allowAction('meta_promotion', 'takeOffSale', ['super_admin']);
-allowAction('rel_product_package', 'takeOffSale', ['super_admin']);
 
 interface Commands {
   create(actor: Actor, input: unknown, ip: string | null): Promise<{ id: string | number }>;

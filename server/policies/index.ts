@@ -20,6 +20,9 @@ import { projectPolicy } from './projects.js';
 import { quotaTransferPolicy } from './quotaTransfers.js';
 import { systemConfigPolicy } from './systemConfigs.js';
 import { withdrawalPolicy } from './withdrawals.js';
+import { backupPolicy, backupRestoreRequestPolicy } from './backups.js';
+import { packagePolicy, productPolicy, promotionPolicy } from './catalog.js';
+import { bannerPolicy, notificationPolicy } from './content.js';
 
 /** Every resource's policy (resources are table names, as in access.ts). */
 export const POLICIES: readonly Policy[] = [
@@ -38,6 +41,13 @@ export const POLICIES: readonly Policy[] = [
   quotaTransferPolicy,
   systemConfigPolicy,
   withdrawalPolicy,
+  backupPolicy,
+  backupRestoreRequestPolicy,
+  productPolicy,
+  promotionPolicy,
+  packagePolicy,
+  bannerPolicy,
+  notificationPolicy,
 ];
 
 const BY_RESOURCE = new Map(POLICIES.map((p) => [p.resource, p]));

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { forbidden, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
+import { authorize } from '../../policies/index.js';
 import { say } from '../../i18n.js';
 import { Backup } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
@@ -14,7 +15,7 @@ export const downloadBackupInput = z.object({ backupId: z.coerce.number().int().
  * useless without BACKUP_KEY; the download is still logged, as it is the whole database.
  */
 export async function openBackupDownload(actor: Actor, raw: z.input<typeof downloadBackupInput>, ip?: string | null): Promise<{ file: string; fileName: string; size: number }> {
-  if (actor.role !== 'super_admin') throw forbidden(say('只有超级管理员可以下载备份', 'Only super admins may download backups'), 'BACKUP_DOWNLOAD_FORBIDDEN');
+  authorize(actor, 'download', 'backups');
   const { backupId } = parseInput(downloadBackupInput, raw);
   const backup = await Backup.findByPk(backupId);
   const gone = () => notFound(say('备份文件不存在（已删除或未完成）', 'The backup file does not exist (removed or not finished)'), 'BACKUP_FILE_MISSING');

@@ -5,6 +5,7 @@ import { badRequest, forbidden, notFound } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { AdminUser, Backup, BackupRestoreRequest } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
+import { authorize } from '../../policies/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { parseInput, reportBackupEvent } from './backupFiles.js';
 import { restoreBackupInput, type RestoreReport } from './restoreBackup.js';
@@ -26,16 +27,13 @@ export const decideRestoreInput = z.object({
   decision: z.enum(['approve', 'reject']),
 });
 
-function superAdminOnly(actor: Actor): void {
-  if (actor.role !== 'super_admin') throw forbidden(say('只有超级管理员可以申请或审批恢复', 'Only super admins may request or approve a restore'), 'RESTORE_FORBIDDEN');
-}
 
 export async function activeSuperAdminCount(): Promise<number> {
   return AdminUser.count({ where: { role: 'super_admin', status: 'active' } });
 }
 
 export async function requestRestore(actor: Actor, raw: z.input<typeof requestRestoreInput>, ip?: string | null): Promise<BackupRestoreRequest> {
-  superAdminOnly(actor);
+  authorize(actor, 'requestRestore', 'backups');
   const input = parseInput(requestRestoreInput, raw);
   const backup = await Backup.findByPk(input.backupId);
   if (!backup) throw notFound(say(`备份 #${input.backupId} 不存在`, `backup #${input.backupId} does not exist`), 'BACKUP_NOT_FOUND');
@@ -57,7 +55,7 @@ export async function requestRestore(actor: Actor, raw: z.input<typeof requestRe
 }
 
 export async function decideRestore(actor: Actor, raw: z.input<typeof decideRestoreInput>, ip?: string | null): Promise<BackupRestoreRequest> {
-  superAdminOnly(actor);
+  authorize(actor, raw.decision === 'reject' ? 'reject' : 'approve', 'backup_restore_requests');
   const input = parseInput(decideRestoreInput, raw);
   const request = await inTransaction(async (t) => {
     const row = await BackupRestoreRequest.findByPk(input.requestId, { transaction: t, lock: t.LOCK.UPDATE });

@@ -1,14 +1,9 @@
 import type { Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
-import { forbidden } from '../../errors.js';
-import { say } from '../../i18n.js';
 import type { Actor } from '../../policies/actor.js';
+import { authorize } from '../../policies/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 
-/** Who may change the catalog: the super admin only (the admin rule says the same). */
-export function assertCatalogAdmin(actor: Actor): void {
-  if (actor.role !== 'super_admin') throw forbidden(say('只有超级管理员可以管理商品、促销与套餐', 'Only a super admin may manage products, promotions and packages'));
-}
 
 /**
  * One audited catalog change: the work and its `operation_logs` row (before/after, actor, IP)
@@ -22,7 +17,7 @@ export async function auditedChange<T>(
   ip: string | null,
   work: (t: Transaction) => Promise<{ result: T; recordId: string | number; before?: unknown; after?: unknown }>,
 ): Promise<T> {
-  assertCatalogAdmin(actor);
+  authorize(actor, 'manage', resource);
   return inTransaction(async (t) => {
     const { result, recordId, before, after } = await work(t);
     await recordOperation({ actor, action, resource, recordId, before: before ?? null, after: after ?? null, ip }, t);
@@ -39,7 +34,7 @@ export async function auditedDeletes(
   ip: string | null,
   work: (id: string, t: Transaction) => Promise<unknown>,
 ): Promise<void> {
-  assertCatalogAdmin(actor);
+  authorize(actor, 'manage', resource);
   await inTransaction(async (t) => {
     for (const id of ids) {
       const before = await work(id, t);

@@ -8,6 +8,7 @@ import { fileStore } from '../../lib/fileStore.js';
 import { logger } from '../../logger.js';
 import { Banner } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
+import { authorize } from '../../policies/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { m, onOff, parseInput, sortOrder } from '../catalog/validation.js';
 import { checkBannerImage } from './bannerImage.js';
@@ -56,9 +57,6 @@ export interface BannerInput {
 const snapshot = (b: Banner) => ({ title: b.title, imageUrl: b.imageUrl, imageMime: b.imageMime, imageSize: b.imageSize, linkUrl: b.linkUrl, sort: b.sort, status: b.status });
 const pick = (input: BannerInput) => Object.fromEntries(FIELDS.filter((k) => k in input).map((k) => [k, input[k]]));
 
-function assertSuperAdmin(actor: Actor): void {
-  if (actor.role !== 'super_admin') throw forbidden(say('只有超级管理员可以管理横幅', 'Only a super admin may manage banners'));
-}
 
 /** Checks and stores an image; the caller commits the row or removes the file. */
 async function storeImage(bytes: Buffer) {
@@ -86,7 +84,7 @@ async function withImage<T>(bytes: Buffer | null | undefined, work: (image: Awai
 }
 
 export async function createBanner(actor: Actor, input: BannerInput, ip: string | null = null): Promise<Banner> {
-  assertSuperAdmin(actor);
+  authorize(actor, 'manage', 'banners');
   const data = parseInput(bannerSchema, pick(input));
   if (!input.image) throw badRequest(say('请上传横幅图片（JPG 或 PNG，不超过 2 MB）', 'Upload the banner image (JPG or PNG, at most 2 MB)'), 'IMAGE_REQUIRED', 1001);
   return withImage(input.image, async (image, t) => {
@@ -98,7 +96,7 @@ export async function createBanner(actor: Actor, input: BannerInput, ip: string 
 
 /** Edits a banner; a new image replaces the old one (whose file is removed after the commit). */
 export async function updateBanner(actor: Actor, id: number, input: BannerInput, ip: string | null = null): Promise<Banner> {
-  assertSuperAdmin(actor);
+  authorize(actor, 'manage', 'banners');
   let oldUrl: string | null = null;
   const row = await withImage(input.image, async (image, t) => {
     const b = await Banner.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
@@ -115,7 +113,7 @@ export async function updateBanner(actor: Actor, id: number, input: BannerInput,
 }
 
 export async function deleteBanners(actor: Actor, ids: number[], ip: string | null = null): Promise<void> {
-  assertSuperAdmin(actor);
+  authorize(actor, 'manage', 'banners');
   const urls = await inTransaction(async (t) => {
     const out: string[] = [];
     for (const id of ids) {

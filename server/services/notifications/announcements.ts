@@ -6,7 +6,8 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { logger } from '../../logger.js';
 import { Notification } from '../../models/index.js';
-import { isSuperAdmin, type Actor } from '../../policies/actor.js';
+import type { Actor } from '../../policies/actor.js';
+import { authorize } from '../../policies/index.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { sendEmail } from '../email/sendEmail.js';
@@ -97,9 +98,6 @@ export interface AnnouncementCommand {
   now?: Date;
 }
 
-function assertSuperAdmin(actor: Actor): void {
-  if (!isSuperAdmin(actor)) throw forbidden(say('只有超级管理员可以发布通知', 'Only a super admin may publish announcements'));
-}
 
 async function assertUsersExist(ids: number[], t: Transaction): Promise<void> {
   if (ids.length === 0) return;
@@ -134,7 +132,7 @@ function sendAfterCommit(id: number, t: Transaction): void {
 
 /** 发布通知: creates the announcement; without a time it is queued for sending at once. */
 export async function createAnnouncement(command: AnnouncementCommand): Promise<Notification> {
-  assertSuperAdmin(command.actor);
+  authorize(command.actor, 'publish', 'notifications');
   const input = parseAnnouncement(command.input, command.now ?? new Date());
   return inTransaction(async (t) => {
     await assertUsersExist(input.audienceUserIds, t);
@@ -147,7 +145,7 @@ export async function createAnnouncement(command: AnnouncementCommand): Promise<
 
 /** Edits an announcement that has not been sent yet (a sent one is history: refused). */
 export async function updateAnnouncement(command: AnnouncementCommand & { id: number }): Promise<Notification> {
-  assertSuperAdmin(command.actor);
+  authorize(command.actor, 'publish', 'notifications');
   const input = parseAnnouncement(command.input, command.now ?? new Date());
   return inTransaction(async (t) => {
     const row = await Notification.findByPk(command.id, { transaction: t, lock: t.LOCK.UPDATE });

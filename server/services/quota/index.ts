@@ -8,4 +8,4 @@ export { reviewTransfer, type ReviewTransferInput, type ReviewTransferResult, ty
 export { requestWithdrawal, type RequestWithdrawalInput, type WithdrawalResult } from './requestWithdrawal.js';
 export { reviewWithdrawal, type ReviewWithdrawalInput } from './reviewWithdrawal.js';
 export { cancelWithdrawal, type CancelWithdrawalInput } from './cancelWithdrawal.js';
-export { reviewHeldWithdrawal, heldWithdrawalDecision, type ReviewHeldWithdrawalInput } from './reviewHeldWithdrawal.js';
+export { reviewHeldWithdrawal, reviewHeldWithdrawalSchema, type ReviewHeldWithdrawalInput } from './reviewHeldWithdrawal.js';
