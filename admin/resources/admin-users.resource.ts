@@ -1,17 +1,12 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
-import { inTransaction } from '../../server/db/index.js';
 import { badRequest, forbidden } from '../../server/errors.js';
 import { AdminUser } from '../../server/models/index.js';
-import { canManageUser } from '../../server/policies/actor.js';
-import { recordOperation } from '../../server/services/audit/operationLog.js';
-import { endUserSessions } from '../../server/services/identity/sessions.js';
-import { createAdminUser, emailSchema, ROLES, usernameSchema, type Role } from '../../server/services/users/createAdminUser.js';
-import { assertPasswordPolicy, hashPassword } from '../../server/services/users/password.js';
-import { defineResource, sessionActor } from './define.js';
+import { updateAdminUser } from '../../server/services/identity/updateAdminUser.js';
+import { createAdminUser, ROLES, type Role } from '../../server/services/users/createAdminUser.js';
+import { defineResource, requestIp, sessionActor } from './define.js';
 import { adminUserQuotaActions } from '../actions/quota.js';
 import { identityUserActions } from '../actions/identity.js';
 import { onboardAgent } from '../../server/services/identity/onboardAgent.js';
-import { guardSensitiveOperation } from '../../server/services/security/sensitiveOps.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const flag = (v: unknown) => v === true || v === 'true';
@@ -56,69 +51,22 @@ async function createUser(request: ActionRequest, _response: unknown, context: A
   return recordResponse(context, user.id, 'successfullyCreated');
 }
 
-// Editing goes through the same checks as creation; freezing or a new password ends the user's sessions.
+/** The admin session id of this request (AdminJS hands actions a spread copy of the Express request). */
+const sessionIdOf = (request: ActionRequest): string | null => (request as ActionRequest & { sessionID?: string }).sessionID ?? null;
+
+// The edit form is a thin caller of updateAdminUser (identity): it owns every rule of an account change.
 async function editUser(request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> {
-  const record = context.record!;
-  if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
-  const actor = sessionActor(context);
-  const user = await AdminUser.findByPk(Number(record.id()));
-  if (!user) throw badRequest('用户不存在', 'NOT_FOUND', 1404);
-  if (user.id !== actor.id && !canManageUser(actor, user)) throw forbidden('无权修改该用户', 'NOT_YOUR_USER', 2403);
-  const p = request.payload ?? {};
-  const changes: Record<string, unknown> = {};
-  if ('username' in p && str(p.username) !== user.username) {
-    const parsed = usernameSchema.safeParse(p.username);
-    if (!parsed.success) throw badRequest(parsed.error.issues[0]!.message, 'INVALID_USERNAME', 2003);
-    changes.username = parsed.data;
-  }
-  if ('email' in p) {
-    if (!str(p.email)) changes.email = null;
-    else {
-      const parsed = emailSchema.safeParse(p.email);
-      if (!parsed.success) throw badRequest(parsed.error.issues[0]!.message, 'INVALID_EMAIL', 2004);
-      changes.email = parsed.data;
-    }
-  }
-  if ('locale' in p) {
-    if (!['zh-CN', 'en'].includes(str(p.locale))) throw badRequest('语言无效', 'INVALID_LOCALE', 2008);
-    changes.locale = str(p.locale);
-  }
-  if (actor.role === 'super_admin' && user.id !== actor.id) {
-    if ('role' in p) {
-      if (!ROLES.includes(str(p.role) as Role)) throw badRequest('角色无效', 'INVALID_ROLE', 2005);
-      changes.role = str(p.role);
-    }
-    if ('parentId' in p) changes.parentId = p.parentId ? Number(p.parentId) : null;
-    if ('status' in p) {
-      if (!['active', 'pending', 'frozen'].includes(str(p.status))) throw badRequest('状态无效', 'INVALID_STATUS', 2007);
-      changes.status = str(p.status);
-    }
-    if ('mustChangePassword' in p) changes.mustChangePassword = flag(p.mustChangePassword);
-    const role = (changes.role ?? user.role) as string;
-    const parentId = (changes.parentId === undefined ? user.parentId : changes.parentId) as number | null;
-    if (role !== 'agent' && parentId) throw badRequest('只有代理可以有上级', 'INVALID_PARENT', 2006);
-    if (parentId) {
-      const parent = await AdminUser.findByPk(parentId);
-      if (!parent || parent.role !== 'agent_admin') throw badRequest('上级必须是代理管理员', 'INVALID_PARENT', 2006);
-    }
-  }
-  if (typeof p.password === 'string' && p.password !== '') {
-    await assertPasswordPolicy(p.password);
-    changes.passwordHash = await hashPassword(p.password);
-    changes.passwordChangedAt = new Date();
-    changes.mustChangePassword = user.id !== actor.id;
-  }
-  if (changes.email !== undefined && changes.email !== user.email) await guardSensitiveOperation(actor.id, 'email_change');
-  if (changes.passwordHash) await guardSensitiveOperation(actor.id, 'password_change');
-  const before = { username: user.username, email: user.email, role: user.role, parentId: user.parentId, status: user.status, locale: user.locale };
-  await inTransaction(async (t) => {
-    await user.update(changes, { transaction: t });
-    await recordOperation({ actor, ownerId: user.id, action: 'update', resource: 'admin_users', recordId: user.id, before, after: changes }, t);
+  if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+  const { currentPassword, ...changes } = (request.payload ?? {}) as Record<string, unknown>;
+  const { user, emailPending } = await updateAdminUser({
+    actor: sessionActor(context),
+    userId: Number(context.record!.id()),
+    changes,
+    currentPassword,
+    keepSid: sessionIdOf(request),
+    ip: requestIp(request),
   });
-  if (changes.status === 'frozen' || changes.passwordHash || changes.role || changes.parentId !== undefined) {
-    await endUserSessions(user.id, { keepSid: user.id === actor.id ? (context as unknown as { sessionId?: string }).sessionId : undefined });
-  }
-  return recordResponse(context, user.id, 'successfullyUpdated');
+  return recordResponse(context, user.id, emailPending ? `已保存。新邮箱 ${emailPending} 需点击发送到该邮箱的链接确认后生效` : 'successfullyUpdated');
 }
 
 /** `admin_users`: super admins, agent admins and agents. */
@@ -126,8 +74,8 @@ export const adminUsersResource = () =>
   defineResource(AdminUser, {
     navigation: 'users',
     list: ['id', 'username', 'role', 'parentId', 'status', 'email', 'lastLoginAt', 'createdAt'],
-    show: ['id', 'username', 'email', 'role', 'parentId', 'status', 'mustChangePassword', 'failedLoginCount', 'lockedUntil', 'emailVerifiedAt', 'lastLoginAt', 'lastLoginIp', 'passwordChangedAt', 'locale', 'createdAt', 'updatedAt'],
-    edit: ['username', 'password', 'email', 'role', 'parentId', 'status', 'mustChangePassword', 'locale'],
+    show: ['id', 'username', 'email', 'pendingEmail', 'role', 'parentId', 'status', 'mustChangePassword', 'failedLoginCount', 'lockedUntil', 'emailVerifiedAt', 'lastLoginAt', 'lastLoginIp', 'passwordChangedAt', 'locale', 'createdAt', 'updatedAt'],
+    edit: ['username', 'email', 'password', 'currentPassword', 'role', 'parentId', 'status', 'mustChangePassword', 'locale'],
     filter: ['id', 'username', 'role', 'parentId', 'status', 'email', 'createdAt'],
     enums: { role: ROLES, status: ['pending', 'active', 'frozen'], locale: ['zh-CN', 'en'] },
     handlers: { new: createUser, edit: editUser },
@@ -135,6 +83,9 @@ export const adminUsersResource = () =>
       titleProperty: 'username',
       properties: {
         password: { type: 'password', isVisible: { list: false, show: false, filter: false, edit: true } },
+        // Asked when you change your own email or password (updateAdminUser); never stored.
+        currentPassword: { type: 'password', isVisible: { list: false, show: false, filter: false, edit: true } },
+        pendingEmail: { isVisible: { list: false, show: true, filter: false, edit: false } },
         passwordHash: { isVisible: false },
       },
     },

@@ -5,6 +5,8 @@ export class AdminUser extends Model {
   declare id: number;
   declare username: string;
   declare email: string | null;
+  /** A new address waiting for its confirmation link (change_email token); `email` changes only then. */
+  declare pendingEmail: string | null;
   declare passwordHash: string;
   declare role: string;
   declare parentId: number | null;
@@ -26,6 +28,7 @@ export class AdminUser extends Model {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         username: { type: DataTypes.STRING(32), allowNull: false },
         email: { type: DataTypes.STRING(254) },
+        pendingEmail: { type: DataTypes.STRING(254), field: 'pending_email' },
         passwordHash: { type: DataTypes.TEXT, allowNull: false, field: 'password_hash' },
         role: { type: DataTypes.STRING(16), allowNull: false },
         parentId: { type: DataTypes.INTEGER, references: { model: 'admin_users', key: 'id' }, field: 'parent_id' },

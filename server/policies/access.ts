@@ -67,9 +67,9 @@ export const RULES: Record<string, ResourceRule> = {
       agent: ['search', 'show', 'edit'],
     },
     writable: {
-      super_admin: ['username', 'password', 'email', 'role', 'parentId', 'status', 'mustChangePassword', 'locale'],
-      agent_admin: ['username', 'password', 'email', 'locale'],
-      agent: ['email', 'locale'],
+      super_admin: ['username', 'password', 'currentPassword', 'email', 'role', 'parentId', 'status', 'mustChangePassword', 'locale'],
+      agent_admin: ['username', 'password', 'currentPassword', 'email', 'locale'],
+      agent: ['email', 'currentPassword', 'locale'],
     },
     hiddenFor: { agent: ['failedLoginCount', 'lockedUntil'] },
   },

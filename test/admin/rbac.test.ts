@@ -401,15 +401,15 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
     assert.ok(isRefused(grant) || grant.body.record?.errors?.agentId, JSON.stringify(grant.body).slice(0, 300));
     assert.equal(await ProjectAuthorization.count({ where: { agentId: users.agent2b.id } }), 0);
 
-    // An agent editing themself cannot change role, parent or status.
+    // An agent editing themself cannot change role, parent or status; a new email waits for its confirmation link.
     const self = await clients.agent1a!.postJson(`${api('admin_users')}/records/${users.agent1a.id}/edit`, {
-      role: 'super_admin', parentId: '', status: 'active', email: 'agent1a-new@example.com',
+      role: 'super_admin', parentId: '', status: 'active', email: 'agent1a-new@example.com', currentPassword: PASSWORD,
     });
     assert.equal(self.body.notice?.type, 'success', JSON.stringify(self.body).slice(0, 300));
     const reloaded = await AdminUser.findByPk(users.agent1a.id);
     assert.equal(reloaded!.role, 'agent');
     assert.equal(reloaded!.parentId, users.agentadmin1.id);
-    assert.equal(reloaded!.email, 'agent1a-new@example.com');
+    assert.equal(reloaded!.pendingEmail, 'agent1a-new@example.com');
 
     // Balances never move through a form.
     const balance = await clients.agentadmin1!.postJson(`${api('quota_accounts')}/records/${users.agent1a.id}/edit`, { balance: '999999' });

@@ -79,3 +79,32 @@ export function agentAccountMail(p: {
         '如果管理员另行告知了初始密码，首次登录时系统会要求您修改密码。',
       ]);
 }
+
+export function confirmNewEmailMail(p: { siteName: string; username: string; link: string; expiresAt: Date; lang: Lang }): RenderedEmail {
+  return p.lang === 'en'
+    ? simpleEmail('identity.change_email', `${p.siteName}: confirm your new email address`, [
+        `Hello ${p.username},`,
+        `This address was entered as the new email of your account. To use it from now on, confirm it: ${p.link}`,
+        `The link works once and expires at ${formatLocalTime(p.expiresAt)}. Until then your account keeps its old address. If it was not you, ignore this email.`,
+      ])
+    : simpleEmail('identity.change_email', `${p.siteName}：请确认您的新邮箱`, [
+        `${p.username}，您好：`,
+        `此地址被设置为您账号的新邮箱。确认后才会生效，请点击：${p.link}`,
+        `链接仅可使用一次，有效期至 ${formatLocalTime(p.expiresAt)}。确认前账号仍使用原邮箱。如果不是您本人操作，请忽略本邮件。`,
+      ]);
+}
+
+/** To the OLD address when a change of email is requested: the owner learns of it before it takes effect. */
+export function emailChangeRequestedMail(p: { siteName: string; username: string; at: Date; ip: string | null; lang: Lang }): RenderedEmail {
+  return p.lang === 'en'
+    ? simpleEmail('identity.email_change_requested', `${p.siteName}: a new email address was set for your account`, [
+        `Hello ${p.username},`,
+        `At ${formatLocalTime(p.at)}${p.ip ? ` (IP ${p.ip})` : ''} a new email address was entered for your account. It takes effect once confirmed from that address.`,
+        'If this was not you, change your password at once and contact your administrator.',
+      ])
+    : simpleEmail('identity.email_change_requested', `${p.siteName}：您的账号设置了新邮箱`, [
+        `${p.username}，您好：`,
+        `您的账号于 ${formatLocalTime(p.at)}${p.ip ? `（IP：${p.ip}）` : ''} 设置了新的邮箱地址，需在新邮箱中确认后生效。`,
+        '如果这不是您本人的操作，请立即修改密码并联系管理员。',
+      ]);
+}

@@ -1,16 +1,15 @@
-import type { Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
 import { badRequest } from '../../errors.js';
 import { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { assertPasswordPolicy, hashPassword, verifyPassword } from '../users/password.js';
-import { asLang, identityLink, passwordChangedMail, resetPasswordMail } from './emails.js';
+import { assertPasswordPolicy, verifyPassword } from '../users/password.js';
+import { identityLink, resetPasswordMail } from './emails.js';
 import type { Lang } from './format.js';
 import { mayMail } from './mailThrottle.js';
-import { endUserSessions } from './sessions.js';
 import { consumeEmailToken, issueEmailToken } from './tokens.js';
+import { replacePassword } from './replacePassword.js';
 import { findUserByEmail } from './users.js';
 import { guardSensitiveOperation } from '../security/sensitiveOps.js';
 
@@ -38,50 +37,6 @@ export async function requestPasswordReset(props: { email: unknown; lang: Lang; 
       t,
     );
   });
-}
-
-interface PasswordChange {
-  user: AdminUser;
-  password: string;
-  action: 'reset_password' | 'set_password' | 'change_password';
-  keepSid?: string | null;
-  ip?: string | null;
-  now: Date;
-}
-
-/**
- * The single place a password is replaced after creation: new hash, forced change cleared, lock
- * lifted (the owner proved who they are), every other session ended, audit row, notice email.
- */
-async function replacePassword(change: PasswordChange, t: Transaction): Promise<void> {
-  const { user, now } = change;
-  await user.update(
-    {
-      passwordHash: await hashPassword(change.password),
-      mustChangePassword: false,
-      passwordChangedAt: now,
-      failedLoginCount: 0,
-      lockedUntil: null,
-    },
-    { transaction: t },
-  );
-  const endedSessions = await endUserSessions(user.id, { keepSid: change.keepSid, transaction: t });
-  await recordOperation(
-    {
-      actor: { id: user.id, role: user.role },
-      ownerId: user.id,
-      action: change.action,
-      resource: 'admin_users',
-      recordId: user.id,
-      after: { endedSessions },
-      ip: change.ip,
-    },
-    t,
-  );
-  if (user.email) {
-    const mail = passwordChangedMail({ siteName: await getSetting('basic.site_name'), username: user.username, at: now, ip: change.ip ?? null, lang: asLang(user.locale) });
-    await sendEmail({ to: user.email, userId: user.id, ...mail }, t);
-  }
 }
 
 /**

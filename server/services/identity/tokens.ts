@@ -3,7 +3,7 @@ import { Op, type Transaction } from 'sequelize';
 import { badRequest } from '../../errors.js';
 import { EmailToken } from '../../models/index.js';
 
-export type TokenPurpose = 'verify_email' | 'reset_password' | 'set_password';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'set_password' | 'change_email';
 
 export const hashToken = (raw: string): string => createHash('sha256').update(raw, 'utf8').digest('hex');
 
