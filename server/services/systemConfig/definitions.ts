@@ -44,6 +44,7 @@ export const systemConfigDefinitions = {
   'points.order_timeout_minutes': def('points', count(24 * 60), 15, '待支付订单自动关闭时间（分钟）'),
   'points.redeem_attempts_per_hour': def('points', count(1000), 10, '每用户每小时兑换尝试次数'),
   'notification.email_enabled': def('notification', z.boolean(), true, '业务通知是否同时发送邮件'),
+  'notification.email_body_retention_days': def('notification', count(3650), 30, '已发送邮件正文保留天数（之后只保留主题和发送记录）'),
   'notification.authorization_expiry_days': def('notification', count(90), 3, '项目授权到期前多少天提醒代理'),
   'notification.wechat_payment_success_template': def('notification', z.string().max(128).regex(/^[A-Za-z0-9_-]*$/, '只能包含字母、数字、下划线和连字符'), '', '微信订阅消息“支付成功”模板 ID（留空则不发送）'),
   'notification.wechat_payment_success_fields': def('notification', z.string().max(160).regex(/^\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*(?:,\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*){3}$/, '格式：四个模板关键词，逗号分隔（套餐名称,支付金额,到账积分,支付时间），不用的留空'), 'thing1,amount2,number3,time4', '“支付成功”模板的关键词：套餐名称,支付金额,到账积分,支付时间（须与所选模板一致）'),
