@@ -20,7 +20,7 @@ import { exportCardKeysJob } from '../server/services/cardKeys/exportCardKeys.js
 import { generateBatchJob, resumeBatchesJob } from '../server/services/cardKeys/generateCardKeys.js';
 import { expireKeysJob } from '../server/services/cardKeys/lifecycle.js';
 import { promotionStatusJob } from '../server/services/catalog/syncPromotionStatus.js';
-import { requeueEmailsJob, sendEmailJob } from '../server/services/email/deliverEmail.js';
+import { purgeEmailBodiesJob, requeueEmailsJob, sendEmailJob } from '../server/services/email/deliverEmail.js';
 import { sendTestEmailJob } from '../server/services/email/sendEmail.js';
 import { sendAnnouncementsJob } from '../server/services/notifications/announcements.js';
 import { paymentMessageJob } from '../server/services/orders/paymentMessage.js';
@@ -37,6 +37,7 @@ import { writeSystemLog } from './systemLog.js';
 export const JOBS: readonly JobHandle[] = [
   sendEmailJob,
   requeueEmailsJob,
+  purgeEmailBodiesJob,
   sendTestEmailJob,
   reconcileQuotaJob,
   generateBatchJob,

@@ -31,4 +31,13 @@ export function addressBucket(address: string): string {
   return `${h.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
 }
 
+/**
+ * The network an address belongs to, for "has this person logged in from here before": an IPv4 /24
+ * (a home or office line keeps its /24 far longer than its address), an IPv6 /64.
+ */
+export function networkOf(address: string): string {
+  const bucket = addressBucket(address);
+  return isIP(bucket) === 4 ? `${bucket.split('.').slice(0, 3).join('.')}.0/24` : bucket;
+}
+
 export { hextets as ipv6Hextets };

@@ -6,6 +6,7 @@ import { withWorkLock } from '../../db/workLock.js';
 import { logger } from '../../logger.js';
 import { EmailMessage } from '../../models/index.js';
 import { defineJob } from '../../queues/defineJob.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
 import { smtpTransport } from './transport.js';
 
 export type DeliveryResult = 'sent' | 'outbox' | 'already_sent' | 'in_progress' | 'missing' | 'uncertain';
@@ -28,6 +29,38 @@ function describe(err: unknown): string {
 
 /** What an email row says after a process died during its SMTP call. */
 export const UNCERTAIN_NOTE = 'the worker stopped during the SMTP call: the message may have been sent, so it is not sent again by itself';
+
+/** The text with every link token (`?token=…`, `&token=…`) replaced: what a sent message keeps. */
+export function withoutLinkTokens(text: string): string {
+  return text.replace(/([?&](?:amp;)?token=)[^\s&"'<>#]+/gi, '$1[removed]');
+}
+
+/**
+ * Email bodies are kept `notification.email_body_retention_days` (setting) after they were
+ * created; then a finished message (sent or failed) keeps its subject, addressee and delivery
+ * record, and loses its body.
+ */
+export async function purgeEmailBodies(now = new Date()): Promise<number> {
+  const days = await getSetting('notification.email_body_retention_days');
+  const rows = await db().query<{ id: number }>(
+    `UPDATE email_messages SET text_body = :removed, html_body = NULL, updated_at = now()
+      WHERE status IN ('sent', 'failed') AND created_at < :before AND text_body <> :removed
+      RETURNING id`,
+    { replacements: { removed: BODY_REMOVED, before: new Date(now.getTime() - days * 86_400_000) }, type: QueryTypes.SELECT },
+  );
+  return rows.length;
+}
+
+export const BODY_REMOVED = '（正文已超过保留期限并被删除 / body removed after the retention period）';
+
+export const purgeEmailBodiesJob = defineJob({
+  name: 'email.purge-bodies',
+  queue: 'email',
+  description: 'Remove the bodies of finished email messages older than notification.email_body_retention_days',
+  data: z.object({}),
+  schedule: { every: 3_600_000 },
+  run: async () => ({ purged: await purgeEmailBodies() }),
+});
 
 /**
  * One delivery attempt of a stored message (the `email.send` job). The attempt holds the message's
@@ -68,7 +101,16 @@ export async function deliverEmail(messageId: number, options: { finalAttempt: b
         text: message.textBody,
         ...(message.htmlBody ? { html: message.htmlBody } : {}),
       });
-      await message.update({ status: 'sent', lastError: null, messageId: info.messageId ?? null, sentAt: new Date() });
+      // Once sent, the stored copy keeps no usable link: a reset or set-password token in the
+      // outbox, the database or a backup would open the account.
+      await message.update({
+        status: 'sent',
+        lastError: null,
+        messageId: info.messageId ?? null,
+        sentAt: new Date(),
+        textBody: withoutLinkTokens(message.textBody),
+        htmlBody: message.htmlBody === null ? null : withoutLinkTokens(message.htmlBody),
+      });
       log.info({ attempts, smtpMessageId: info.messageId }, 'email sent');
       return 'sent';
     } catch (err) {

@@ -58,8 +58,8 @@ describe('identity: authenticate (lockout, captcha, throttle)', () => {
     const stillLocked = await refused(await withCaptcha({ ...base, password: PASSWORD, now: at(14, 59) }));
     assert.equal(stillLocked.reason, 'ACCOUNT_LOCKED', 'the right password is refused while locked');
 
-    assert.equal((await refused({ ...base, password: PASSWORD, now: at(15, 1) })).reason, 'CAPTCHA_REQUIRED');
-    const ok = await authenticate(await withCaptcha({ ...base, password: PASSWORD, now: at(15, 1) }));
+    // The lock has ended, and with it the failures: no captcha, no second lock from one more mistake.
+    const ok = await authenticate({ ...base, password: PASSWORD, now: at(15, 1) });
     assert.equal(ok.id, user.id);
     const after = (await AdminUser.findByPk(user.id))!;
     assert.equal(after.failedLoginCount, 0);
@@ -69,10 +69,45 @@ describe('identity: authenticate (lockout, captcha, throttle)', () => {
     const logs = await LoginLog.findAll({ where: { userId: user.id }, order: [['id', 'ASC']] });
     assert.deepEqual(
       logs.map((l) => l.reason),
-      ['wrong_password', 'wrong_password', 'wrong_password', 'captcha_required', 'captcha_invalid', 'wrong_password', 'captcha_invalid', 'wrong_password', 'locked', 'captcha_required', 'success'],
+      ['wrong_password', 'wrong_password', 'wrong_password', 'captcha_required', 'captcha_invalid', 'wrong_password', 'captcha_invalid', 'wrong_password', 'locked', 'success'],
     );
     assert.ok(logs.every((l) => l.ip === ip && l.userAgent === 'mocha'));
     assert.equal(await OperationLog.count({ where: { action: 'lock', recordId: String(user.id) } }), 1);
+  });
+
+  const lockOut = async (username: string, ip: string, now: Date) => {
+    for (let i = 1; i <= 5; i++) await refused(await withCaptcha({ username, password: `wrong-${i}`, ip, now }));
+    assert.ok((await AdminUser.findOne({ where: { username } }))!.lockedUntil);
+  };
+
+  it('a lock that has ended leaves no failures behind: one more wrong password does not lock again', async () => {
+    const user = await makeUser();
+    const ip = nextIp();
+    await lockOut(user.username, ip, T0);
+    const again = await refused({ username: user.username, password: 'wrong-6', ip, now: at(15, 1) });
+    assert.equal(again.reason, 'BAD_CREDENTIALS');
+    assert.equal((again.details as { captchaRequired: boolean }).captchaRequired, false);
+    const row = (await AdminUser.findByPk(user.id))!;
+    assert.equal(row.failedLoginCount, 1);
+    assert.equal(row.lockedUntil, null);
+    assert.equal((await authenticate({ username: user.username, password: PASSWORD, ip, now: at(15, 2) })).id, user.id);
+  });
+
+  it("strangers' failures do not lock the owner out at a network the owner logged in from", async () => {
+    const user = await makeUser();
+    await authenticate({ username: user.username, password: PASSWORD, ip: '192.0.2.10', now: T0 });
+    await lockOut(user.username, '203.0.113.50', at(1));
+    // Elsewhere the lock holds, even with the right password.
+    assert.equal((await refused(await withCaptcha({ username: user.username, password: PASSWORD, ip: '198.51.100.9', now: at(2) }))).reason, 'ACCOUNT_LOCKED');
+    // At the owner's network (same /24) a mistake is a plain refusal with a captcha, and the right password works.
+    const typo = await refused(await withCaptcha({ username: user.username, password: 'typo-1', ip: '192.0.2.77', now: at(2) }));
+    assert.equal(typo.reason, 'BAD_CREDENTIALS');
+    assert.equal((await refused({ username: user.username, password: PASSWORD, ip: '192.0.2.77', now: at(2) })).reason, 'CAPTCHA_REQUIRED');
+    const ok = await authenticate(await withCaptcha({ username: user.username, password: PASSWORD, ip: '192.0.2.77', now: at(2) }));
+    assert.equal(ok.id, user.id);
+    const row = (await AdminUser.findByPk(user.id))!;
+    assert.equal(row.lockedUntil, null, 'the owner logging in lifts the lock');
+    assert.equal(row.failedLoginCount, 0);
   });
 
   it('answers unknown usernames like real ones (captcha after 3, then locked)', async () => {

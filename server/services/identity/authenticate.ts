@@ -3,6 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { db, inTransaction } from '../../db/index.js';
 import { AppError, tooMany } from '../../errors.js';
 import { AdminUser, LoginLog } from '../../models/index.js';
+import { networkOf } from '../../lib/clientAddress.js';
 import { redisLimiter } from '../../lib/rateLimit.js';
 import { redis, redisKey } from '../../redis.js';
 import { recordOperation } from '../audit/operationLog.js';
@@ -65,9 +66,33 @@ async function unknownState(username: string): Promise<FailureState> {
 /** The username as the login check reads it (what the form sent, trimmed, at most 64 characters). */
 const loginName = (raw: unknown): string => (typeof raw === 'string' ? raw.trim().slice(0, 64) : '');
 
-async function failureState(username: string): Promise<{ user: AdminUser | null; state: FailureState }> {
+/** A lock that has ended leaves no failures behind: the next wrong password starts counting from zero. */
+const current = (state: FailureState, now: Date): FailureState =>
+  state.lockedUntil && state.lockedUntil.getTime() <= now.getTime() ? { count: 0, lockedUntil: null } : state;
+
+async function failureState(username: string, now = new Date()): Promise<{ user: AdminUser | null; state: FailureState }> {
   const user = await AdminUser.findOne({ where: usernameIs(username) });
-  return { user, state: user ? { count: user.failedLoginCount, lockedUntil: user.lockedUntil } : await unknownState(username) };
+  return { user, state: current(user ? { count: user.failedLoginCount, lockedUntil: user.lockedUntil } : await unknownState(username), now) };
+}
+
+/** How long a network the owner logged in from stays "known". */
+const KNOWN_NETWORK_DAYS = 90;
+
+/**
+ * Whether the account's owner has logged in successfully from this network (IPv4 /24, IPv6 /64)
+ * in the last 90 days. A lock caused by failures is meant for strangers: it does not shut out the
+ * owner at a known network, so an attacker elsewhere cannot keep the owner out by failing on purpose.
+ */
+async function isKnownNetwork(userId: number, ip: string | null, now: Date): Promise<boolean> {
+  if (!ip) return false;
+  const rows = await db().query<{ ip: string }>(
+    `SELECT DISTINCT ip FROM login_logs
+      WHERE user_id = :userId AND success AND ip IS NOT NULL AND created_at > :since
+      LIMIT 500`,
+    { replacements: { userId, since: new Date(now.getTime() - KNOWN_NETWORK_DAYS * 86_400_000) }, type: QueryTypes.SELECT },
+  );
+  const network = networkOf(ip);
+  return rows.some((r) => networkOf(r.ip) === network);
 }
 
 /**
@@ -80,7 +105,7 @@ async function failureState(username: string): Promise<{ user: AdminUser | null;
 export async function loginNeedsCaptcha(rawUsername: unknown, now = new Date()): Promise<boolean> {
   const username = loginName(rawUsername);
   if (!username) return false;
-  const [{ state }, captchaAfter] = await Promise.all([failureState(username), getSetting('security.login_captcha_after')]);
+  const [{ state }, captchaAfter] = await Promise.all([failureState(username, now), getSetting('security.login_captcha_after')]);
   return (state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime()) || state.count >= captchaAfter;
 }
 
@@ -124,10 +149,13 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
     getSetting('security.login_lock_after'),
     getSetting('security.login_lock_minutes'),
   ]);
-  const { user, state } = await failureState(username);
+  const { user, state } = await failureState(username, now);
   const userId = user?.id ?? null;
 
-  if (state.lockedUntil && state.lockedUntil.getTime() > now.getTime()) {
+  const lockActive = state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime();
+  // The owner at a network they logged in from before is not shut out by strangers' failures.
+  const knownNetwork = lockActive && user !== null && (await isKnownNetwork(user.id, ip, now));
+  if (state.lockedUntil && lockActive && !knownNetwork) {
     await log('locked', userId);
     throw refusal(403, 2033, 'ACCOUNT_LOCKED', lockedMessage(state.lockedUntil), {
       captchaRequired: true,
@@ -149,13 +177,13 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
   if (!user || !passwordOk) {
     const after = user ? await recordUserFailure(user, lockAfter, lockMinutes, ip, now) : await recordUnknownFailure(username, lockAfter, lockMinutes, now);
     await log(user ? 'wrong_password' : 'unknown_user', userId);
-    if (after.lockedUntil && after.lockedUntil.getTime() > now.getTime()) {
+    if (after.lockedUntil && after.lockedUntil.getTime() > now.getTime() && !knownNetwork) {
       throw refusal(403, 2033, 'ACCOUNT_LOCKED', `密码连续错误 ${lockAfter} 次，${lockedMessage(after.lockedUntil)}`, {
         captchaRequired: true,
         lockedUntil: after.lockedUntil.toISOString(),
       });
     }
-    throw refusal(401, 2030, 'BAD_CREDENTIALS', '用户名或密码错误', { captchaRequired: after.count >= captchaAfter });
+    throw refusal(401, 2030, 'BAD_CREDENTIALS', '用户名或密码错误', { captchaRequired: knownNetwork || after.count >= captchaAfter });
   }
 
   if (user.status === 'frozen') {
@@ -179,13 +207,17 @@ async function recordUserFailure(user: AdminUser, lockAfter: number, lockMinutes
   return inTransaction(async (t) => {
     const [row] = await db().query<{ failed_login_count: number; locked_until: Date | null; just_locked: boolean }>(
       `UPDATE admin_users
-          SET failed_login_count = failed_login_count + 1,
-              locked_until = CASE WHEN failed_login_count + 1 >= :lockAfter THEN :lockEnd ELSE locked_until END,
+          SET failed_login_count = CASE WHEN locked_until <= CAST(:now AS timestamptz) THEN 1 ELSE failed_login_count + 1 END,
+              locked_until = CASE
+                WHEN locked_until <= CAST(:now AS timestamptz) THEN CASE WHEN 1 >= :lockAfter THEN CAST(:lockEnd AS timestamptz) END
+                WHEN locked_until > CAST(:now AS timestamptz) THEN locked_until
+                WHEN failed_login_count + 1 >= :lockAfter THEN CAST(:lockEnd AS timestamptz)
+              END,
               updated_at = now()
         WHERE id = :id
-        RETURNING failed_login_count, locked_until, (failed_login_count >= :lockAfter) AS just_locked`,
+        RETURNING failed_login_count, locked_until, (failed_login_count = :lockAfter) AS just_locked`,
       {
-        replacements: { id: user.id, lockAfter, lockEnd: new Date(now.getTime() + lockMinutes * 60_000) },
+        replacements: { id: user.id, lockAfter, now, lockEnd: new Date(now.getTime() + lockMinutes * 60_000) },
         type: QueryTypes.SELECT,
         transaction: t,
       },
@@ -211,6 +243,8 @@ async function recordUserFailure(user: AdminUser, lockAfter: number, lockMinutes
 
 async function recordUnknownFailure(username: string, lockAfter: number, lockMinutes: number, now: Date): Promise<FailureState> {
   const key = unknownKey(username);
+  const previous = await unknownState(username);
+  if (previous.lockedUntil && previous.lockedUntil.getTime() <= now.getTime()) await redis().del(key);
   const count = await redis().hincrby(key, 'count', 1);
   let lockedUntil: Date | null = null;
   if (count >= lockAfter) {

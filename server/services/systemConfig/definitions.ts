@@ -59,6 +59,7 @@ export const systemConfigDefinitions = {
   'points.service_degraded_min_calls': def('points', count(1_000_000), 20, '服务状态：窗口内至少多少次调用才自动判定'),
   'points.service_degraded_failure_percent': def('points', z.number().int().min(1).max(100), 50, '服务状态：失败或被拒绝的调用占比达到多少（%）时自动显示“服务降级”'),
   'notification.email_enabled': def('notification', z.boolean(), true, '业务通知是否同时发送邮件'),
+  'notification.email_body_retention_days': def('notification', count(3650), 30, '已发送邮件正文保留天数（之后只保留主题和发送记录）'),
   'notification.authorization_expiry_days': def('notification', count(90), 3, '项目授权到期前多少天提醒代理'),
   'notification.wechat_payment_success_template': def('notification', z.string().max(128).regex(/^[A-Za-z0-9_-]*$/, '只能包含字母、数字、下划线和连字符'), '', '微信订阅消息“支付成功”模板 ID（留空则不发送）'),
   'notification.wechat_payment_success_fields': def('notification', z.string().max(160).regex(/^\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*(?:,\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*){3}$/, '格式：四个模板关键词，逗号分隔（套餐名称,支付金额,到账积分,支付时间），不用的留空'), 'thing1,amount2,number3,time4', '“支付成功”模板的关键词：套餐名称,支付金额,到账积分,支付时间（须与所选模板一致）'),
