@@ -25,6 +25,7 @@ import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
+import { logExportJob } from '../server/services/logs/exportLogs.js';
 import { statsExportJob } from '../server/services/stats/exportStats.js';
 import { statsRollupJob } from '../server/services/stats/rollup.js';
 import { syncSchedules } from './schedules.js';
@@ -49,6 +50,7 @@ export const JOBS: readonly JobHandle[] = [
   authorizationExpiryJob,
   statsRollupJob,
   statsExportJob,
+  logExportJob,
 ];
 
 export interface RunningWorker {
