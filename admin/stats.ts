@@ -4,6 +4,7 @@ import { asLang, inLang } from '../server/i18n.js';
 import { actorFromSession } from '../server/policies/access.js';
 import { userScopeSql } from '../server/services/stats/scope.js';
 import { select } from '../server/services/stats/dashboard.js';
+import { requestLogExport } from '../server/services/logs/exportLogs.js';
 import { requestStatsExport, statsExportFile, statsExportStatus } from '../server/services/stats/exportStats.js';
 import { cellText, statsView, statsViewSchema } from '../server/services/stats/views.js';
 
@@ -21,6 +22,7 @@ interface PageRequest {
  * - GET ?view=card-keys|quota|activity&range&from&to&projectId&agentId → the view's table and
  *   chart (titles in the reader's language) and the filter choices, all inside the reader's scope;
  * - POST {view, format: xlsx|pdf, query} → queues the export (worker job `stats.export`);
+ *   POST {log: login|operation, format: csv|xlsx, from, to} → queues a log export (`logs.export`);
  * - GET ?exportId → its status and progress; GET ?exportId&download=1 → the file (requester only).
  * Refusals answer `{ error }` with their HTTP status.
  */
@@ -31,7 +33,8 @@ export async function statsPageHandler(request: PageRequest, response: { status?
   const q = request.query ?? {};
   try {
     if (request.method?.toLowerCase() === 'post') {
-      const status = await requestStatsExport(actor, { ...(request.payload ?? {}), lang });
+      const payload = request.payload ?? {};
+      const status = payload.log ? await requestLogExport(actor, payload) : await requestStatsExport(actor, { ...payload, lang });
       return { exportStatus: { id: status.id, status: status.status, progress: status.progress } };
     }
     if (q.exportId) {

@@ -28,6 +28,7 @@ import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
+import { logExportJob } from '../server/services/logs/exportLogs.js';
 import { statsExportJob } from '../server/services/stats/exportStats.js';
 import { statsRollupJob } from '../server/services/stats/rollup.js';
 import { watchRedis } from './recovery.js';
@@ -57,6 +58,7 @@ export const JOBS: readonly JobHandle[] = [
   archiveLogsJob,
   sendAnnouncementsJob,
   statsExportJob,
+  logExportJob,
 ];
 
 export interface RunningWorker {

@@ -98,6 +98,8 @@ export const en = {
     "stats_apply": "Apply",
     "stats_exportXlsx": "Export Excel",
     "stats_exportPdf": "Export PDF",
+    "stats_exportLoginLogs": "Export login log (CSV)",
+    "stats_exportOperationLogs": "Export operation log (Excel)",
     "stats_export_queued": "queued",
     "stats_export_running": "running",
     "stats_export_done": "done",

@@ -86,6 +86,8 @@ export const zhCN = {
     "stats_apply": "查询",
     "stats_exportXlsx": "导出 Excel",
     "stats_exportPdf": "导出 PDF",
+    "stats_exportLoginLogs": "导出登录日志（CSV）",
+    "stats_exportOperationLogs": "导出操作日志（Excel）",
     "stats_export_queued": "排队中",
     "stats_export_running": "生成中",
     "stats_export_done": "已完成",

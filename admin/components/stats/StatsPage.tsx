@@ -75,6 +75,12 @@ const StatsPage: React.FC = () => {
       .getPage({ pageName: 'stats', method: 'post', data: { view, format, query: Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')) } } as never)
       .then((res) => setExp({ ...(res.data as { exportStatus: ExportState }).exportStatus, format }));
   };
+  const startLogExport = (log: 'login' | 'operation', format: 'csv' | 'xlsx') => {
+    const range = Object.fromEntries(Object.entries({ from: filters.from, to: filters.to }).filter(([, v]) => v !== ''));
+    api
+      .getPage({ pageName: 'stats', method: 'post', data: { log, format, ...range } } as never)
+      .then((res) => setExp({ ...(res.data as { exportStatus: ExportState }).exportStatus, format }));
+  };
   const download = () => {
     if (!exp) return;
     api.getPage({ pageName: 'stats', params: { exportId: exp.id, download: 1 } }).then((res) => {
@@ -131,6 +137,16 @@ const StatsPage: React.FC = () => {
         <Button variant="outlined" onClick={() => startExport('pdf')} data-testid="export-pdf">
           {t('stats_exportPdf')}
         </Button>
+        {view === 'activity' && (
+          <>
+            <Button variant="outlined" onClick={() => startLogExport('login', 'csv')} data-testid="export-login-logs">
+              {t('stats_exportLoginLogs')}
+            </Button>
+            <Button variant="outlined" onClick={() => startLogExport('operation', 'xlsx')} data-testid="export-operation-logs">
+              {t('stats_exportOperationLogs')}
+            </Button>
+          </>
+        )}
         {exp && (
           <Text data-testid="export-status" data-status={exp.status}>
             {exp.format.toUpperCase()} · {t(`stats_export_${exp.status}`)} {exp.status === 'running' ? `${exp.progress}%` : ''} {exp.error ?? ''}

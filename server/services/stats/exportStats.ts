@@ -171,8 +171,9 @@ export async function writeStatsPdf(table: StatsTable, file: string, lang: Lang 
 export interface StatsExportStatus {
   id: string;
   ownerId: number;
-  view: StatsView;
-  format: StatsExportFormat;
+  /** A stats view, or a log (exports of services/logs/exportLogs.ts share this store). */
+  view: StatsView | 'login-logs' | 'operation-logs';
+  format: StatsExportFormat | 'csv';
   status: 'queued' | 'running' | 'done' | 'failed';
   rows: number;
   /** 0–100 while running. */
@@ -184,7 +185,7 @@ export interface StatsExportStatus {
 
 const STATUS_TTL_SECONDS = 24 * 3600;
 const statusKey = (id: string) => redisKey('stats-export', id);
-const saveStatus = (s: StatsExportStatus) => redis().set(statusKey(s.id), JSON.stringify(s), 'EX', STATUS_TTL_SECONDS);
+export const saveExportStatus = (s: StatsExportStatus) => redis().set(statusKey(s.id), JSON.stringify(s), 'EX', STATUS_TTL_SECONDS);
 
 /** Writes the actor's view to `file` in `format`; returns the number of table rows. */
 export async function writeStatsExport(actor: Actor, input: StatsExportRequest, file: string, progress?: (percent: number) => void): Promise<number> {
@@ -214,7 +215,7 @@ export async function requestStatsExport(actor: Actor, input: unknown): Promise<
     progress: 0,
     createdAt: new Date().toISOString(),
   };
-  await saveStatus(status);
+  await saveExportStatus(status);
   await statsExportJob.enqueue({ exportId: status.id, actorId: actor.id, request: parsed.data });
   return status;
 }
@@ -227,17 +228,17 @@ export async function runStatsExport(data: { exportId: string; actorId: number; 
   const req = statsExportSchema.parse(data.request);
   const file = path.resolve(config().EXPORT_DIR, `stats-${req.view}-${data.exportId}.${req.format}`);
   const base: StatsExportStatus = { id: data.exportId, ownerId: actor.id, view: req.view, format: req.format, status: 'running', rows: 0, progress: 0, createdAt: new Date().toISOString() };
-  await saveStatus(base);
+  await saveExportStatus(base);
   try {
     let last = 0;
     const rows = await writeStatsExport(actor, req, file, (p) => {
-      if (p >= last + 10) void saveStatus({ ...base, progress: (last = p) });
+      if (p >= last + 10) void saveExportStatus({ ...base, progress: (last = p) });
     });
     const done: StatsExportStatus = { ...base, status: 'done', progress: 100, rows, file };
-    await saveStatus(done);
+    await saveExportStatus(done);
     return done;
   } catch (err) {
-    await saveStatus({ ...base, status: 'failed', error: (err as Error).message });
+    await saveExportStatus({ ...base, status: 'failed', error: (err as Error).message });
     throw err;
   }
 }
@@ -255,7 +256,7 @@ export async function statsExportFile(actor: Actor, exportId: string): Promise<{
   const s = await statsExportStatus(actor, exportId);
   if (s.status !== 'done' || !s.file) throw badRequest(say('导出尚未完成', 'the export is not finished yet'), 'EXPORT_NOT_READY', 3443);
   const { size } = await stat(s.file);
-  const contentType = s.format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const contentType = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }[s.format];
   return { file: s.file, filename: `stats-${s.view}-${s.createdAt.slice(0, 10)}.${s.format}`, size, contentType };
 }
 
