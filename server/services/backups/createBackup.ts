@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { config } from '../../config.js';
@@ -53,22 +54,15 @@ export async function createBackup(raw: CreateBackupInput = {}, now = new Date()
     fileName, kind: input.kind, status: 'running', phase: 'dumping', progressBytes: 0, createdBy: input.actorId, createdAt: now, updatedAt: now,
   });
   try {
-    const url = config().DATABASE_URL;
-    const tables = await publicTables(url);
-    const { args, env } = libpqConnection(url);
-    const dump = spawnTool(await pgBinary(url, 'pg_dump'), ['--format=custom', ...args], env);
+    const tables = await publicTables(config().DATABASE_URL);
     let reported = 0;
-    const stored = meter((bytes) => {
+    const stored = await writeEncryptedDump(partial, (bytes) => {
       if (bytes - reported < PROGRESS_EVERY_BYTES) return;
       reported = bytes;
       void Backup.update({ progressBytes: bytes }, { where: { id: backup.id, status: 'running' } }).catch(() => undefined);
     });
-    await Promise.all([
-      pipeline(dump.child.stdout!, encryptStream(config().BACKUP_KEY), stored, createWriteStream(partial, { mode: 0o600 })),
-      dump.exited,
-    ]);
     await rename(partial, file);
-    await backup.update({ sha256: stored.sha256(), sizeBytes: stored.bytes(), progressBytes: stored.bytes(), phase: 'verifying' });
+    await backup.update({ sha256: stored.sha256, sizeBytes: stored.size, progressBytes: stored.size, phase: 'verifying' });
     const tableCount = await verifyBackupFile(file, tables);
     await backup.update({ status: 'verified', phase: null, verifiedAt: new Date(), tableCount });
   } catch (err) {
@@ -84,6 +78,16 @@ export async function createBackup(raw: CreateBackupInput = {}, now = new Date()
   return backup;
 }
 
+/** `pg_dump -Fc` of the live database → encryption → SHA-256 → `file`; the dump never exists in plaintext outside the pipe. */
+export async function writeEncryptedDump(file: string, onProgress?: (bytes: number) => void): Promise<{ sha256: string; size: number }> {
+  const url = config().DATABASE_URL;
+  const { args, env } = libpqConnection(url);
+  const dump = spawnTool(await pgBinary(url, 'pg_dump'), ['--format=custom', ...args], env);
+  const stored = meter(onProgress);
+  await Promise.all([pipeline(dump.child.stdout!, encryptStream(config().BACKUP_KEY), stored, createWriteStream(file, { mode: 0o600 })), dump.exited]);
+  return { sha256: stored.sha256(), size: stored.bytes() };
+}
+
 /**
  * Decrypts `file` (authenticating every chunk and the final marker) into `pg_restore --list` and
  * checks that every table in `tables` has its definition and its data in the table of contents.
@@ -96,7 +100,9 @@ export async function verifyBackupFile(file: string, tables: readonly string[]):
   list.child.stdout!.on('data', (d: Buffer) => {
     toc += d.toString('utf8');
   });
-  await Promise.all([decryptFile(file, list.child.stdin!), list.exited]);
+  // pg_restore --list stops reading after the table of contents; the rest is still decrypted (and
+  // so authenticated, up to the final chunk) into nowhere.
+  await Promise.all([decryptFile(file, feedWhileOpen(list.child.stdin!)), list.exited]);
   const defined = new Set<string>();
   const withData = new Set<string>();
   for (const line of toc.split('\n')) {
@@ -109,6 +115,33 @@ export async function verifyBackupFile(file: string, tables: readonly string[]):
 }
 
 export { decryptedReadable };
+
+/** A sink writing into `target` while it accepts input, then swallowing the rest (with backpressure). */
+function feedWhileOpen(target: Writable): Writable {
+  let open = true;
+  const shut = () => {
+    open = false;
+  };
+  target.on('error', shut);
+  target.on('close', shut);
+  return new Writable({
+    write(chunk: Buffer, _e, done) {
+      if (!open) return done();
+      if (target.write(chunk)) return done();
+      const resume = () => {
+        target.off('drain', resume);
+        target.off('close', resume);
+        done();
+      };
+      target.on('drain', resume);
+      target.on('close', resume);
+    },
+    final(done) {
+      if (open) target.end();
+      done();
+    },
+  });
+}
 
 /** Data of `backups.create`: `{}` from the scheduler (kind from the date), or a manual run by an admin. */
 const backupJobData = z.object({

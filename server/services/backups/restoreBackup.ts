@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
@@ -9,8 +10,8 @@ import { say } from '../../i18n.js';
 import { Backup } from '../../models/index.js';
 import { findPointsDrift } from '../points/invariant.js';
 import { reconcileQuota, type ReconcileResult } from '../quota/reconcileQuota.js';
-import { BackupCipherError } from './cipher.js';
-import { backupDir, backupPath, decryptedReadable, decryptFile, fileSha256, parseInput } from './backupFiles.js';
+import { BackupCipherError, decryptStream } from './cipher.js';
+import { backupDir, backupPath, decryptedReadable, devNull, fileSha256, meter, parseInput } from './backupFiles.js';
 import { databaseName, libpqConnection, pgBinary, spawnTool, withDatabase } from './pgTools.js';
 
 /** The input of a restore (CLI, approved request). */
@@ -42,18 +43,22 @@ export async function checkBackupFile(backup: Backup): Promise<string> {
     throw refuse(`备份 #${backup.id} 的状态是 ${backup.status}，只能恢复已校验的备份`, `backup #${backup.id} is ${backup.status}; only verified backups can be restored`, 'BACKUP_NOT_VERIFIED');
   }
   const file = backupPath(await backupDir(), backup.fileName);
-  const { sha256, size } = await fileSha256(file).catch(() => {
-    throw refuse(`备份文件 ${backup.fileName} 不存在或无法读取`, `backup file ${backup.fileName} is missing or unreadable`, 'BACKUP_FILE_MISSING');
-  });
-  if (sha256 !== backup.sha256 || size !== Number(backup.sizeBytes)) {
-    throw refuse(`备份文件的校验和与记录不符（文件被修改或截断），已拒绝恢复`, `the backup file does not match its recorded SHA-256 (altered or truncated); restore refused`, 'BACKUP_CHECKSUM_MISMATCH');
-  }
+  const mismatch = () =>
+    refuse(`备份文件的校验和与记录不符（文件被修改或截断），已拒绝恢复`, `the backup file does not match its recorded SHA-256 (altered or truncated); restore refused`, 'BACKUP_CHECKSUM_MISMATCH');
+  const matches = (read: { sha256: string; size: number }) => read.sha256 === backup.sha256 && read.size === Number(backup.sizeBytes);
+  // One read of the file: hashed and decrypted (every chunk authenticated) at once, nothing written.
+  const hashed = meter();
   try {
-    await decryptFile(file);
+    await pipeline(createReadStream(file), hashed, decryptStream(config().BACKUP_KEY), devNull());
   } catch (err) {
-    if (err instanceof BackupCipherError) throw refuse(`备份文件无法解密：${err.message}`, `the backup file cannot be decrypted: ${err.message}`, 'BACKUP_DECRYPT_FAILED');
-    throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw refuse(`备份文件 ${backup.fileName} 不存在`, `backup file ${backup.fileName} is missing`, 'BACKUP_FILE_MISSING');
+    }
+    if (!(err instanceof BackupCipherError)) throw err;
+    if (!matches(await fileSha256(file))) throw mismatch();
+    throw refuse(`备份文件无法解密：${err.message}`, `the backup file cannot be decrypted: ${err.message}`, 'BACKUP_DECRYPT_FAILED');
   }
+  if (!matches({ sha256: hashed.sha256(), size: hashed.bytes() })) throw mismatch();
   return file;
 }
 

@@ -26,6 +26,7 @@ export const systemConfigDefinitions = {
   'basic.backup_keep_daily': def('basic', count(366), 7, '保留最近多少份每日备份'),
   'basic.backup_keep_weekly': def('basic', count(520), 4, '保留最近多少份每周备份（周日）'),
   'basic.backup_keep_monthly': def('basic', count(1200), 12, '保留最近多少份每月备份（每月 1 日）'),
+  'basic.export_retention_days': def('basic', z.number().int().min(1).max(365), 7, '导出文件（卡密 CSV/XLSX）保留多少天后删除'),
   'basic.log_retention_days': def('basic', z.number().int().min(7).max(3650), 90, '日志在在线表中保留多少天，之后按月归档（压缩加密）并删除'),
   'security.password_min_length': def('security', z.number().int().min(8).max(128), 8, '密码最小长度'),
   'security.password_require_letters': def('security', z.boolean(), true, '密码必须包含字母'),
