@@ -25,6 +25,8 @@ import { sendTestEmailJob } from '../server/services/email/sendEmail.js';
 import { sendAnnouncementsJob } from '../server/services/notifications/announcements.js';
 import { paymentMessageJob } from '../server/services/orders/paymentMessage.js';
 import { closeExpiredOrdersJob } from '../server/services/orders/syncOrder.js';
+import { checkFaults, checkFaultsJob } from '../server/services/ops/faultAlerts.js';
+import { redis } from '../server/redis.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
@@ -59,6 +61,7 @@ export const JOBS: readonly JobHandle[] = [
   sendAnnouncementsJob,
   statsExportJob,
   logExportJob,
+  checkFaultsJob,
 ];
 
 export interface RunningWorker {
@@ -117,11 +120,25 @@ export async function startWorker(options: { only?: QueueName[]; jobs?: readonly
   // PostgreSQL says is still to do (see worker/recovery.ts).
   const watch = watchRedis([...byQueue.values()].flat(), names, log, options.recover ?? false);
   await watch.check();
+  // ops.check-faults runs through Bull, which cannot run it while Redis is away: this timer does
+  // then (a transition is claimed in PostgreSQL, so both paths alert once).
+  const faultTimer = options.recover
+    ? setInterval(() => {
+        void redis()
+          .ping()
+          .then(
+            () => undefined,
+            () => checkFaults(),
+          )
+          .catch((err: unknown) => log.warn({ err }, 'fault check failed'));
+      }, 60_000).unref()
+    : undefined;
   log.info({ queues: names }, 'worker started');
   return {
     queues: names,
     async close() {
       watch.stop();
+      clearInterval(faultTimer);
       await Promise.all(names.map((n) => closeQueue(n)));
       log.info('worker stopped');
     },

@@ -6,7 +6,7 @@ import Bull from 'bull';
 import type { JobHandle } from '../../server/queues/defineJob.js';
 import { makeWorld, recharge } from '../cardKeys/fixtures.js';
 import { KILL_CASES, type KillContext } from './killCases.js';
-import { CallbackSink, OwnRedis, SmtpSink, startWorkerProcess, until, type Proc } from './support.js';
+import { CallbackSink, OwnRedis, quietFaultAlerts, SmtpSink, startWorkerProcess, until, type Proc } from './support.js';
 
 /**
  * A worker process SIGKILLed in the middle of each long job (KILL_CASES), then started again: the
@@ -19,9 +19,11 @@ describe('faults: the worker SIGKILLed during a long job, then restarted', funct
   let worker: Proc;
   let env: Record<string, string>;
   let ctx: KillContext;
+  let loud: (() => Promise<void>) | undefined;
   const queues = new Map<string, Bull.Queue>();
 
   before(async () => {
+    loud = await quietFaultAlerts();
     redis = await OwnRedis.start();
     const smtp = new SmtpSink();
     const callbacks = new CallbackSink();
@@ -52,6 +54,7 @@ describe('faults: the worker SIGKILLed during a long job, then restarted', funct
     await ctx?.smtp.close();
     await ctx?.callbacks.close();
     if (ctx) await rm(ctx.exportDir, { recursive: true, force: true });
+    await loud?.();
   });
 
   for (const c of KILL_CASES) {

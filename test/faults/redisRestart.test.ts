@@ -5,7 +5,7 @@ import { db } from '../../server/db/index.js';
 import { CallbackDelivery, EmailMessage } from '../../server/models/index.js';
 import { JOBS } from '../../worker/index.js';
 import { makeWorld } from '../cardKeys/fixtures.js';
-import { CallbackSink, OwnRedis, repeatableCount, SmtpSink, startWorkerProcess, until, type Proc } from './support.js';
+import { CallbackSink, OwnRedis, quietFaultAlerts, repeatableCount, SmtpSink, startWorkerProcess, until, type Proc } from './support.js';
 
 /**
  * Redis restarted empty under two running workers: the schedules come back (once each, not once
@@ -17,6 +17,7 @@ describe('faults: Redis restarted empty (own redis-server, two worker processes)
   const scheduled = JOBS.filter((j) => j.schedule).length;
 
   it('re-registers the schedules and re-queues pending work once, whatever the number of workers', async () => {
+    const loud = await quietFaultAlerts();
     const redis = await OwnRedis.start();
     const smtp = new SmtpSink();
     const callbacks = new CallbackSink();
@@ -70,6 +71,7 @@ describe('faults: Redis restarted empty (own redis-server, two worker processes)
       await redis.stop();
       await smtp.close();
       await callbacks.close();
+      await loud();
     }
   });
 });

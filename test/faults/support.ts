@@ -214,3 +214,17 @@ export class CuttableProxy {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/**
+ * Worker processes run `ops.check-faults`, which would notify every super admin of the run's
+ * database about what these tests break on purpose: alerts are off while a fault test runs.
+ */
+export async function quietFaultAlerts(): Promise<() => Promise<void>> {
+  const { updateSetting } = await import('../../server/services/systemConfig/systemConfig.js');
+  const { createAdminUser } = await import('../../server/services/users/createAdminUser.js');
+  const { randomBytes } = await import('node:crypto');
+  const u = await createAdminUser({ username: `fq_${randomBytes(3).toString('hex')}`, password: 'Right1pass', role: 'super_admin' });
+  const actor = { id: u.id, role: 'super_admin' };
+  await updateSetting('notification.fault_alerts_enabled', false, actor);
+  return () => updateSetting('notification.fault_alerts_enabled', true, actor);
+}

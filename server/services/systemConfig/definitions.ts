@@ -64,6 +64,12 @@ export const systemConfigDefinitions = {
   'notification.authorization_expiry_days': def('notification', count(90), 3, '项目授权到期前多少天提醒代理'),
   'notification.wechat_payment_success_template': def('notification', z.string().max(128).regex(/^[A-Za-z0-9_-]*$/, '只能包含字母、数字、下划线和连字符'), '', '微信订阅消息“支付成功”模板 ID（留空则不发送）'),
   'notification.wechat_payment_success_fields': def('notification', z.string().max(160).regex(/^\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*(?:,\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*){3}$/, '格式：四个模板关键词，逗号分隔（套餐名称,支付金额,到账积分,支付时间），不用的留空'), 'thing1,amount2,number3,time4', '“支付成功”模板的关键词：套餐名称,支付金额,到账积分,支付时间（须与所选模板一致）'),
+  'notification.fault_alerts_enabled': def('notification', z.boolean(), true, '故障告警：新故障及其恢复时通知超级管理员（站内 + 邮件）'),
+  'notification.fault_queue_backlog_minutes': def('notification', count(24 * 60), 10, '故障告警：队列中等待超过多少分钟的任务视为积压'),
+  'notification.fault_failed_jobs': def('notification', count(100_000), 1, '故障告警：15 分钟内最终失败的任务达到多少个即告警'),
+  'notification.fault_5xx_percent': def('notification', z.number().min(0.1).max(100), 5, '故障告警：最近 5 分钟 5xx 响应占比（%）达到多少即告警'),
+  'notification.fault_5xx_min_requests': def('notification', count(1_000_000), 20, '故障告警：5xx 占比至少基于多少个请求计算'),
+  'notification.fault_min_free_disk_mb': def('notification', count(100_000_000), 1024, '故障告警：数据目录（备份、导出、上传）所在磁盘剩余空间低于多少 MB'),
 } as const;
 
 export type SystemConfigKey = keyof typeof systemConfigDefinitions;
