@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * The points business (seed 003): products, promotions, packages, mini-program users, orders,
+ * The points business: products, promotions, packages, mini-program users, orders,
  * WeChat payments, points lots, API catalog, API keys, metering services and purchase records.
  */
 module.exports = {

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * 部分处理 of a held transfer (SPEC §9.2): the super admin lets part of the frozen amount through
+ * 部分处理 of a held transfer: the super admin lets part of the frozen amount through
  * and returns the rest to the sender. The transfer keeps its original `amount` (what was frozen);
  * `approved_amount` is the part that reached the recipient, set exactly when the status is
  * 'partial', and always strictly between 0 and the amount.

@@ -2,7 +2,7 @@
 
 /**
  * What the mini-program's pages need from the server (issue 15):
- * - meta_user.payment_reminder: the user's "支付成功提醒" switch (on by default, as seed 003 says);
+ * - meta_user.payment_reminder: the user's "支付成功提醒" switch (on by default);
  *   the subscribe-message job sends nothing while it is off.
  * - api_call_logs.api_key_id / api_name: which key and API a metering call named, so a user can
  *   see their recent calls, refused ones included (the consume ledger only has allowed ones).

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * Announcements (seed 004 §7.1) and business-notification links (§7.2).
+ * Announcements and business-notification links.
  * - `announcement_type`: 系统公告 system / 功能更新 feature / 维护通知 maintenance (system notifications only).
  * - `audience_user_ids`: the chosen users when `audience = 'users'` for an announcement.
  * - `link_resource` + `link_record_id`: the record a business notification is about (an admin resource id and a primary key).

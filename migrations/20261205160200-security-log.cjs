@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * Account anomalies (seed 004 §9.1).
+ * Account anomalies.
  * - `security_events`: the security log (安全日志). `user_id` is the account the event is about (row
  *   scope: agent admins see their agents'), `kind` what happened, `details` the figures behind it.
  * - `login_fingerprints`: the networks (/24 IPv4, /48 IPv6) and browsers each admin user logged in

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * Abnormal withdrawals held for review (seed 004 §9.2), like large transfers: a withdrawal above an
+ * Abnormal withdrawals held for review, like large transfers: a withdrawal above an
  * amount, above a share of the balance, beyond N a day, or in a burst of quota movements waits as
  * 'pending_review' (its amount frozen) until a super admin decides: 放行 (it goes on to the usual
  * payment review as 'pending'), 拒绝 (unfrozen, 'rejected'), or 部分处理 (part goes on, the rest is

@@ -1,7 +1,7 @@
 import { inLang, type Lang, type Localized, say } from './i18n.js';
 
 /**
- * A refusal the user can act on: HTTP status, a stable numeric code (SPEC §14 ranges:
+ * A refusal the user can act on: HTTP status, a stable numeric code (ranges:
  * 1xxx general, 2xxx user, 3xxx project/catalog, 4xxx order, 5xxx quota/stock, 6xxx payment),
  * a machine-readable reason and a human message in both languages (`say(zh, en)`); `message` is
  * the zh-CN text, `messageIn(lang)` the reader's. Anything else that escapes is a 500 and a bug.

@@ -42,7 +42,7 @@ const decisionField = {
   ],
 };
 
-/** 审核 of a held transfer (SPEC §9.2): 放行, 拒绝, or 部分处理 — let part through and return the rest. */
+/** 审核 of a held transfer: 放行, 拒绝, or 部分处理 — let part through and return the rest. */
 const transferDecisionField = {
   ...decisionField,
   options: [

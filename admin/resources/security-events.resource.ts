@@ -1,7 +1,7 @@
 import { SecurityEvent } from '../../server/models/index.js';
 import { defineResource } from './define.js';
 
-/** `security_events`: 安全日志 (seed 004 §9.1). Super admins see every entry, agent admins their own and their agents'. */
+/** `security_events`: 安全日志. Super admins see every entry, agent admins their own and their agents'. */
 export const securityEventsResource = () =>
   defineResource(SecurityEvent, {
     navigation: 'logs',

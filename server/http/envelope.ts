@@ -4,7 +4,7 @@ import { AppError, asUnavailable, isAppError, zodIssues } from '../errors.js';
 import { requestLang, say } from '../i18n.js';
 import { logger } from '../logger.js';
 
-/** SPEC §14 envelope for the mini-program API. */
+/** The envelope of the mini-program API: `{ success, code, message, data }`. */
 export function ok<T>(res: Response, data: T, status = 200): void {
   res.status(status).json({ success: true, code: 0, message: 'ok', data });
 }

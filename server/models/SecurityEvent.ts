@@ -1,6 +1,6 @@
 import { DataTypes, Model, type Sequelize } from 'sequelize';
 
-/** Table `security_events`: the security log (安全日志) of account anomalies, seed 004 §9.1. */
+/** Table `security_events`: the security log (安全日志) of account anomalies. */
 export class SecurityEvent extends Model {
   declare id: number;
   declare userId: number | null;

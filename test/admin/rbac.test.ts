@@ -39,7 +39,7 @@ type Users = Record<'superadmin' | 'agentadmin1' | 'agent1a' | 'agent1b' | 'agen
 /**
  * The RBAC matrix over AdminJS's HTTP API: every resource the AdminJS instance knows × the three
  * roles × list / search / show / edit / delete / bulk delete / every custom action, with filter
- * and searchProperty bypass attempts and direct record URLs. Expected visibility is the SPEC §3
+ * and searchProperty bypass attempts and direct record URLs. Expected visibility is the README's Roles
  * ground truth written out here (who owns which row), not recomputed from the policy.
  */
 describe('admin RBAC matrix (AdminJS HTTP API)', function () {
@@ -49,7 +49,7 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
   let users: Users;
   const clients: Partial<Record<'superadmin' | 'agentadmin1' | 'agent1a', AdminClient>> = {};
 
-  /** The admin user ids each tested user may see rows of (SPEC §3). */
+  /** The admin user ids each tested user may see rows of. */
   let allowedOwners: Record<'agentadmin1' | 'agent1a', Set<number>>;
   /** A project nobody is authorized for or has applied to yet. */
   let applyProjectId: number;
@@ -325,7 +325,7 @@ describe('admin RBAC matrix (AdminJS HTTP API)', function () {
     assert.ok(!('passwordHash' in own.body.record!.params));
   });
 
-  it('super-admin-only resources stay closed to the other roles (SPEC §3)', async () => {
+  it('super-admin-only resources stay closed to the other roles', async () => {
     for (const id of ['meta_product', 'meta_promotion', 'rel_product_package', 'banners', 'articles', 'system_configs', 'backups', 'meta_user', 'meta_order', 'meta_auth_key', 'email_messages', 'system_logs', 'api_call_logs']) {
       for (const who of ['agentadmin1', 'agent1a'] as const) {
         const res = await clients[who]!.getJson(`${api(id)}/actions/list`);

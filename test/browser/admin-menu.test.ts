@@ -7,7 +7,7 @@ import type { TestServer } from '../support/http.js';
 
 const PASSWORD = 'Seahorse123';
 
-// SPEC §3, written out: what each role finds in the menu.
+// The README's Roles, written out: what each role finds in the menu.
 const AGENT_MENU = [
   'card_key_batches', 'card_key_verifications', 'card_keys', 'daily_activity_stats', 'daily_card_key_stats',
   'daily_quota_stats', 'login_logs', 'notification_recipients', 'notifications', 'operation_logs',

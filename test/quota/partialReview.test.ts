@@ -34,7 +34,7 @@ async function replaysToAccount(user: TestUser): Promise<void> {
 }
 
 /**
- * 部分处理 of a held transfer (SPEC §9.2): the super admin lets part of the frozen amount through
+ * 部分处理 of a held transfer: the super admin lets part of the frozen amount through
  * to the recipient and the rest goes back to the sender, in one transaction.
  */
 describe('quota transfer review: partial approval (部分处理)', function () {

@@ -1,5 +1,5 @@
 /**
- * The API service-status notice (seed 003): one line per API (or per notice) with a level. Folded
+ * The API service-status notice: one line per API (or per notice) with a level. Folded
  * while every line is "ok"; unfolded, in red, as soon as one is not. The home page turns the
  * server's answer into lines, so per-API statuses later are just more lines.
  */

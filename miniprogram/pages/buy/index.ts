@@ -15,7 +15,7 @@ interface PackageCard {
   promotionText: string;
 }
 
-/** After a tap selects a package, the pay button waits this long (seed 003: no accidental double taps). */
+/** After a tap selects a package, the pay button waits this long (no accidental double taps). */
 const SELECT_LOCK_MS = 1000;
 const stopLock = new WeakMap<object, () => void>();
 
@@ -32,7 +32,7 @@ function card(p: Pkg, t: Messages): PackageCard {
   };
 }
 
-/** Tab 购买积分 (seed 003): sticky balance, recommended packages, every package; a tap selects. */
+/** Tab 购买积分: sticky balance, recommended packages, every package; a tap selects. */
 Component({
   data: {
     t: messages(),
@@ -65,7 +65,7 @@ Component({
       try {
         const [points, packages] = await Promise.all([api('get', '/api/points'), api('get', '/api/packages')]);
         const hot = packages.filter((p) => p.isHot).slice(0, 3);
-        // Nothing chosen yet: the hot package, else the middle tier (seed 003: 中档默认).
+        // Nothing chosen yet: the hot package, else the middle tier (中档默认).
         const preselected = this.data.selectedId && packages.some((p) => p.id === this.data.selectedId)
           ? this.data.selectedId
           : (hot[0] ?? packages[Math.floor((packages.length - 1) / 2)])?.id ?? '';

@@ -7,7 +7,7 @@ import { requestKeyForm } from '../../lib/intent';
 
 type State = 'loading' | 'ready' | 'error';
 
-/** Tab 首页 (seed 003): nickname and balance, three entry cards, the service-status notice, a floating bar. */
+/** Tab 首页: nickname and balance, three entry cards, the service-status notice, a floating bar. */
 Component({
   data: {
     t: messages(),

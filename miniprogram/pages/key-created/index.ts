@@ -2,7 +2,7 @@ import { messages } from '../../i18n/index';
 import { takeCreatedKey, type CreatedKey } from '../../lib/intent';
 
 /**
- * The new key, shown this once (seed 003): 复制Key, and closing only after 「我已保存」 is ticked.
+ * The new key, shown this once: 复制Key, and closing only after 「我已保存」 is ticked.
  * The key lives in this page's memory only; leaving the page forgets it.
  */
 Component({

@@ -53,7 +53,7 @@ function card(k: Key, t: Messages, selected: boolean): Card {
 }
 
 /**
- * Tab API Key (seed 003): the user's keys, most recently used first, filtered by status and name;
+ * Tab API Key: the user's keys, most recently used first, filtered by status and name;
  * multi-select for batch disable / delete; the 生成新Key dialog (name ≤ 20, scope, IP whitelist
  * with CIDR checked here and again by the server, validity).
  */

@@ -3,7 +3,7 @@ import { userMessage } from '../../api/errors';
 import { fill, messages } from '../../i18n/index';
 
 /**
- * Launch: a silent WeChat login, then the home tab. No binding prompts (seed 003). After an
+ * Launch: a silent WeChat login, then the home tab. No binding prompts. After an
  * explicit logout (`?loggedOut=1`) it waits for the user to log in again.
  */
 Component({

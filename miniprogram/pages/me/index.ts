@@ -11,7 +11,7 @@ interface Consumption {
 }
 
 /**
- * Tab 个人中心 (the later of seed 003's two designs, plus the records): avatar and nickname (the
+ * Tab 个人中心 (with the purchase and points records): avatar and nickname (the
  * nickname editable), phone and email "not bound" (binding greyed out for now), the last three
  * consumptions, the last API call, redeem, purchases, the payment reminder, about and agreement,
  * and logout in red at the bottom.

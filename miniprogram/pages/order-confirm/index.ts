@@ -5,7 +5,7 @@ import { clock } from '../../lib/clock';
 import { formatDate, formatPoints, formatYuan } from '../../lib/format';
 import { pay } from '../../lib/platform';
 
-/** The pay button stays disabled at least this long after a tap (seed 003 防误触). */
+/** The pay button stays disabled at least this long after a tap (防误触: no accidental double payment). */
 export const PAY_LOCK_MS = 1000;
 
 interface Shown {
@@ -20,7 +20,7 @@ interface Shown {
 }
 
 /**
- * 订单确认 (seed 003): package, points and their validity, WeChat Pay (fixed), the no-refund
+ * 订单确认: package, points and their validity, WeChat Pay (fixed), the no-refund
  * notice. 立即支付 creates the order, gets the payment parameters from the server and opens the
  * payment sheet; the server's order status decides success. A cancelled or failed sheet closes the
  * order (also at WeChat).

@@ -1,6 +1,6 @@
 import { fill, messages } from '../../i18n/index';
 
-/** 支付失败 (seed 003): red mark, the reason, 重新支付 / 联系客服; no automatic redirect. */
+/** 支付失败: red mark, the reason, 重新支付 / 联系客服; no automatic redirect. */
 Component({
   data: { t: messages(), packageId: '', reasonText: '' },
   methods: {

@@ -8,7 +8,7 @@ import { requestKeyForm } from '../../lib/intent';
 const COUNTDOWN_SECONDS = 5;
 const stops = new WeakMap<object, () => void>();
 
-/** 支付成功 (seed 003): what was paid and received, as the server booked it; home after 5 seconds. */
+/** 支付成功: what was paid and received, as the server booked it; home after 5 seconds. */
 Component({
   data: {
     t: messages(),

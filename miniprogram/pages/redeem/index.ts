@@ -3,7 +3,7 @@ import { userMessage } from '../../api/errors';
 import { fill, messages } from '../../i18n/index';
 import { formatPoints } from '../../lib/format';
 
-/** 兑换卡密 (seed 000's code entry): a card key of the platform's points project → points, now. */
+/** 兑换卡密: a card key of the platform's points project → points, now. */
 Component({
   data: { t: messages(), code: '', busy: false, errorText: '', resultText: '', balanceText: '' },
   methods: {

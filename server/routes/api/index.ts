@@ -6,7 +6,7 @@ import { notifyRouter } from './notify.js';
 import { mountRoutes } from './routeSpec.js';
 import { apiKeysRouter } from './v1/apiKeys.js';
 
-/** The mini-program API (SPEC §9–§10, §14): JSON in, envelope out. */
+/** The mini-program API: JSON in, envelope out. */
 export function apiRouter(): Router {
   const router = Router();
   // Raw body first: the payment notification's signature covers the exact bytes.

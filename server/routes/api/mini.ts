@@ -39,7 +39,7 @@ const RECORD_TYPES: Record<(typeof s.POINTS_RECORD_TYPES)[number], number> = {
 type Q<T> = T & Record<string, never>;
 const query = <T>(req: { query: unknown }) => req.query as Q<T>;
 
-/** Every mini-program route (SPEC §9, §14). */
+/** Every mini-program route. */
 export const miniRoutes: RouteSpec[] = [
   {
     method: 'post',

@@ -63,7 +63,7 @@ const envelope = (data: Record<string, unknown>) => ({
   properties: { success: { type: 'boolean', enum: [true] }, code: { type: 'integer', enum: [0] }, message: { type: 'string' }, data },
 });
 
-/** OpenAPI 3.0 for the given routes (SPEC §14). */
+/** OpenAPI 3.0 for the given routes. */
 export function buildOpenApi(routes: RouteSpec[], info: { title: string; version: string; description: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {

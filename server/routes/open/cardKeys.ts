@@ -40,7 +40,7 @@ function bad(res: Response, locals: SignedLocals, message: string) {
   sendSigned(res, 400, { valid: false, reason: 'BAD_REQUEST', message, server_time: Date.now() }, locals.project, locals.nonce);
 }
 
-/** POST /open/v1/card-keys/verify and GET /open/v1/card-keys/:code (SPEC §7). */
+/** POST /open/v1/card-keys/verify and GET /open/v1/card-keys/:code. */
 export function cardKeysOpenRouter(): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: '16kb' });

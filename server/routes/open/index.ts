@@ -5,7 +5,7 @@ import { cardKeysOpenRouter } from './cardKeys.js';
 import { meteringRouter } from './metering.js';
 import { openApiDocumentForOpen } from './openApi.js';
 
-/** The signed open API for client software and API services (SPEC §7, §10). */
+/** The signed open API for client software and API services. */
 export function openRouter(): Router {
   const router = Router();
   router.use(openApiViewer('/open', 'Seahorse 开放接口', openApiDocumentForOpen));

@@ -5,7 +5,7 @@ import type { CallLogLocals } from './callLog.js';
 
 /**
  * `POST /open/v1/metering/charge` — an API service asks whether one call may proceed and, if so,
- * charges it (SPEC §10).
+ * charges it.
  *
  * Auth: HTTP Basic with the service's client id and secret (`Authorization: Basic
  * base64(clientId:secret)`, HTTPS only); wrong or disabled credentials → 401 envelope.

@@ -3,7 +3,7 @@ import { DENY_REASONS, chargeInput } from '../../services/metering/meter.js';
 import { jsonSchema, parametersOf } from '../api/routeSpec.js';
 
 /**
- * OpenAPI 3.0 for `/open` (SPEC §14). The /api route table does not fit here (signed raw bodies,
+ * OpenAPI 3.0 for `/open`. The /api route table does not fit here (signed raw bodies,
  * no envelope on the card-key routes), so the paths are written out, with every schema converted
  * from zod by the same helpers the /api document uses. The protocol itself is docs/card-key-api.md.
  */

@@ -17,7 +17,7 @@ import { decryptStream, encryptStream } from './cipher.js';
 import { backupDir, meter } from './backupFiles.js';
 
 /**
- * Seed 004 §6.3: log rows older than the retention (setting basic.log_retention_days, 90 by
+ * Log rows older than the retention (setting basic.log_retention_days, 90 by
  * default) leave the hot tables into one file per table and month (Asia/Shanghai months):
  * JSON lines, gzip, then the backup cipher under BACKUP_KEY. The file is written and recorded in
  * `log_archives` before any row is deleted; deletion runs in small batches so no lock is held for

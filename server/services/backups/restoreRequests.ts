@@ -11,7 +11,7 @@ import { parseInput, reportBackupEvent } from './backupFiles.js';
 import { restoreBackupInput, type RestoreReport } from './restoreBackup.js';
 
 /**
- * Seed 004 §10.2: a restore is requested by one super admin with a reason and approved by another
+ * A restore is requested by one super admin with a reason and approved by another
  * before it can run. With a single active super admin nobody could approve, so the operator's
  * typed confirmation on the CLI stands for the approval (authorizeRestore).
  */

@@ -100,7 +100,7 @@ async function seedQuota(users: Map<string, AdminUser>, created: string[]): Prom
   }
 }
 
-/** The seed 003 catalog: 10元 = 100 points; 50元 = 600 points (hot); 300元 = 4000 + 200 bonus points. */
+/** The launch catalog: 10元 = 100 points; 50元 = 600 points (hot); 300元 = 4000 + 200 bonus points. */
 async function seedCatalog(created: string[]): Promise<void> {
   const product = async (name: string, pointAmount: number, originalPrice: string, salePrice: string, sort: number) => {
     const [row, isNew] = await Product.findOrCreate({
@@ -222,7 +222,7 @@ async function seedContent(users: Map<string, AdminUser>, created: string[]): Pr
 
 /**
  * Demo data (never part of `npm start`): the seven demo users with SEED_PASSWORD, their quota,
- * the seed 003 catalog, project `demo`, banners, an API catalog and an announcement.
+ * the launch catalog, project `demo`, banners, an API catalog and an announcement.
  * Every step looks for what it would create first, so a second run changes nothing.
  */
 export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoReport> {

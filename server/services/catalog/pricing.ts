@@ -17,7 +17,7 @@ export interface PackagePrice {
 
 /**
  * Whether a promotion applies to a product at `now`: `now` inside [start, end) — the status column
- * only mirrors the window (SPEC §8, kept in sync by the worker) — and the product listed in
+ * only mirrors the window (kept in sync by the worker) — and the product listed in
  * applicable_products (an empty list means every product the promotion is attached to).
  */
 export function promotionApplies(promotion: Promotion | null | undefined, productId: string, now: Date): promotion is Promotion {

@@ -52,7 +52,7 @@ async function recentFailures(names: string[], now: Date): Promise<Map<string, {
 }
 
 /**
- * The home page's API service status (seed 003): each API of the catalog that is on, with the
+ * The home page's API service status: each API of the catalog that is on, with the
  * status the super admin set (normal / degraded / maintenance and a message), or "degraded"
  * automatically while its failed or refused charges pass the configured share of at least the
  * configured number of calls in the window.

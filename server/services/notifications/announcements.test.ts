@@ -12,7 +12,7 @@ const recipientsOf = (id: number) =>
     type: QueryTypes.SELECT,
   });
 
-describe('announcements (seed 004 §7.1)', () => {
+describe('announcements', () => {
   let root: TestUser;
   let admin: TestUser;
   let agent: TestUser;

@@ -15,7 +15,7 @@ import { simpleEmail } from '../email/templates.js';
 import { ROLES } from '../users/createAdminUser.js';
 
 /**
- * Announcements (通知管理, seed 004 §7.1): the super admin writes a 系统公告 / 功能更新 / 维护通知 for all
+ * Announcements (通知管理): the super admin writes a 系统公告 / 功能更新 / 维护通知 for all
  * users, one role, or chosen users, to send now or at a time, in-site and (when asked) by email.
  *
  * Sending is the worker's job (`notifications.send-announcements`): it claims an announcement by

@@ -57,7 +57,7 @@ describe('notifications', () => {
     assert.equal((await listNotifications(withEmail.id, { unreadOnly: true })).total, 0);
   });
 
-  it('a business notification links to the record it is about, in the inbox and in the email (seed 004 §7.2)', async () => {
+  it('a business notification links to the record it is about, in the inbox and in the email', async () => {
     await notifyUsers({ userIds: [withEmail.id], event: 'test.linked', title: '提现申请已提交', body: '等待审核', link: { resource: 'withdrawals', id: 42 } });
     const { items } = await listNotifications(withEmail.id, { pageSize: 1 });
     assert.equal(items[0]!.event, 'test.linked');

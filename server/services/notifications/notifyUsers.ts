@@ -14,7 +14,7 @@ export interface NotifyUsersInput {
   /** Also email the recipients who have an address (only when `notification.email_enabled`). Default true. */
   sendEmail?: boolean;
   kind?: 'business' | 'system';
-  /** The record this notification is about (seed 004 §7.2): an admin resource id and its primary key; the inbox and the email link to it. */
+  /** The record this notification is about: an admin resource id and its primary key; the inbox and the email link to it. */
   link?: NotificationLink;
   createdBy?: number | null;
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 
-/** `purchase_record.operation_type` (seed 003 extended by SPEC §9). */
+/** `purchase_record.operation_type` (the mini-program design's list, plus redeem and refund). */
 export const PointsOperation = {
   purchase: 1,
   consume: 2,

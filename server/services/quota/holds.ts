@@ -5,7 +5,7 @@ import { getSetting } from '../systemConfig/systemConfig.js';
 import { normalize, toCents } from './amount.js';
 
 /**
- * Transaction anomalies (seed 004 §9.2): when a transfer or a withdrawal is held for a super
+ * Transaction anomalies: when a transfer or a withdrawal is held for a super
  * admin's review instead of going through. Every check runs under the user's account lock
  * (`lockAccounts`), so counts cannot be raced.
  */

@@ -10,7 +10,7 @@ import { reviewWithdrawal } from './reviewWithdrawal.js';
 import { transferQuota } from './transferQuota.js';
 import { cancelWithdrawal } from './cancelWithdrawal.js';
 
-/** Abnormal withdrawals and bursts of quota movements held for review (seed 004 §9.2). */
+/** Abnormal withdrawals and bursts of quota movements held for review. */
 describe('transaction anomalies: withdrawals held for review', () => {
   let root: TestUser;
   let parent: TestUser;

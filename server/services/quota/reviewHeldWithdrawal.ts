@@ -27,7 +27,7 @@ export type HeldWithdrawalDecision = 'approve' | 'reject' | 'partial';
 export type ReviewHeldWithdrawalInput = CommandMeta & RawInput<typeof reviewHeldWithdrawalSchema>;
 
 /**
- * 风险审核 of a withdrawal held as abnormal (seed 004 §9.2), super admins only. 放行: it goes on to
+ * 风险审核 of a withdrawal held as abnormal, super admins only. 放行: it goes on to
  * the usual payment review (`pending`); 拒绝: unfrozen and `rejected`; 部分处理: the approved part
  * (strictly between 0 and the amount) goes on, the rest is unfrozen now. An opinion is required to
  * reject or to approve in part. Reviewed once: a second review, concurrent or later, is refused.

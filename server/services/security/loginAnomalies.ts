@@ -9,7 +9,7 @@ import { browserOf, networkOf } from './fingerprint.js';
 import { recordSecurityEvent } from './securityLog.js';
 
 /**
- * Account anomalies at login (seed 004 §9.1), called by the login check (identity/authenticate)
+ * Account anomalies at login, called by the login check (identity/authenticate)
  * through the two functions below — the only hooks this module has into login.
  */
 

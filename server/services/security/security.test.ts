@@ -16,7 +16,7 @@ const CHROME_WIN_NEWER = CHROME_WIN.replace('131.0.0.0', '132.0.6834.83');
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const DAY = 86_400_000;
 
-describe('account anomalies (seed 004 §9.1)', () => {
+describe('account anomalies', () => {
   let root: TestUser;
   let parent: TestUser;
   before(async () => {

@@ -6,7 +6,7 @@ import { notifyUsers } from '../notifications/notifyUsers.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { recordSecurityEvent } from './securityLog.js';
 
-/** The operations counted together against `security.sensitive_ops_max` per user (seed 004 §9.1 "敏感操作频繁"). */
+/** The operations counted together against `security.sensitive_ops_max` per user. */
 export type SensitiveOperation =
   | 'password_change'
   | 'email_change'

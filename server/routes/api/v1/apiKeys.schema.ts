@@ -3,7 +3,7 @@ import { apiKeyName, createApiKeyInput } from '../../../services/apiKeys/createA
 import { MAX_BATCH } from '../../../services/apiKeys/changeApiKeys.js';
 import { listApiKeysQuery } from '../../../services/apiKeys/listApiKeys.js';
 
-/** Request shapes of `/api/v1/api-keys` (SPEC §10). */
+/** Request shapes of `/api/v1/api-keys`. */
 export const listQuery = listApiKeysQuery;
 
 export const createBody = createApiKeyInput;

@@ -17,7 +17,7 @@ export interface MiniUserAuth {
 }
 
 /**
- * `/v1/api-keys` — a mini-program user's API keys (SPEC §10). Every handler acts only on the
+ * `/v1/api-keys` — a mini-program user's API keys. Every handler acts only on the
  * authenticated user's own keys; the full key appears once, in the 201 answer to POST.
  *
  *   GET    /v1/api-keys?page&pageSize&status=active|disabled|expired|out_of_points&name=
