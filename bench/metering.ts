@@ -81,7 +81,7 @@ async function setup(): Promise<Omit<Fixture, 'url'>> {
   const { db } = await import('../server/db/index.js');
   db(); // initialises the models
   const { ApiCatalogEntry } = await import('../server/models/index.js');
-  const { newMiniUser } = await import('../test/apiKeys/fixtures.js');
+  const { newMiniUser } = await import('../test/support/apiKeys.js');
   const { createApiKey } = await import('../server/services/apiKeys/createApiKey.js');
   const { registerMeteringService } = await import('../server/services/metering/meteringServices.js');
   const { createAdminUser } = await import('../server/services/users/createAdminUser.js');

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { CardKey } from '../../server/models/index.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
-import { makeWorld, recharge, type World } from '../../test/cardKeys/fixtures.js';
+import { makeWorld, recharge, type World } from '../../test/support/cardKeys.js';
 import { AdminClient } from '../../test/admin/client.js';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 import { mountAdmin } from '../mount.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
 import { Notification } from '../../server/models/index.js';
 import { sendDueAnnouncements } from '../../server/services/notifications/index.js';
-import { makeUser, type TestUser } from '../quota/support.js';
+import { makeUser, type TestUser } from '../support/quota.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';
 

@@ -4,7 +4,7 @@ import { mountAdminWith } from '../../admin/mount.js';
 import { db } from '../../server/db/index.js';
 import { MiniUser, OperationLog, Order, PointsLot, PurchaseRecord } from '../../server/models/index.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { assertPointsBooksBalance, seedPackage, startWorld, type World } from '../api/support.js';
+import { assertPointsBooksBalance, seedPackage, startWorld, type World } from '../support/miniApi.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
 import { recordSecurityEvent } from '../../server/services/security/securityLog.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
-import { fund, makeUser, snapshot, type TestUser } from '../quota/support.js';
+import { fund, makeUser, snapshot, type TestUser } from '../support/quota.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused } from './client.js';
 

@@ -16,7 +16,7 @@ import { deliverCallbackJob } from '../../server/services/cardKeys/events.js';
 import { exportCardKeysJob, requestCardKeyExport } from '../../server/services/cardKeys/exportCardKeys.js';
 import { generateBatchJob, generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { sendEmailJob } from '../../server/services/email/deliverEmail.js';
-import type { World } from '../cardKeys/fixtures.js';
+import type { World } from '../support/cardKeys.js';
 import type { CallbackSink, SmtpSink } from './support.js';
 
 /** What a case may use: the world, the receivers, and `enqueue` onto the worker's own Redis. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Bull from 'bull';
 import type { JobHandle } from '../../server/queues/defineJob.js';
-import { makeWorld, recharge } from '../cardKeys/fixtures.js';
+import { makeWorld, recharge } from '../support/cardKeys.js';
 import { KILL_CASES, type KillContext } from './killCases.js';
 import { CallbackSink, OwnRedis, quietFaultAlerts, SmtpSink, startWorkerProcess, until, type Proc } from './support.js';
 

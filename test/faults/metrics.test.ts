@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
-import { withConfig } from '../cardKeys/fixtures.js';
+import { withConfig } from '../support/cardKeys.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { makeUser, postForm } from '../identity/support.js';
+import { makeUser, postForm } from '../support/identity.js';
 
 describe('GET /metrics (Prometheus text, behind a token or a super admin session)', function () {
   this.timeout(60_000);

@@ -4,7 +4,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { CallbackDelivery, EmailMessage } from '../../server/models/index.js';
 import { JOBS } from '../../worker/index.js';
-import { makeWorld } from '../cardKeys/fixtures.js';
+import { makeWorld } from '../support/cardKeys.js';
 import { CallbackSink, OwnRedis, quietFaultAlerts, repeatableCount, SmtpSink, startWorkerProcess, until, type Proc } from './support.js';
 
 /**

@@ -5,9 +5,9 @@ import { db } from '../../server/db/index.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
 import { findPointsDrift } from '../../server/services/points/index.js';
-import { charge, newApi, newKey, newMiniUser, newService, type ServiceCreds } from '../apiKeys/fixtures.js';
-import { clientFor, makeWorld, recharge, type World } from '../cardKeys/fixtures.js';
-import { makeUser, postForm } from '../identity/support.js';
+import { charge, newApi, newKey, newMiniUser, newService, type ServiceCreds } from '../support/apiKeys.js';
+import { clientFor, makeWorld, recharge, type World } from '../support/cardKeys.js';
+import { makeUser, postForm } from '../support/identity.js';
 import { CuttableProxy, OwnRedis, startProcess, until, type Proc } from './support.js';
 
 /** The __APP_STATE__ error message AdminJS renders on a login page. */

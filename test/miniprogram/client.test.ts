@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
-import { theSuperAdmin } from '../apiKeys/fixtures.js';
-import { seedPackage, startWorld, type World } from '../api/support.js';
+import { theSuperAdmin } from '../support/apiKeys.js';
+import { seedPackage, startWorld, type World } from '../support/miniApi.js';
 import { signIn } from './fixtures.js';
 import { MiniRuntime, useMiniprogramDom } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import { ApiCatalogEntry, MiniUser, Package } from '../../server/models/index.js';
 import { redis, redisKey } from '../../server/redis.js';
-import { creditLots } from '../apiKeys/fixtures.js';
+import { creditLots } from '../support/apiKeys.js';
 import { miniModule, type MiniRuntime, type SimComponent } from './harness.js';
 
 /** Logs the runtime's user in (as the app does) and returns its meta_user id. */
@@ -15,7 +15,7 @@ export async function signIn(rt: MiniRuntime, points = 0): Promise<string> {
 
 /**
  * Every test user redeems from 127.0.0.1, whose hourly allowance other suites of the run use up:
- * a fresh allowance, as test/api/redeem.test.ts gives each of its tests.
+ * a fresh allowance, as test/routes/api/redeem.test.ts gives each of its tests.
  */
 export async function freshRedeemAllowance(): Promise<void> {
   const keys = await redis().keys(`${redisKey('redeem', 'ip')}*`);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { ApiCatalogEntry, Article } from '../../server/models/index.js';
 import { createApiKey } from '../../server/services/apiKeys/createApiKey.js';
-import { creditLots, newApi } from '../apiKeys/fixtures.js';
+import { creditLots, newApi } from '../support/apiKeys.js';
 import { until } from '../support/until.js';
-import { seedPackage, startWorld, type World } from '../api/support.js';
+import { seedPackage, startWorld, type World } from '../support/miniApi.js';
 import { freshRedeemAllowance, openHeld, retry, signIn, withEmptyCatalog, withNothingOnSale } from './fixtures.js';
 import { atTimeScale, MiniRuntime, useMiniprogramDom } from './harness.js';
 

@@ -6,8 +6,8 @@ import { Article, CardKey, CardKeyBatch, MiniUser, Project } from '../../server/
 import { createApiKey } from '../../server/services/apiKeys/createApiKey.js';
 import { generateCodes } from '../../server/services/cardKeys/codes.js';
 import { projectRoot } from '../../server/lib/paths.js';
-import { charge, creditLots, newApi, newService, theSuperAdmin } from '../apiKeys/fixtures.js';
-import { seedPackage, startWorld, type World } from '../api/support.js';
+import { charge, creditLots, newApi, newService, theSuperAdmin } from '../support/apiKeys.js';
+import { seedPackage, startWorld, type World } from '../support/miniApi.js';
 import { CHROMIUM_FLAGS } from '../support/browser.js';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global.js';
 import { until } from '../support/until.js';

@@ -5,8 +5,8 @@ import { db } from '../../server/db/index.js';
 import { Notification } from '../../server/models/index.js';
 import { queue } from '../../server/queues/queue.js';
 import { createAnnouncement, sendAnnouncementsJob } from '../../server/services/notifications/index.js';
-import { startMailbox, type TestMailbox } from '../identity/support.js';
-import { makeUser, type TestUser } from '../quota/support.js';
+import { startMailbox, type TestMailbox } from '../support/identity.js';
+import { makeUser, type TestUser } from '../support/quota.js';
 import { collect, startEntry, until } from './child.js';
 
 /**

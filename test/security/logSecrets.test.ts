@@ -4,8 +4,8 @@ import { db } from '../../server/db/index.js';
 import { setLogDestination } from '../../server/logger.js';
 import { EmailMessage } from '../../server/models/index.js';
 import { createAdminUser } from '../../server/services/users/createAdminUser.js';
-import { seedPackage, startWorld, type World } from '../api/support.js';
-import { clientFor, makeWorld } from '../cardKeys/fixtures.js';
+import { seedPackage, startWorld, type World } from '../support/miniApi.js';
+import { clientFor, makeWorld } from '../support/cardKeys.js';
 import { Session, startAdminServer } from './support.js';
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startWorld, type World } from '../api/support.js';
+import { startWorld, type World } from '../support/miniApi.js';
 
 /** Issue 11 item 10: refresh tokens rotate, reuse revokes the login, logout works, user URLs are https. */
 describe('security: mini-program refresh tokens and user-supplied URLs', () => {

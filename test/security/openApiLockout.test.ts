@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { signRequest } from '../../examples/client/cardKeyClient.js';
-import { makeWorld, type World } from '../cardKeys/fixtures.js';
+import { makeWorld, type World } from '../support/cardKeys.js';
 import { startAdminServer } from './support.js';
 
 const VERIFY = '/open/v1/card-keys/verify';

@@ -7,7 +7,7 @@ import { db } from '../../server/db/index.js';
 import { CallbackDelivery, Project } from '../../server/models/index.js';
 import { deliverCallback, emitCardKeyEvent } from '../../server/services/cardKeys/events.js';
 import { updateProject } from '../../server/services/projects/manageProject.js';
-import { makeWorld, withConfig, type World } from '../cardKeys/fixtures.js';
+import { makeWorld, withConfig, type World } from '../support/cardKeys.js';
 
 /**
  * Issue 11 item 4: a callback URL cannot make the worker a port scanner for the server's own

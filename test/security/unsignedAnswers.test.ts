@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { CardKeyClient, UnsignedAnswerError } from '../../examples/client/cardKeyClient.js';
 import { db } from '../../server/db/index.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { clientFor, makeWorld, type World } from '../cardKeys/fixtures.js';
+import { clientFor, makeWorld, type World } from '../support/cardKeys.js';
 
 /** Issue 11 item 14: the example client treats every unsigned answer as a failure, refusals included. */
 describe('security: the card-key client refuses unsigned answers', function () {

@@ -3,7 +3,7 @@ import { mountAdmin } from '../../admin/mount.js';
 import { OperationLog, Withdrawal } from '../../server/models/index.js';
 import { AdminClient, isRefused } from '../admin/client.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { fund, makeUser, snapshot, type TestUser } from '../quota/support.js';
+import { fund, makeUser, snapshot, type TestUser } from '../support/quota.js';
 
 /** Issue 11 item 9: a withdrawal review takes approve or reject only (its own schema, not the transfer review's). */
 describe('security: withdrawal review decisions', function () {

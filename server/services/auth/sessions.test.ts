@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../../admin/mount.js';
 import { AdminClient } from '../../../test/admin/client.js';
-import { makeUser } from '../../../test/identity/support.js';
+import { makeUser } from '../../../test/support/identity.js';
 import { startTestServer, type TestServer } from '../../../test/support/http.js';
 import { db } from '../../db/index.js';
 import { AdminUser } from '../../models/index.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CallbackDelivery, CardKey } from '../../models/index.js';
 import { projectById } from '../projects/projectCredentials.js';
-import { makeWorld, recharge, type World } from '../../../test/cardKeys/fixtures.js';
+import { makeWorld, recharge, type World } from '../../../test/support/cardKeys.js';
 import { queue } from '../../queues/queue.js';
 import { requeueStrandedDeliveries } from './events.js';
 import { generateCardKeys } from './generateCardKeys.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AdminUser, LoginLog, OperationLog } from '../../models/index.js';
 import { AppError } from '../../errors.js';
-import { makeUser, solveCaptcha, uniqueName } from '../../../test/identity/support.js';
+import { makeUser, solveCaptcha, uniqueName } from '../../../test/support/identity.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
 import { authenticate, type LoginAttempt } from './authenticate.js';
 import { createCaptcha } from './captcha.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { makeStatsWorld, type StatsWorld } from '../../../test/stats/world.js';
+import { makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
 import { statsExportFile, statsExportStatus } from '../stats/exportStats.js';
 import { logExportJob, requestLogExport, writeLogExport } from './exportLogs.js';
 

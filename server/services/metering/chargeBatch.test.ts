@@ -4,7 +4,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { MiniUser, PurchaseRecord } from '../../models/index.js';
 import { findPointsDrift, PointsOperation } from '../points/index.js';
-import { newApi, newKey, newMiniUser, newService } from '../../../test/apiKeys/fixtures.js';
+import { newApi, newKey, newMiniUser, newService } from '../../../test/support/apiKeys.js';
 import { Meter } from './meter.js';
 
 interface Row {

@@ -5,7 +5,7 @@ import { hashApiKey } from '../apiKeys/keyFormat.js';
 import { db } from '../../db/index.js';
 import { MiniUser, PurchaseRecord } from '../../models/index.js';
 import { findPointsDrift, PointsOperation } from '../points/index.js';
-import { newApi, newKey, newMiniUser, newService } from '../../../test/apiKeys/fixtures.js';
+import { newApi, newKey, newMiniUser, newService } from '../../../test/support/apiKeys.js';
 import { Meter, type ServiceIdentity } from './meter.js';
 
 /** Counts the invalidations `meter` has processed for each key hash; `reach` waits for the n-th one. */

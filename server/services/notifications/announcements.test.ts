@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { isAppError } from '../../errors.js';
 import { EmailMessage, Notification, NotificationRecipient, OperationLog } from '../../models/index.js';
-import { makeUser, type TestUser } from '../../../test/quota/support.js';
+import { makeUser, type TestUser } from '../../../test/support/quota.js';
 import { announcementStats, createAnnouncement, markRead, sendDueAnnouncements, updateAnnouncement } from './index.js';
 
 const recipientsOf = (id: number) =>

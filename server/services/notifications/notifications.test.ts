@@ -4,7 +4,7 @@ import { EmailMessage, NotificationRecipient } from '../../models/index.js';
 import { queue } from '../../queues/queue.js';
 import { sendEmailJob } from '../email/deliverEmail.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { makeUser, type TestUser } from '../../../test/quota/support.js';
+import { makeUser, type TestUser } from '../../../test/support/quota.js';
 import { listNotifications, markRead, notifyUsers, unreadCount } from './index.js';
 
 describe('notifications', () => {

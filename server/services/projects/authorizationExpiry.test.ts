@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { EmailMessage, ProjectAuthorization } from '../../models/index.js';
-import { makeUser, uniqueName, type TestUser } from '../../../test/quota/support.js';
+import { makeUser, uniqueName, type TestUser } from '../../../test/support/quota.js';
 import { formatLocalTime } from '../identity/format.js';
 import { freezeUser, unfreezeUser } from '../identity/freezeUser.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { ProjectAuthorization } from '../../models/index.js';
-import { makeUser } from '../../../test/cardKeys/fixtures.js';
+import { makeUser } from '../../../test/support/cardKeys.js';
 import type { Actor } from '../../policies/actor.js';
 import { createProject } from './createProject.js';
 import { applyForProject, assertAuthorized, grantAuthorization, reviewApplication } from './authorizations.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isAppError } from '../../errors.js';
 import { Withdrawal } from '../../models/index.js';
-import { account, events, fund, makeUser, replay, snapshot, type TestUser } from '../../../test/quota/support.js';
+import { account, events, fund, makeUser, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
 import type { SystemConfigKey } from '../systemConfig/definitions.js';
 import { requestWithdrawal } from './requestWithdrawal.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import type { Actor } from '../../policies/actor.js';
-import { makeStatsWorld, type StatsWorld } from '../../../test/stats/world.js';
+import { makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
 import { dashboardData } from './dashboard.js';
 import { addDays } from './days.js';
 import { rollupRange } from './rollup.js';

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
-import { makeStatsWorld, type StatsWorld } from '../../../test/stats/world.js';
+import { makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
 import { requestStatsExport, statsExportFile, statsExportJob, statsExportStatus, writeStatsExport } from './exportStats.js';
 import { rollupRange } from './rollup.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { runCli } from '../../../test/ops/child.js';
-import { cnDay, cnHour, DAYS, expectedCardKeys, makeStatsWorld, type StatsWorld } from '../../../test/stats/world.js';
+import { cnDay, cnHour, DAYS, expectedCardKeys, makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
 import { JOBS } from '../../../worker/index.js';
 import { findJob } from '../../queues/defineJob.js';
 import { rangeDays, rollupDay, rollupRange, scheduledDays, statsRollupJob } from './rollup.js';
