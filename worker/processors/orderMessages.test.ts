@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { MiniUser, Order } from '../../server/models/index.js';
 import { paymentMessageJob } from '../../server/services/orders/index.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 
 // Sending (and retries, 43101, duplicates) is tested against the WeChat simulator in
 // test/api/paymentMessage.test.ts; these are the cases that never reach WeChat.

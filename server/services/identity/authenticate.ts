@@ -7,8 +7,8 @@ import { redisLimiter } from '../../lib/rateLimit.js';
 import { redis, redisKey } from '../../redis.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { usernameIs } from '../users/createAdminUser.js';
-import { verifyAgainstDecoy, verifyPassword } from '../users/password.js';
+import { usernameIs } from './createAdminUser.js';
+import { verifyAgainstDecoy, verifyPassword } from './password.js';
 import { checkCaptcha } from './captcha.js';
 import { formatLocalTime } from './format.js';
 

@@ -7,8 +7,8 @@ import { canManageUser, isSuperAdmin, notYourUser, type Actor } from '../../poli
 import { recordOperation } from '../audit/operationLog.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { emailIs, emailSchema, ROLES, usernameSchema, type Role } from '../users/createAdminUser.js';
-import { assertPasswordPolicy, verifyPassword } from '../users/password.js';
+import { emailIs, emailSchema, ROLES, usernameSchema, type Role } from './createAdminUser.js';
+import { assertPasswordPolicy, verifyPassword } from './password.js';
 import { asLang, confirmNewEmailMail, emailChangeRequestedMail, identityLink } from './emails.js';
 import { freezeUser, unfreezeUser } from './freezeUser.js';
 import { replacePassword } from './replacePassword.js';
