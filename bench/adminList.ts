@@ -13,7 +13,7 @@ import { createApp } from '../server/app.js';
 import { db } from '../server/db/index.js';
 import { generateCardKeys } from '../server/services/cardKeys/generateCardKeys.js';
 import { grantAuthorization } from '../server/services/projects/authorizations.js';
-import { createAdminUser } from '../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../server/services/identity/createAdminUser.js';
 import { closeBenchDatabase, fmt, makeBenchWorld, openBenchDatabase } from './setup.js';
 import { inTransaction } from '../server/db/index.js';
 import { applyQuotaChanges } from '../server/services/quota/ledger.js';

@@ -84,7 +84,7 @@ async function setup(): Promise<Omit<Fixture, 'url'>> {
   const { newMiniUser } = await import('../test/support/apiKeys.js');
   const { createApiKey } = await import('../server/services/apiKeys/createApiKey.js');
   const { registerMeteringService } = await import('../server/services/metering/meteringServices.js');
-  const { createAdminUser } = await import('../server/services/users/createAdminUser.js');
+  const { createAdminUser } = await import('../server/services/identity/createAdminUser.js');
 
   const admin = await createAdminUser({ username: 'bench_root', password: 'Bench-secret-pass-1!', role: 'super_admin' });
   const service = await registerMeteringService({ id: admin.id, role: 'super_admin', parentId: null }, { name: 'bench' });

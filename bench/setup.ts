@@ -8,7 +8,7 @@ import { closeQueues } from '../server/queues/queue.js';
 import { createProject } from '../server/services/projects/createProject.js';
 import { grantAuthorization } from '../server/services/projects/authorizations.js';
 import { applyQuotaChanges } from '../server/services/quota/ledger.js';
-import { createAdminUser } from '../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../server/services/identity/createAdminUser.js';
 import { stopInvalidationListener } from '../server/services/cardKeys/invalidation.js';
 import type { Actor } from '../server/policies/actor.js';
 

@@ -18,7 +18,7 @@ import type { Actor } from '../server/policies/actor.js';
 import { dashboardData } from '../server/services/stats/dashboard.js';
 import { addDays, chinaDay, dayStart } from '../server/services/stats/days.js';
 import { ROLLUPS, rollupDay } from '../server/services/stats/rollup.js';
-import { createAdminUser } from '../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../server/services/identity/createAdminUser.js';
 import { closeBenchDatabase, fmt, makeBenchWorld, openBenchDatabase } from './setup.js';
 
 const VERIFICATIONS = Number(process.env.BENCH_VERIFICATIONS ?? 10_000_000);

@@ -4,7 +4,7 @@ import { ForbiddenError, type ActionContext } from 'adminjs';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { AdminUser } from '../../server/models/index.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { until } from '../../test/support/until.js';
 import { ScopedResource } from './ScopedResource.js';
 

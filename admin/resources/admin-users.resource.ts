@@ -2,7 +2,7 @@ import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { badRequest, forbidden } from '../../server/errors.js';
 import { AdminUser } from '../../server/models/index.js';
 import { updateAdminUser } from '../../server/services/identity/updateAdminUser.js';
-import { createAdminUser, ROLES, type Role } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser, ROLES, type Role } from '../../server/services/identity/createAdminUser.js';
 import { defineResource, requestIp, sessionActor } from './define.js';
 import { adminUserQuotaActions } from '../actions/quota.js';
 import { identityUserActions } from '../actions/identity.js';

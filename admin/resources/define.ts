@@ -17,6 +17,7 @@ import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writable
 import type { Actor } from '../../server/policies/actor.js';
 import { toValidationError } from '../adapter/ScopedResource.js';
 import { Components } from '../componentLoader.js';
+import { auditAfter, snapshotBefore } from '../features/audit.js';
 
 export const NAVIGATION = {
   dashboard: { name: 'navDashboard', icon: 'Home' },
@@ -211,12 +212,21 @@ export function defineResource(model: ModelStatic<Model>, spec: ResourceSpec): R
     const gate = policyGate(resourceId, name);
     const custom = spec.handlers?.[name];
     const action: Partial<Action<ActionResponse>> = { isAccessible: gate, isVisible: gate };
+    const before: unknown[] = [];
+    const after: unknown[] = [];
     if (name === 'new' || name === 'edit') {
-      action.before = guarded((request: ActionRequest, context: ActionContext) => sanitizePayload(resourceId, spec, request, context, name === 'new')) as never;
+      before.push(guarded((request: ActionRequest, context: ActionContext) => sanitizePayload(resourceId, spec, request, context, name === 'new')));
     }
     if (custom) action.handler = guarded(custom as (r: ActionRequest, s: unknown, c: ActionContext) => Promise<ActionResponse>) as never;
-    const after = spec.after?.[name as 'edit' | 'list' | 'show'];
-    if (after) action.after = guarded(after) as never;
+    const specAfter = spec.after?.[name as 'edit' | 'list' | 'show'];
+    if (specAfter) after.push(guarded(specAfter));
+    // The audit feature: AdminJS's own writes are logged here; a replaced handler is a command that audits itself.
+    if (!custom && (name === 'new' || name === 'edit' || name === 'delete' || name === 'bulkDelete')) {
+      if (name !== 'new') before.push(snapshotBefore);
+      after.push(auditAfter(resourceId, name, { ownerColumn: ruleFor(resourceId).owner?.[0], ipOf: requestIp }));
+    }
+    if (before.length) action.before = before as never;
+    if (after.length) action.after = after as never;
     actions[name] = action;
   }
   for (const [name, action] of Object.entries(spec.actions ?? {})) actions[name] = wrapDomainAction(resourceId, name, action);

@@ -4,7 +4,7 @@ import { mountAdmin } from '../../admin/mount.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import { PreflightError } from '../db/preflight.js';
-import { closeAdminSessions } from '../services/auth/sessions.js';
+import { closeAdminSessions } from '../services/identity/adminSessions.js';
 import { flushVerificationLog } from '../services/cardKeys/verificationLog.js';
 import { flushApiCallLog } from '../services/logs/apiCallLog.js';
 

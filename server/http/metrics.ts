@@ -7,7 +7,7 @@ import { db } from '../db/index.js';
 import { logger } from '../logger.js';
 import { QUEUE_NAMES, queue } from '../queues/queue.js';
 import { redis, redisKey } from '../redis.js';
-import { adminSession } from '../services/auth/sessions.js';
+import { adminSession } from '../services/identity/adminSessions.js';
 
 /**
  * `GET /metrics` in Prometheus text format: request rates and latencies per route, 5xx counts,

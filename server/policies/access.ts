@@ -1,5 +1,5 @@
 import { Op, literal, type WhereOptions } from 'sequelize';
-import type { Role } from '../services/users/createAdminUser.js';
+import type { Role } from '../services/identity/createAdminUser.js';
 import { canManageUser, isAgent, isSuperAdmin, visibleUserIdsSql, type Actor } from './actor.js';
 import { can as policyAllows } from './index.js';
 

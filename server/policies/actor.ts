@@ -1,5 +1,5 @@
 import { forbidden } from '../errors.js';
-import type { Role } from '../services/users/createAdminUser.js';
+import type { Role } from '../services/identity/createAdminUser.js';
 
 /** Who is acting: the logged-in admin user as stored in the session. */
 export interface Actor {

@@ -10,7 +10,7 @@ import { miniUserPolicy } from './miniUsers.js';
 import { notificationRecipientPolicy } from './notificationRecipients.js';
 import { orderPolicy } from './orders.js';
 import type { Policy, Rule } from './policy.js';
-import type { Role } from '../services/users/createAdminUser.js';
+import type { Role } from '../services/identity/createAdminUser.js';
 
 /** Who asks: an admin user (commands that were handed a full Actor pass it as is). */
 export type PolicyActor = { id: number; role: string; parentId?: number | null };

@@ -18,7 +18,7 @@ import { createProject } from '../services/projects/createProject.js';
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../services/projects/manageProject.js';
 import { cancelWithdrawal, rechargeUser, requestWithdrawal, reviewTransfer, reviewWithdrawal, transferQuota } from '../services/quota/index.js';
 import { updateSetting } from '../services/systemConfig/systemConfig.js';
-import { createAdminUser, type Role } from '../services/users/createAdminUser.js';
+import { createAdminUser, type Role } from '../services/identity/createAdminUser.js';
 import type { Actor } from './actor.js';
 import { POLICIES, policyVerbs } from './index.js';
 

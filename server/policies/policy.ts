@@ -1,6 +1,6 @@
 import { AppError, forbidden } from '../errors.js';
 import type { Localized } from '../i18n.js';
-import type { Role } from '../services/users/createAdminUser.js';
+import type { Role } from '../services/identity/createAdminUser.js';
 import type { Actor } from './actor.js';
 
 /**

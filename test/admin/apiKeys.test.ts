@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { db } from '../../server/db/index.js';
 import { ApiCatalogEntry, ApiKey, MeteringService, OperationLog } from '../../server/models/index.js';
 import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { AdminClient, isRefused } from './client.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { charge, newApi, newKey, newMiniUser, newService } from '../support/apiKeys.js';

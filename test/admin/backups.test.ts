@@ -12,7 +12,7 @@ import { AdminUser, Backup, BackupRestoreRequest, EmailMessage, OperationLog, Sy
 import { queue } from '../../server/queues/queue.js';
 import { createBackup } from '../../server/services/backups/createBackup.js';
 import { databaseName, withDatabase } from '../../server/services/backups/pgTools.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { runCli } from '../ops/child.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { mountAdminWith } from '../../admin/mount.js';
 import { config } from '../../server/config.js';
 import { Banner, OperationLog } from '../../server/models/index.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { demoJpg, demoPng, noisyPng } from '../support/images.js';

@@ -20,7 +20,7 @@ import {
 } from '../../server/models/index.js';
 import { RULES, writableFields } from '../../server/policies/access.js';
 import { createProject } from '../../server/services/projects/createProject.js';
-import { createAdminUser, type Role } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser, type Role } from '../../server/services/identity/createAdminUser.js';
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { demoPng } from '../support/images.js';

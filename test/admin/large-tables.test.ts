@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mountAdminWith } from '../../admin/mount.js';
 import { db } from '../../server/db/index.js';
 import { createProject } from '../../server/services/projects/createProject.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient } from './client.js';

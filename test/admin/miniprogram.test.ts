@@ -3,7 +3,7 @@ import type AdminJS from 'adminjs';
 import { mountAdminWith } from '../../admin/mount.js';
 import { db } from '../../server/db/index.js';
 import { MiniUser, OperationLog, Order, PointsLot, PurchaseRecord } from '../../server/models/index.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { assertPointsBooksBalance, seedPackage, startWorld, type World } from '../support/miniApi.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';

@@ -24,7 +24,7 @@ import {
 import { RULES, SECRET_FIELDS, can } from '../../server/policies/access.js';
 import { createProject } from '../../server/services/projects/createProject.js';
 import { applyQuotaChanges } from '../../server/services/quota/ledger.js';
-import { createAdminUser, type Role } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser, type Role } from '../../server/services/identity/createAdminUser.js';
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';

@@ -4,7 +4,7 @@ import { db } from '../../server/db/index.js';
 import { OperationLog, SystemConfig, SystemConfigChange } from '../../server/models/index.js';
 import { systemConfigDefinitions } from '../../server/services/systemConfig/definitions.js';
 import { ensureDefaultSettings, getSetting, updateSetting } from '../../server/services/systemConfig/systemConfig.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';
 

@@ -221,7 +221,7 @@ export class CuttableProxy {
  */
 export async function quietFaultAlerts(): Promise<() => Promise<void>> {
   const { updateSetting } = await import('../../server/services/systemConfig/systemConfig.js');
-  const { createAdminUser } = await import('../../server/services/users/createAdminUser.js');
+  const { createAdminUser } = await import('../../server/services/identity/createAdminUser.js');
   const { randomBytes } = await import('node:crypto');
   const u = await createAdminUser({ username: `fq_${randomBytes(3).toString('hex')}`, password: 'Right1pass', role: 'super_admin' });
   const actor = { id: u.id, role: 'super_admin' };

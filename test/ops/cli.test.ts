@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { db } from '../../server/db/index.js';
 import { AdminUser, EmailMessage } from '../../server/models/index.js';
-import { verifyPassword } from '../../server/services/users/password.js';
+import { verifyPassword } from '../../server/services/identity/password.js';
 import { JOBS } from '../../worker/index.js';
 import { runCli, STACK_LINE } from './child.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
 import { AdminUser, OperationLog } from '../../server/models/index.js';
-import { verifyPassword } from '../../server/services/users/password.js';
+import { verifyPassword } from '../../server/services/identity/password.js';
 import { AdminClient, isRefused } from '../admin/client.js';
 import { linkIn, makeUser, startMailDelivery } from '../support/identity.js';
 import { startTestServer, type TestServer } from '../support/http.js';

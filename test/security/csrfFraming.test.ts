@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { db } from '../../server/db/index.js';
 import { LoginLog, SystemConfig } from '../../server/models/index.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { Session, startAdminServer } from './support.js';
 
 const PASSWORD = 'Csrf-pass-1234';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { db } from '../../server/db/index.js';
 import { EmailMessage } from '../../server/models/index.js';
 import { BODY_REMOVED, purgeEmailBodies } from '../../server/services/email/deliverEmail.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { linkIn, startMailDelivery } from '../support/identity.js';
 import { until } from '../support/until.js';
 import { Session, startAdminServer } from './support.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { db } from '../../server/db/index.js';
 import { setLogDestination } from '../../server/logger.js';
 import { EmailMessage } from '../../server/models/index.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { seedPackage, startWorld, type World } from '../support/miniApi.js';
 import { clientFor, makeWorld } from '../support/cardKeys.js';
 import { Session, startAdminServer } from './support.js';

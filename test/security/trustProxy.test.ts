@@ -3,7 +3,7 @@ import { db } from '../../server/db/index.js';
 import { LoginLog, OperationLog } from '../../server/models/index.js';
 import { systemConfigDefinitions } from '../../server/services/systemConfig/definitions.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { Session, startAdminServer } from './support.js';
 
 const PASSWORD = 'Proxy-pass-123';

@@ -6,7 +6,7 @@ import { db } from '../../server/db/index.js';
 import { SystemConfig } from '../../server/models/index.js';
 import { systemConfigDefinitions } from '../../server/services/systemConfig/definitions.js';
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { until } from '../support/until.js';
 import { Session, startAdminServer } from './support.js';
 

@@ -5,7 +5,7 @@ import type { Actor } from '../../server/policies/actor.js';
 import { createApiKey, type CreateApiKeyInput } from '../../server/services/apiKeys/createApiKey.js';
 import { registerMeteringService } from '../../server/services/metering/meteringServices.js';
 import { creditPoints, PointsOperation } from '../../server/services/points/index.js';
-import { createAdminUser } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 
 const DAY = 24 * 3600 * 1000;
 

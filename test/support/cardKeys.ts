@@ -5,7 +5,7 @@ import type { Actor } from '../../server/policies/actor.js';
 import { createProject, type PriceInput } from '../../server/services/projects/createProject.js';
 import { grantAuthorization } from '../../server/services/projects/authorizations.js';
 import { applyQuotaChanges } from '../../server/services/quota/ledger.js';
-import { createAdminUser, type Role } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser, type Role } from '../../server/services/identity/createAdminUser.js';
 import { CardKeyClient } from '../../examples/client/cardKeyClient.js';
 import type { Project } from '../../server/models/index.js';
 

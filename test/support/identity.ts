@@ -4,7 +4,7 @@ import { config, setConfig } from '../../server/config.js';
 import { AdminUser } from '../../server/models/index.js';
 import { redis } from '../../server/redis.js';
 import { captchaKey } from '../../server/services/identity/captcha.js';
-import { createAdminUser, type CreateAdminUserProps } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser, type CreateAdminUserProps } from '../../server/services/identity/createAdminUser.js';
 import { startWorker, type RunningWorker } from '../../worker/index.js';
 
 export interface ReceivedMail {

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { rechargeUser } from '../../server/services/quota/rechargeUser.js';
-import { createAdminUser, type Role } from '../../server/services/users/createAdminUser.js';
+import { createAdminUser, type Role } from '../../server/services/identity/createAdminUser.js';
 
 /** Usernames unique to this test run's suites: all suites share one database. */
 export const uniqueName = (base: string): string => `${base}_${randomBytes(3).toString('hex')}`.slice(0, 32);

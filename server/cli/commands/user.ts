@@ -4,8 +4,8 @@ import { assertSchemaCurrent, checkServices } from '../../bin/lifecycle.js';
 import { badRequest } from '../../errors.js';
 import { AdminUser } from '../../models/index.js';
 import { generatePassword } from '../../services/bootstrap/generatePassword.js';
-import { resetAdminPassword } from '../../services/bootstrap/resetAdminPassword.js';
-import { createAdminUser, ROLES, type Role } from '../../services/users/createAdminUser.js';
+import { resetAdminPassword } from '../../services/identity/resetAdminPassword.js';
+import { createAdminUser, ROLES, type Role } from '../../services/identity/createAdminUser.js';
 import { action } from '../run.js';
 
 export function registerUserCommands(program: Command): void {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AdminUser } from '../../models/index.js';
-import { sessionAccountOf } from '../../services/auth/sessions.js';
+import { sessionAccountOf } from '../../services/identity/adminSessions.js';
 import { ADMIN_LOGIN_PATH } from '../../services/identity/onboardAgent.js';
 
 export const CHANGE_PASSWORD_PATH = '/admin/change-password';

@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { redisLimiter } from '../../lib/rateLimit.js';
 import { handle } from '../../http/envelope.js';
-import { adminSession, SESSION_COOKIE } from '../../services/auth/sessions.js';
+import { adminSession, SESSION_COOKIE } from '../../services/identity/adminSessions.js';
 import { loginNeedsCaptcha } from '../../services/identity/authenticate.js';
 import { createCaptcha } from '../../services/identity/captcha.js';
 import { IDENTITY_BASE_PATH } from '../../services/identity/emails.js';

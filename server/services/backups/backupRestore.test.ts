@@ -8,7 +8,7 @@ import { Op } from 'sequelize';
 import { config, loadConfig, setConfig } from '../../config.js';
 import { db } from '../../db/index.js';
 import { AdminUser, Backup, EmailMessage, SystemLog } from '../../models/index.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { fileSha256 } from './backupFiles.js';
 import { createBackup, createBackupJob, scheduledKind, verifyBackupFile } from './createBackup.js';
 import { databaseName, publicTables, withDatabase } from './pgTools.js';

@@ -7,7 +7,7 @@ import { Op } from 'sequelize';
 import { config, loadConfig, setConfig } from '../../config.js';
 import { Backup } from '../../models/index.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { scheduledKind } from './createBackup.js';
 import { applyRetention } from './retention.js';
 

@@ -1,6 +1,6 @@
 import { AdminUser } from '../../models/index.js';
 import { inTransaction } from '../../db/index.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { generatePassword } from './generatePassword.js';
 
 export interface FirstSuperAdminResult {

@@ -25,8 +25,8 @@ import { createProject } from '../projects/createProject.js';
 import { grantAuthorization } from '../projects/authorizations.js';
 import { applyQuotaChanges } from '../quota/ledger.js';
 import { ensureDefaultSettings } from '../systemConfig/systemConfig.js';
-import { createAdminUser, usernameIs, type Role } from '../users/createAdminUser.js';
-import { hashPassword, verifyPassword } from '../users/password.js';
+import { createAdminUser, usernameIs, type Role } from '../identity/createAdminUser.js';
+import { hashPassword, verifyPassword } from '../identity/password.js';
 
 export const DEFAULT_SEED_PASSWORD = 'Seahorse2026';
 const DEMO_QUOTA = '10000';

@@ -3,7 +3,7 @@ import { Op } from 'sequelize';
 import { ApiCallLog, ApiCatalogEntry, Article } from '../../models/index.js';
 import { updateApiCatalogEntry } from '../apiKeys/catalog.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { getServiceStatus } from './serviceStatus.js';
 
 let root: { id: number; role: 'super_admin'; parentId: null };

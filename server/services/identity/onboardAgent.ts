@@ -6,7 +6,7 @@ import { AdminUser } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from './createAdminUser.js';
 import { agentAccountMail, identityLink } from './emails.js';
 import type { Lang } from './format.js';
 import { issueEmailToken } from './tokens.js';

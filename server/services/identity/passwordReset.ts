@@ -4,7 +4,7 @@ import { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { assertPasswordPolicy, verifyPassword } from '../users/password.js';
+import { assertPasswordPolicy, verifyPassword } from './password.js';
 import { identityLink, resetPasswordMail } from './emails.js';
 import type { Lang } from './format.js';
 import { mayMail } from './mailThrottle.js';

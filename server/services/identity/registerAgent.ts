@@ -3,7 +3,7 @@ import { inTransaction } from '../../db/index.js';
 import type { AdminUser } from '../../models/index.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from './createAdminUser.js';
 import { checkCaptcha } from './captcha.js';
 import { identityLink, verifyEmailMail } from './emails.js';
 import type { Lang } from './format.js';

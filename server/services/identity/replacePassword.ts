@@ -3,7 +3,7 @@ import type { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
-import { hashPassword } from '../users/password.js';
+import { hashPassword } from './password.js';
 import { asLang, passwordChangedMail } from './emails.js';
 import { endUserSessions } from './sessions.js';
 

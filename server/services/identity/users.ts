@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { AdminUser } from '../../models/index.js';
-import { emailIs, emailSchema } from '../users/createAdminUser.js';
+import { emailIs, emailSchema } from './createAdminUser.js';
 
 /** The user with this email (case-insensitive), or null for unknown or malformed addresses. */
 export async function findUserByEmail(email: unknown, t?: Transaction): Promise<AdminUser | null> {

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
 import { badRequest } from '../../errors.js';
 import { say } from '../../i18n.js';
-import { emailIs } from '../users/createAdminUser.js';
+import { emailIs } from './createAdminUser.js';
 import { AdminUser } from '../../models/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { consumeEmailToken, inspectEmailToken } from './tokens.js';

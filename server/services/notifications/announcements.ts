@@ -12,7 +12,7 @@ import { defineJob } from '../../queues/defineJob.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { sendEmail } from '../email/sendEmail.js';
 import { simpleEmail } from '../email/templates.js';
-import { ROLES } from '../users/createAdminUser.js';
+import { ROLES } from '../identity/createAdminUser.js';
 
 /**
  * Announcements (通知管理): the super admin writes a 系统公告 / 功能更新 / 维护通知 for all

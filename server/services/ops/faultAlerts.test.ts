@@ -16,7 +16,7 @@ import { defineJob } from '../../queues/defineJob.js';
 import { queue } from '../../queues/queue.js';
 import { redis, redisKey } from '../../redis.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { checkFaults } from './faultAlerts.js';
 
 /** Alerts (system_logs rows, and notices to the super admin) for one check, by kind. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { MiniUser, Order } from '../../models/index.js';
 import { paymentMessageJob } from './index.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 
 // Sending (and retries, 43101, duplicates) is tested against the WeChat simulator in
 // test/routes/api/paymentMessage.test.ts; these are the cases that never reach WeChat.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../db/index.js';
 import { MiniUser, PointsLot, PurchaseRecord } from '../../models/index.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import {
   adjustPoints,
   creditPoints,

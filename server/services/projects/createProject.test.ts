@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { openSecret } from '../../lib/secretBox.js';
 import { OperationLog, Project, ProjectPrice } from '../../models/index.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { createProject } from './createProject.js';
 
 describe('createProject', () => {

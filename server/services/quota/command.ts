@@ -5,7 +5,7 @@ import { say } from '../../i18n.js';
 import { badRequest, unauthorized, isAppError } from '../../errors.js';
 import { AdminUser, QuotaLedgerEntry } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
-import { usernameIs, type Role } from '../users/createAdminUser.js';
+import { usernameIs, type Role } from '../identity/createAdminUser.js';
 import { getSetting } from '../systemConfig/systemConfig.js';
 import { normalize, parseAmount } from './amount.js';
 import { accountFrozen } from './refusals.js';

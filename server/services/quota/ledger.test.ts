@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inTransaction } from '../../db/index.js';
 import { QuotaAccount, QuotaLedgerEntry } from '../../models/index.js';
-import { createAdminUser } from '../users/createAdminUser.js';
+import { createAdminUser } from '../identity/createAdminUser.js';
 import { fromCents, multiply, parseAmount, toCents } from './amount.js';
 import { applyQuotaChanges, InsufficientQuotaError } from './ledger.js';
 

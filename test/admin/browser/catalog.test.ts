@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { db } from '../../../server/db/index.js';
 import { projectRoot } from '../../../server/lib/paths.js';
 import { Banner, Package, Product } from '../../../server/models/index.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { startBrowserWorld, type BrowserWorld } from '../../support/browser.js';
 import type { TestServer } from '../../support/http.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { truncateAll } from '../../support/db.js';
 import { startBrowserWorld, type BrowserWorld } from '../../support/browser.js';
 import type { TestServer } from '../../support/http.js';

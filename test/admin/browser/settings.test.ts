@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { db } from '../../../server/db/index.js';
 import { SystemConfig } from '../../../server/models/index.js';
 import { ensureDefaultSettings, updateSetting } from '../../../server/services/systemConfig/systemConfig.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { startBrowserWorld, type BrowserWorld } from '../../support/browser.js';
 import type { TestServer } from '../../support/http.js';
 

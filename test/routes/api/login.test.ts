@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { config } from '../../../server/config.js';
 import { MiniUser } from '../../../server/models/index.js';
 import { setMiniUserStatus } from '../../../server/services/miniUsers/index.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { startWorld, type World } from '../../support/miniApi.js';
 
 describe('mini-program login (WeChat code → our tokens)', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { MiniUser, Order, PointsLot, PurchaseRecord, WechatPayment } from '../../../server/models/index.js';
 import { adminQueryWechat, adminRefundOrder, closeExpiredOrders } from '../../../server/services/orders/index.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { until } from '../../support/until.js';
 import { assertPointsBooksBalance, seedPackage, startWorld, type World } from '../../support/miniApi.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MiniUser, Order, SystemLog } from '../../../server/models/index.js';
 import { paymentMessageJob, syncOrderWithWechat } from '../../../server/services/orders/index.js';
 import { updateSetting } from '../../../server/services/systemConfig/systemConfig.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { queue } from '../../../server/queues/queue.js';
 import { startWorker, type RunningWorker } from '../../../worker/index.js';
 import { until } from '../../support/until.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CardKey, CardKeyBatch, MiniUser, Project, PurchaseRecord } from '../../../server/models/index.js';
 import { generateCodes } from '../../../server/services/cardKeys/codes.js';
 import { redis, redisKey } from '../../../server/redis.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { assertPointsBooksBalance, startWorld, type World } from '../../support/miniApi.js';
 
 describe('redeeming a points card key', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { AdminUser } from '../../../server/models/index.js';
-import { createAdminUser } from '../../../server/services/users/createAdminUser.js';
+import { createAdminUser } from '../../../server/services/identity/createAdminUser.js';
 import { startBrowserWorld, type BrowserWorld } from '../../support/browser.js';
 import type { TestServer } from '../../support/http.js';
 import { linkIn, solveCaptcha, startMailDelivery, uniqueName } from '../../support/identity.js';

@@ -1,6 +1,6 @@
 import type { AdminUser } from '../../models/index.js';
-import { authenticate, type LoginAttempt } from '../identity/authenticate.js';
-import type { Role } from '../users/createAdminUser.js';
+import { authenticate, type LoginAttempt } from './authenticate.js';
+import type { Role } from './createAdminUser.js';
 
 /** What a logged-in admin session carries (`req.session.adminUser`, AdminJS's currentAdmin). */
 export interface SessionAdmin {

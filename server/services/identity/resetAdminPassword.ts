@@ -1,10 +1,10 @@
 import { notFound } from '../../errors.js';
 import { inTransaction } from '../../db/index.js';
 import { AdminUser } from '../../models/index.js';
-import { replacePassword } from '../identity/replacePassword.js';
-import { usernameIs } from '../users/createAdminUser.js';
-import { assertPasswordPolicy } from '../users/password.js';
-import { generatePassword } from './generatePassword.js';
+import { replacePassword } from './replacePassword.js';
+import { usernameIs } from './createAdminUser.js';
+import { assertPasswordPolicy } from './password.js';
+import { generatePassword } from '../bootstrap/generatePassword.js';
 
 /**
  * Operator recovery (CLI): sets a new password for a user, clears a lockout, and — when the
