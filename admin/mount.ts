@@ -19,6 +19,7 @@ import { QUEUE_NAMES, queue } from '../server/queues/queue.js';
 import { ScopedResource } from './adapter/ScopedResource.js';
 import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
+import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { CLIENT_IP } from './resources/define.js';
@@ -145,6 +146,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
   const formParser = adminFormParser('/login');
   app.use(ADMIN_ROOT, (req, res, next) => (/^\/queues(\/|$)/.test(req.path) ? next() : formParser(req, res, next)));
   app.use(`${ADMIN_ROOT}/queues`, superAdminOnly, queueDashboard());
+  app.get(EXPORT_DOWNLOAD_PATH, exportDownloadRoute());
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: cfg.SESSION_SECRET },

@@ -14,7 +14,7 @@ import type { JobHandle } from '../server/queues/defineJob.js';
 import { closeQueue, queue, type QueueName } from '../server/queues/queue.js';
 import { flushKeyUsageJob } from '../server/services/apiKeys/usage.js';
 import { deliverCallbackJob, requeueCallbacksJob } from '../server/services/cardKeys/events.js';
-import { exportCardKeysJob } from '../server/services/cardKeys/exportCardKeys.js';
+import { exportCardKeysJob, purgeExportsJob } from '../server/services/cardKeys/exportCardKeys.js';
 import { generateBatchJob, resumeBatchesJob } from '../server/services/cardKeys/generateCardKeys.js';
 import { expireKeysJob } from '../server/services/cardKeys/lifecycle.js';
 import { promotionStatusJob } from '../server/services/catalog/syncPromotionStatus.js';
@@ -40,6 +40,7 @@ export const JOBS: readonly JobHandle[] = [
   deliverCallbackJob,
   requeueCallbacksJob,
   exportCardKeysJob,
+  purgeExportsJob,
   closeExpiredOrdersJob,
   promotionStatusJob,
   paymentMessageJob,

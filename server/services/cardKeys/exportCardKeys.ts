@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
@@ -14,6 +14,7 @@ import { badRequest, notFound } from '../../errors.js';
 import { AdminUser } from '../../models/index.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { redis, redisKey } from '../../redis.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { normalizeCode } from './codes.js';
 
@@ -211,4 +212,35 @@ export const exportCardKeysJob = defineJob({
     const done = await runCardKeyExport(data);
     return { exportId: done.id, rows: done.rows };
   },
+});
+
+export const EXPORT_MIME = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+
+/**
+ * Export files are deleted `card_key.export_retention_hours` (setting, default 24) after they were
+ * written: they hold card keys, and a download link is not meant to live for ever.
+ */
+export async function purgeOldExports(now = new Date()): Promise<number> {
+  const hours = await getSetting('card_key.export_retention_hours');
+  const dir = path.resolve(config().EXPORT_DIR);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    if (!/^card-keys-[0-9a-f-]{36}\.(csv|xlsx)(\.partial)?$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (!info || now.getTime() - info.mtimeMs < hours * 3_600_000) continue;
+    await rm(file, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+export const purgeExportsJob = defineJob({
+  name: 'exports.purge',
+  queue: 'exports',
+  description: 'Delete card-key export files older than card_key.export_retention_hours',
+  data: z.object({}),
+  schedule: { every: 3_600_000 },
+  run: async () => ({ removed: await purgeOldExports() }),
 });

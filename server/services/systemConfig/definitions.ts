@@ -40,6 +40,7 @@ export const systemConfigDefinitions = {
   'quota.withdrawal_min': def('quota', money, 100, '单笔提现最小额度'),
   'quota.amount_max': def('quota', money, 10_000_000, '单笔额度操作上限'),
   'card_key.max_batch_count': def('card_key', count(1_000_000), 100_000, '单批生成卡密数量上限'),
+  'card_key.export_retention_hours': def('card_key', count(24 * 90), 24, '导出文件保留时长（小时），之后自动删除'),
   'card_key.async_batch_threshold': def('card_key', count(1_000_000), 5_000, '超过此数量时由后台任务生成'),
   'points.order_timeout_minutes': def('points', count(24 * 60), 15, '待支付订单自动关闭时间（分钟）'),
   'points.redeem_attempts_per_hour': def('points', count(1000), 10, '每用户每小时兑换尝试次数'),
