@@ -22,6 +22,7 @@ import { Components, componentLoader } from './componentLoader.js';
 import { dashboardHandler } from './dashboard.js';
 import { backupDownload } from './backupDownload.js';
 import { statsPageHandler } from './stats.js';
+import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
 import { CLIENT_IP } from './resources/define.js';
@@ -177,6 +178,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
   app.use(ADMIN_ROOT, (req, res, next) => (/^\/queues(\/|$)/.test(req.path) ? next() : formParser(req, res, next)));
   app.use(`${ADMIN_ROOT}/queues`, superAdminOnly, queueDashboard());
   app.get(`${ADMIN_ROOT}/backups/:id/download`, backupDownload);
+  app.get(EXPORT_DOWNLOAD_PATH, exportDownloadRoute());
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: cfg.SESSION_SECRET },

@@ -16,7 +16,7 @@ import { flushKeyUsageJob } from '../server/services/apiKeys/usage.js';
 import { createBackupJob } from '../server/services/backups/createBackup.js';
 import { archiveLogsJob } from '../server/services/backups/logArchive.js';
 import { deliverCallbackJob, requeueCallbacksJob } from '../server/services/cardKeys/events.js';
-import { exportCardKeysJob } from '../server/services/cardKeys/exportCardKeys.js';
+import { exportCardKeysJob, purgeExportsJob } from '../server/services/cardKeys/exportCardKeys.js';
 import { generateBatchJob, resumeBatchesJob } from '../server/services/cardKeys/generateCardKeys.js';
 import { expireKeysJob } from '../server/services/cardKeys/lifecycle.js';
 import { promotionStatusJob } from '../server/services/catalog/syncPromotionStatus.js';
@@ -49,6 +49,7 @@ export const JOBS: readonly JobHandle[] = [
   deliverCallbackJob,
   requeueCallbacksJob,
   exportCardKeysJob,
+  purgeExportsJob,
   closeExpiredOrdersJob,
   promotionStatusJob,
   paymentMessageJob,

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { Op } from 'sequelize';
 import { badRequest } from '../../server/errors.js';
 import { AdminUser, Project, ProjectAuthorization, ProjectPrice } from '../../server/models/index.js';
 import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import { replayCallback } from '../../server/services/cardKeys/events.js';
-import { exportDownload, getExportStatus, requestCardKeyExport, type ExportFormat } from '../../server/services/cardKeys/exportCardKeys.js';
+import { getExportStatus, requestCardKeyExport, type ExportFormat } from '../../server/services/cardKeys/exportCardKeys.js';
 import { activeAuthorization } from '../../server/services/projects/authorizations.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
@@ -58,17 +57,9 @@ function filterFromPayload(payload: Params): Record<string, string> {
   return filter;
 }
 
-const MAX_DOWNLOAD_BYTES = 60 * 1024 * 1024;
-
-/** GET ?exportId → status; GET ?exportId&download=1 → the file (only the requester's own export). */
+/** GET ?exportId → status (only the requester's own export); the file streams from EXPORT_DOWNLOAD_PATH. */
 async function exportStatusOrFile(actor: Actor, query: Params): Promise<ActionResponse> {
   const exportId = String(query.exportId ?? '');
-  if (query.download) {
-    const file = await exportDownload(actor, exportId);
-    if (file.size > MAX_DOWNLOAD_BYTES) throw badRequest('文件过大，请缩小筛选范围后分批导出', 'EXPORT_TOO_LARGE', 3444);
-    const mime = file.filename.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
-    return { download: { filename: file.filename, mime, base64: (await readFile(file.file)).toString('base64') } };
-  }
   const status = await getExportStatus(actor, exportId);
   return { exportStatus: { status: status.status, rows: status.rows, error: status.error } };
 }

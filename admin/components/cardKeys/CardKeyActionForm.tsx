@@ -23,7 +23,6 @@ interface ActionAnswer extends BaseAnswer {
   /** An export was queued: poll `pollResource`'s export action until it is done. */
   exportJob?: { id: string; pollResource: string };
   exportStatus?: { status: string; rows: number; error?: string };
-  download?: { filename: string; mime: string; base64: string };
 }
 
 const api = new ApiClient();
@@ -83,18 +82,13 @@ const CardKeyActionForm: React.FC<ActionProps> = (props) => {
   const optionsOf = (f: Field): Option[] =>
     f.options ?? (f.optionsKey ? (f.dependsOn ? options[`${f.optionsKey}:${values[f.dependsOn]}`] : options[f.optionsKey]) ?? [] : []);
 
-  const download = async () => {
+  // The file streams from the server as an attachment (admin/exportDownload.ts), inside the session.
+  const download = () => {
     if (!job) return;
-    const r = await api.resourceAction({ resourceId: job.pollResource, actionName: 'export', method: 'get', params: { exportId: job.id, download: '1' } } as never);
-    const file = (r.data as ActionAnswer).download;
-    if (!file) return setError('文件不可用');
-    const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
     const a = document.createElement('a');
-    a.href = url;
-    a.download = file.filename;
+    a.href = `/admin/exports/card-keys/${encodeURIComponent(job.id)}`;
+    a.download = '';
     a.click();
-    URL.revokeObjectURL(url);
   };
 
   const submit = (event: React.FormEvent) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,7 +7,7 @@ import { QueryTypes } from 'sequelize';
 import { config, loadConfig, setConfig } from '../../config.js';
 import { db } from '../../db/index.js';
 import { LogArchive } from '../../models/index.js';
-import { archiveDir, archiveLogs, pruneExports, readArchive } from './logArchive.js';
+import { archiveDir, archiveLogs, readArchive } from './logArchive.js';
 
 const DAY = 86_400_000;
 
@@ -107,16 +107,5 @@ describe('log retention: archive by month, delete in batches, read back', functi
     const again = await archiveLogs(now);
     assert.equal(again.deleted, 0);
     assert.equal(again.archives.length, 0);
-  });
-
-  it('deletes export files older than basic.export_retention_days (7), keeps newer ones', async () => {
-    const exports = path.join(dir, 'exports');
-    await mkdir(exports, { recursive: true });
-    await writeFile(path.join(exports, 'card-keys-old.csv'), 'a');
-    await writeFile(path.join(exports, 'card-keys-new.csv'), 'b');
-    const eightDaysAgo = new Date(Date.now() - 8 * DAY);
-    await utimes(path.join(exports, 'card-keys-old.csv'), eightDaysAgo, eightDaysAgo);
-    assert.equal(await pruneExports(), 1);
-    assert.deepEqual(await readdir(exports), ['card-keys-new.csv']);
   });
 });

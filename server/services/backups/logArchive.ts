@@ -122,30 +122,14 @@ export async function readArchive(file: string, out: Writable): Promise<void> {
   }
 }
 
-/** Export files (EXPORT_DIR) older than basic.export_retention_days (7 by default) are deleted; returns how many. */
-export async function pruneExports(now = new Date()): Promise<number> {
-  const days = await getSetting('basic.export_retention_days');
-  const dir = path.resolve(config().EXPORT_DIR);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  let removed = 0;
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile() || info.mtimeMs > now.getTime() - days * 86_400_000) continue;
-    await rm(file, { force: true });
-    removed++;
-  }
-  return removed;
-}
-
 export const archiveLogsJob = defineJob({
   name: 'logs.archive',
   queue: 'maintenance',
-  description: 'Archive log rows older than basic.log_retention_days by month (gzip + encrypted JSONL), delete them in small batches; prune old export files',
+  description: 'Archive log rows older than basic.log_retention_days by month (gzip + encrypted JSONL), delete them in small batches',
   schedule: { cron: '30 4 * * *', tz: 'Asia/Shanghai' },
   data: z.object({}).default({}),
   run: async () => {
     const { archives, deleted } = await archiveLogs();
-    return { files: archives.length, deleted, exportsRemoved: await pruneExports() };
+    return { files: archives.length, deleted };
   },
 });

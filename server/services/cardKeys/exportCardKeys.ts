@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorize } from '../../policies/index.js';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
@@ -14,6 +14,8 @@ import { db } from '../../db/index.js';
 import { badRequest, notFound } from '../../errors.js';
 import { AdminUser } from '../../models/index.js';
 import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
+import { getSetting } from '../systemConfig/systemConfig.js';
+import { say } from '../../i18n.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { normalizeCode } from './codes.js';
 import { guardSensitiveOperation } from '../security/sensitiveOps.js';
@@ -250,7 +252,10 @@ export async function getExportStatus(actor: Actor, exportId: string): Promise<E
 export async function exportDownload(actor: Actor, exportId: string): Promise<{ file: string; filename: string; size: number }> {
   const status = await getExportStatus(actor, exportId);
   if (status.status !== 'done' || !status.file) throw badRequest('导出尚未完成', 'EXPORT_NOT_READY', 3443);
-  const { size } = await stat(status.file);
+  // The file may be gone: export files are deleted after their retention period (purgeOldExports).
+  const info = await stat(status.file).catch(() => null);
+  if (!info) throw notFound(say('导出文件已过期，请重新导出', 'The export file has expired; please export again'), 'EXPORT_EXPIRED', 3444);
+  const size = info.size;
   return { file: status.file, filename: `card-keys-${status.createdAt.slice(0, 10)}.${status.format}`, size };
 }
 
@@ -264,4 +269,35 @@ export const exportCardKeysJob = defineJob({
     const done = await runCardKeyExport(data);
     return { exportId: done.id, rows: done.rows };
   },
+});
+
+export const EXPORT_MIME = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+
+/**
+ * Export files — card keys, stats and logs, everything in EXPORT_DIR — are deleted
+ * `card_key.export_retention_hours` (setting, default 24) after they were written: they hold
+ * business data, and a download link is not meant to live for ever.
+ */
+export async function purgeOldExports(now = new Date()): Promise<number> {
+  const hours = await getSetting('card_key.export_retention_hours');
+  const dir = path.resolve(config().EXPORT_DIR);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (!info || now.getTime() - info.mtimeMs < hours * 3_600_000) continue;
+    await rm(file, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+export const purgeExportsJob = defineJob({
+  name: 'exports.purge',
+  queue: 'exports',
+  description: 'Delete export files (card keys, stats, logs) older than card_key.export_retention_hours',
+  data: z.object({}),
+  schedule: { every: 3_600_000 },
+  run: async () => ({ removed: await purgeOldExports() }),
 });
