@@ -257,7 +257,8 @@ export async function statsExportFile(actor: Actor, exportId: string): Promise<{
   if (s.status !== 'done' || !s.file) throw badRequest(say('导出尚未完成', 'the export is not finished yet'), 'EXPORT_NOT_READY', 3443);
   const { size } = await stat(s.file);
   const contentType = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }[s.format];
-  return { file: s.file, filename: `stats-${s.view}-${s.createdAt.slice(0, 10)}.${s.format}`, size, contentType };
+  const name = s.view.endsWith('-logs') ? s.view : `stats-${s.view}`;
+  return { file: s.file, filename: `${name}-${s.createdAt.slice(0, 10)}.${s.format}`, size, contentType };
 }
 
 export const statsExportJob = defineJob({

@@ -48,7 +48,7 @@ describe('stats dashboards in a browser (production assets)', function () {
   });
 
   async function logIn(username: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: 1500, height: 2400 } });
     const failures: string[] = [];
     page.on('pageerror', (err) => failures.push(err.message));
     await page.goto(`${server.url}/admin/login`);
@@ -153,6 +153,11 @@ describe('stats dashboards in a browser (production assets)', function () {
       await page.waitForSelector(`[data-testid="stats-page"][data-view="${view}"] [data-testid="stats-totals"]`);
       assert.doesNotMatch((await page.textContent('[data-testid="stats-table"]')) ?? '', /bdash_b1|bdash_b2/);
     }
+    // 导出日志 from the activity view: the operation log of the tree, through the worker.
+    await page.click('[data-testid="export-operation-logs"]');
+    await page.waitForSelector('[data-testid="export-status"][data-status="done"]', { timeout: 60_000 });
+    const [logFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-download"]')]);
+    assert.match(logFile.suggestedFilename(), /^operation-logs-\d{4}-\d{2}-\d{2}\.xlsx$/);
     await page.locator('[data-testid="stats-page"]').screenshot({ path: path.join(SHOTS, 'stats-activity.png') });
     await page.close();
   });
