@@ -29,7 +29,7 @@ async function dropDatabase(name: string): Promise<void> {
 
 /** 备份 in the back office and the restore approval, per role, over AdminJS's HTTP API; the CLI restore it unlocks. */
 describe('backups in the back office: list, 立即备份, download, restore requests and approval', function () {
-  this.timeout(180_000);
+  this.timeout(420_000); // five CLI child processes (tsx start-up) in one test; slow on a loaded machine
   let server: TestServer;
   let dir: string;
   let previous: ReturnType<typeof config>;
