@@ -4,12 +4,15 @@
  * count what arrives. Never the shared services.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { QUEUE_NAMES } from '../../server/queues/queue.js';
+import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
+import { createAdminUser } from '../../server/services/identity/createAdminUser.js';
 import { closedPort, collect, startEntry } from '../ops/child.js';
 
 export { until } from '../support/until.js';
@@ -220,9 +223,6 @@ export class CuttableProxy {
  * database about what these tests break on purpose: alerts are off while a fault test runs.
  */
 export async function quietFaultAlerts(): Promise<() => Promise<void>> {
-  const { updateSetting } = await import('../../server/services/systemConfig/systemConfig.js');
-  const { createAdminUser } = await import('../../server/services/identity/createAdminUser.js');
-  const { randomBytes } = await import('node:crypto');
   const u = await createAdminUser({ username: `fq_${randomBytes(3).toString('hex')}`, password: 'Right1pass', role: 'super_admin' });
   const actor = { id: u.id, role: 'super_admin' };
   await updateSetting('notification.fault_alerts_enabled', false, actor);
