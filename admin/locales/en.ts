@@ -129,6 +129,11 @@ export const en = {
     "withdrawals_cancel_summary_amount": "Amount"
   },
   "properties": {
+    "wxAppid": "WeChat AppID",
+    "wxMchid": "WeChat merchant ID",
+    "wxPrepayId": "WeChat prepay ID",
+    "wxTransactionId": "WeChat transaction ID",
+    "wxPayerOpenid": "Payer OpenID",
     "serviceStatus": "Service status",
     "serviceMessage": "Status message",
     "imageFile": "Banner image",
