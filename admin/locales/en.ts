@@ -375,6 +375,7 @@ export const en = {
     }
   },
   "messages": {
+    "selectPlaceholder": "Select…",
     "takenOffSale": "Taken off sale",
     "bannerImageHint": "JPG or PNG, at most 2 MB, 750×300 recommended",
     "bannerImageTooLarge": "The image must be at most 2 MB",

@@ -323,6 +323,7 @@ export const zhCN = {
     }
   },
   "messages": {
+    "selectPlaceholder": "请选择…",
     "takenOffSale": "已下架",
     "bannerImageHint": "JPG 或 PNG，不超过 2 MB，建议 750×300",
     "bannerImageTooLarge": "图片不能超过 2 MB",
