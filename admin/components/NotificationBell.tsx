@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Badge, Box, Icon, Link } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
+import { useScreenLanguage } from './shared/useScreenLanguage';
 
 const api = new ApiClient();
 const REFRESH_MS = 60_000;
@@ -10,6 +11,7 @@ const REFRESH_MS = 60_000;
  * Replaces AdminJS's `LoggedIn` and renders the original next to the count.
  */
 const NotificationBell: React.FC<Record<string, unknown> & { OriginalComponent?: React.ComponentType<Record<string, unknown>>; paths?: { rootPath?: string } }> = (props) => {
+  useScreenLanguage();
   const { OriginalComponent, paths } = props;
   const [count, setCount] = useState<number | null>(null);
   useEffect(() => {

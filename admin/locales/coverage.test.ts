@@ -101,7 +101,7 @@ describe('admin translations cover every resource, action, property and form in 
       const seen = new Set<string>();
       for (const where of ['list', 'show', 'edit', 'filter'] as const) {
         for (const property of decorated.getProperties({ where })) {
-          const p = property.path;
+          const p = property.propertyPath;
           if (!p || seen.has(p)) continue;
           seen.add(p);
           check(`${id} property ${p}`, id, ['properties', p]);

@@ -209,6 +209,11 @@ export const en = {
     "log_archives": "Log archives"
   },
   "properties": {
+    "wxAppid": "WeChat AppID",
+    "wxMchid": "WeChat merchant ID",
+    "wxPrepayId": "WeChat prepay ID",
+    "wxTransactionId": "WeChat transaction ID",
+    "wxPayerOpenid": "Payer OpenID",
     "serviceStatus": "Service status",
     "serviceMessage": "Status message",
     "imageFile": "Banner image",
@@ -475,6 +480,7 @@ export const en = {
     }
   },
   "messages": {
+    "selectPlaceholder": "Select…",
     "takenOffSale": "Taken off sale",
     "bannerImageHint": "JPG or PNG, at most 2 MB, 750×300 recommended",
     "bannerImageTooLarge": "The image must be at most 2 MB",

@@ -39,6 +39,7 @@ const shared: Tree = {
   paymentStatus: { 0: ['待支付', 'Unpaid'], 1: ['已支付', 'Paid'], 2: ['已关闭', 'Closed'], 3: ['已退款', 'Refunded'] },
   productType: { 1: ['积分', 'Points'], 2: ['套餐', 'Bundle'] },
   promoType: { 1: ['折扣', 'Discount'], 2: ['满减', 'Spend & save'] },
+  currency: { CNY: ['人民币 (CNY)', 'Chinese yuan (CNY)'], USD: ['美元 (USD)', 'US dollar (USD)'] },
   serviceStatus: { normal: ['正常', 'Normal'], degraded: ['服务降级', 'Degraded'], maintenance: ['维护中', 'Maintenance'] },
 };
 

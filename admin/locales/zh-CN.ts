@@ -157,6 +157,11 @@ export const zhCN = {
     "log_archives": "日志归档"
   },
   "properties": {
+    "wxAppid": "微信 AppID",
+    "wxMchid": "微信商户号",
+    "wxPrepayId": "微信预支付 ID",
+    "wxTransactionId": "微信支付单号",
+    "wxPayerOpenid": "付款人 OpenID",
     "serviceStatus": "服务状态",
     "serviceMessage": "状态说明",
     "imageFile": "横幅图片",
@@ -216,7 +221,7 @@ export const zhCN = {
     "version": "版本",
     "kind": "类别",
     "pointsPerKey": "每张卡密积分",
-    "appKey": "App Key",
+    "appKey": "应用 App Key",
     "signPublicKey": "签名公钥",
     "callbackUrl": "回调地址",
     "maxUnbinds": "最多解绑次数",
@@ -380,7 +385,7 @@ export const zhCN = {
     "messageId": "邮件 ID",
     "fileName": "文件名",
     "sizeBytes": "大小（字节）",
-    "sha256": "SHA-256",
+    "sha256": "SHA-256 校验值",
     "verifiedAt": "校验时间",
     "day": "日期",
     "generated": "生成",
@@ -423,6 +428,7 @@ export const zhCN = {
     }
   },
   "messages": {
+    "selectPlaceholder": "请选择…",
     "takenOffSale": "已下架",
     "bannerImageHint": "JPG 或 PNG，不超过 2 MB，建议 750×300",
     "bannerImageTooLarge": "图片不能超过 2 MB",

@@ -102,4 +102,28 @@ describe('catalog and banner forms in a browser (production assets)', function (
     assert.deepEqual(failures, []);
     await page.close();
   });
+
+  it('zh-CN: no English-only button, title or placeholder on the catalog, banner and card-key pages', async () => {
+    const { page, failures } = await logIn();
+    const pages = [
+      '/admin/resources/rel_product_package/actions/new',
+      '/admin/resources/rel_product_package',
+      '/admin/resources/banners',
+      '/admin/resources/card_keys',
+      '/admin/resources/card_keys/actions/generate',
+      '/admin/resources/api_catalog/actions/new',
+    ];
+    const allowed = /^(ID|API|Key|URL|IP|CSV|XLSX|Excel|OpenID|App|SHA|CNY|USD)$/i;
+    for (const p of pages) {
+      await page.goto(server.url + p);
+      await page.waitForSelector('h1, h2, h3, h4, [data-testid="action-content"], section');
+      await page.waitForTimeout(500);
+      const texts = await page.$$eval('button, a, h1, h2, h3, h4, label, [class*="placeholder"], th', (els) => els.map((e) => (e.textContent ?? '').trim()).filter(Boolean));
+      const english = texts.filter((t) => !/[\u3400-\u9fff]/.test(t) && (t.match(/[A-Za-z]{3,}/g) ?? []).some((w) => !allowed.test(w)));
+      await page.screenshot({ path: path.join(SHOTS, `zh-${p.replace(/\W+/g, '_')}.png`), fullPage: true });
+      assert.deepEqual(english.filter((t) => t !== 'catalog_browser_root'), [], `${p}: English on a zh-CN screen`);
+    }
+    assert.deepEqual(failures, []);
+    await page.close();
+  });
 });
