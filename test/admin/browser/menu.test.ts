@@ -93,7 +93,7 @@ describe('admin in a browser (production assets)', function () {
     const page = await logIn('superadmin');
     assert.equal(await page.getAttribute('[data-testid="seahorse-dashboard"]', 'data-role'), 'super_admin');
     const items = await menu(page);
-    assert.equal(items.length, 42);
+    assert.equal(items.length, 43);
     for (const id of [...AGENT_ADMIN_MENU, ...SUPER_ONLY_SAMPLE]) assert.ok(items.includes(id), `superadmin menu lacks ${id}`);
     await page.close();
   });
