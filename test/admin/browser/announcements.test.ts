@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { Notification } from '../../server/models/index.js';
-import { notifyUsers, sendDueAnnouncements } from '../../server/services/notifications/index.js';
-import { makeUser, type TestUser } from '../quota/support.js';
-import { startBrowserWorld, type BrowserWorld } from '../support/browser.js';
-import type { TestServer } from '../support/http.js';
+import { Notification } from '../../../server/models/index.js';
+import { notifyUsers, sendDueAnnouncements } from '../../../server/services/notifications/index.js';
+import { makeUser, type TestUser } from '../../support/quota.js';
+import { startBrowserWorld, type BrowserWorld } from '../../support/browser.js';
+import type { TestServer } from '../../support/http.js';
 
 /**
  * 通知管理 in a real browser (production bundle): the super admin publishes an announcement from the
