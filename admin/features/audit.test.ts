@@ -3,7 +3,7 @@ import { mountAdmin } from '../mount.js';
 import { db } from '../../server/db/index.js';
 import { OperationLog, ProjectPrice } from '../../server/models/index.js';
 import { createProject } from '../../server/services/projects/createProject.js';
-import { makeUser } from '../../test/identity/support.js';
+import { makeUser } from '../../test/support/identity.js';
 import { AdminClient } from '../../test/admin/client.js';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { db } from '../../server/db/index.js';
 import { purgeOldExports, requestCardKeyExport, runCardKeyExport } from '../../server/services/cardKeys/exportCardKeys.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
-import { makeWorld, recharge, type World } from '../cardKeys/fixtures.js';
+import { makeWorld, recharge, type World } from '../support/cardKeys.js';
 import { Session, startAdminServer } from './support.js';
 
 /** Issue 11 item 12: exports stream from a scoped route as attachments, and are deleted after the retention period. */
