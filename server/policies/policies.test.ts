@@ -16,8 +16,13 @@ import { adjustPoints } from '../services/points/adjustPoints.js';
 import { applyForProject, grantAuthorization, reviewApplication, revokeAuthorization } from '../services/projects/authorizations.js';
 import { createProject } from '../services/projects/createProject.js';
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../services/projects/manageProject.js';
-import { cancelWithdrawal, rechargeUser, requestWithdrawal, reviewTransfer, reviewWithdrawal, transferQuota } from '../services/quota/index.js';
+import { cancelWithdrawal, rechargeUser, requestWithdrawal, reviewHeldWithdrawal, reviewTransfer, reviewWithdrawal, transferQuota } from '../services/quota/index.js';
 import { updateSetting } from '../services/systemConfig/systemConfig.js';
+import { openBackupDownload } from '../services/backups/downloadBackup.js';
+import { decideRestore, requestRestore } from '../services/backups/restoreRequests.js';
+import { deletePackages, deleteProducts, deletePromotions } from '../services/catalog/index.js';
+import { deleteBanners } from '../services/content/banners.js';
+import { createAnnouncement } from '../services/notifications/announcements.js';
 import { createAdminUser, type Role } from '../services/identity/createAdminUser.js';
 import type { Actor } from './actor.js';
 import { POLICIES, policyVerbs } from './index.js';
@@ -90,6 +95,16 @@ describe('policies: every command authorizes', () => {
     { name: 'rotateMeteringServiceSecret', verb: 'rotateSecret', resource: 'metering_services', run: (actor) => rotateMeteringServiceSecret(actor, 1) },
     { name: 'setMeteringServiceEnabled', verb: 'enable', resource: 'metering_services', run: (actor) => setMeteringServiceEnabled(actor, 1, true) },
     { name: 'updateSetting', verb: 'updateSetting', resource: 'system_configs', run: (actor) => updateSetting('basic.site_name', 'x', actor) },
+    { name: 'reviewHeldWithdrawal', verb: 'reviewHold', resource: 'withdrawals', run: () => reviewHeldWithdrawal({ actor: users.agent, withdrawalId: 1, decision: 'approve' }) },
+    { name: 'deleteProducts', verb: 'manage', resource: 'meta_product', run: (actor) => deleteProducts(actor, ['1']) },
+    { name: 'deletePromotions', verb: 'manage', resource: 'meta_promotion', run: (actor) => deletePromotions(actor, ['1']) },
+    { name: 'deletePackages', verb: 'manage', resource: 'rel_product_package', run: (actor) => deletePackages(actor, ['1']) },
+    { name: 'deleteBanners', verb: 'manage', resource: 'banners', run: (actor) => deleteBanners(actor, [1]) },
+    { name: 'createAnnouncement', verb: 'publish', resource: 'notifications', run: (actor) => createAnnouncement({ actor, input: {} }) },
+    { name: 'openBackupDownload', verb: 'download', resource: 'backups', run: (actor) => openBackupDownload(actor, { backupId: 1 }) },
+    { name: 'requestRestore', verb: 'requestRestore', resource: 'backups', run: (actor) => requestRestore(actor, { backupId: 1, targetDatabase: 'x', reason: 'x' }) },
+    { name: 'decideRestore(approve)', verb: 'approve', resource: 'backup_restore_requests', run: (actor) => decideRestore(actor, { requestId: 1, decision: 'approve' }) },
+    { name: 'decideRestore(reject)', verb: 'reject', resource: 'backup_restore_requests', run: (actor) => decideRestore(actor, { requestId: 1, decision: 'reject' }) },
   ];
 
   for (const c of commands) {
