@@ -30,3 +30,9 @@ export function normalizeCode(input: unknown): string | null {
   const code = `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}-${raw.slice(12)}`;
   return CODE_PATTERN.test(code) ? code : null;
 }
+
+/**
+ * A card key as notifications and emails show it: only its last group. A stored email body or an
+ * inbox is no place for a secret the client software accepts; the record link opens the key itself.
+ */
+export const maskedCode = (code: string): string => `••••-••••-••••-${code.slice(-4)}`;

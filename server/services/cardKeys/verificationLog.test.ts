@@ -42,11 +42,14 @@ describe('verification log and key-sharing detection', () => {
     await flushVerificationLog();
     assert.ok((await CardKey.findByPk(shared!.id))!.sharedFlaggedAt);
     assert.equal((await CardKey.findByPk(normal!.id))!.sharedFlaggedAt, null);
-    const notes = await db().query<{ event: string }>(
-      `SELECT n.event FROM notifications n JOIN notification_recipients r ON r.notification_id = n.id WHERE r.user_id = :u AND n.event = 'card_key.suspected_sharing'`,
+    const notes = await db().query<{ event: string; title: string; body: string }>(
+      `SELECT n.event, n.title, n.body FROM notifications n JOIN notification_recipients r ON r.notification_id = n.id WHERE r.user_id = :u AND n.event = 'card_key.suspected_sharing'`,
       { replacements: { u: w.agent.id }, type: QueryTypes.SELECT },
     );
     assert.equal(notes.length, 1);
+    // The key is a secret: the notice (and so its email) names only its last group.
+    assert.ok(!notes[0]!.title.includes(shared!.code) && !notes[0]!.body.includes(shared!.code), 'no full card key in a notification');
+    assert.ok(notes[0]!.body.includes(shared!.code.slice(-4)));
     assert.equal(await CallbackDelivery.count({ where: { cardKeyId: shared!.id, event: 'suspicious' } }), 0, 'no callback URL, no delivery');
   });
 });

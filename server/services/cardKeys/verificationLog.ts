@@ -1,3 +1,4 @@
+import { maskedCode } from './codes.js';
 import { LRUCache } from 'lru-cache';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
@@ -63,11 +64,11 @@ async function notifyActivations(notices: ActivationNotice[]): Promise<void> {
     else byAgent.set(n.agentId, [n]);
   }
   for (const [agentId, list] of byAgent) {
-    const shown = list.slice(0, 20).map((n) => `${n.code}（${n.projectName}，${n.expiresAt ? `到期 ${new Date(n.expiresAt).toISOString()}` : '永久'}）`);
+    const shown = list.slice(0, 20).map((n) => `${maskedCode(n.code)}（${n.projectName}，${n.expiresAt ? `到期 ${new Date(n.expiresAt).toISOString()}` : '永久'}）`);
     await notifyUsers({
       userIds: [agentId],
       event: 'card_key.activated',
-      title: list.length === 1 ? `卡密已激活：${list[0]!.code}` : `${list.length} 张卡密已激活`,
+      title: list.length === 1 ? `卡密已激活：${maskedCode(list[0]!.code)}` : `${list.length} 张卡密已激活`,
       body: `${shown.join('\n')}${list.length > shown.length ? `\n……等共 ${list.length} 张` : ''}`,
       sendEmail: false,
     });
@@ -159,8 +160,8 @@ async function flagShared(cardKeyId: number, code: string, projectId: number, di
     userIds: [rows[0].agent_id],
     event: 'card_key.suspected_sharing',
     link: { resource: 'card_keys', id: cardKeyId },
-    title: `卡密疑似共享：${code}`,
-    body: `卡密 ${code} 在 24 小时内从 ${distinctIps} 个不同 IP 验证，超过项目阈值，已被标记，请核查。`,
+    title: `卡密疑似共享：${maskedCode(code)}`,
+    body: `卡密 ${maskedCode(code)} 在 24 小时内从 ${distinctIps} 个不同 IP 验证，超过项目阈值，已被标记，请核查。`,
   });
   await emitCardKeyEvent({ event: 'suspicious', projectId, cardKeyId, code, data: { reason: 'SHARED_IPS', distinct_ips_24h: distinctIps } });
 }
