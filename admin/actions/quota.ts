@@ -56,6 +56,21 @@ const transferReviewMessage: Record<ReviewedStatus, (approved: string) => string
   partial: (approved) => `已部分放行：${approved} 已转给接收方，其余额度已解冻退回`,
 };
 
+/** The 审核 actions share one shape: the form's fields and the record's id go to the review command. */
+function reviewHandler<R>(
+  idField: string,
+  fields: readonly string[],
+  command: (input: ReturnType<typeof meta> & Record<string, unknown>) => Promise<R>,
+  message: (result: R) => string,
+  resourceId: string,
+) {
+  return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const p = payloadOf(request);
+    const result = await command({ ...meta(request, context), [idField]: idOf(context), ...Object.fromEntries(fields.map((f) => [f, p[f]])) });
+    return done(context, message(result), resourceId);
+  };
+}
+
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
 async function ownAccount(context: ActionContext): Promise<ActionResponse> {
   const account = await QuotaAccount.findByPk(sessionActor(context).id, { attributes: ['balance', 'frozen'] });
@@ -135,17 +150,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const p = payloadOf(request);
-      const result = await reviewTransfer({
-        ...meta(request, context),
-        transferId: idOf(context),
-        decision: p.decision,
-        opinion: p.opinion,
-        approvedAmount: p.approvedAmount,
-      });
-      return done(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers');
-    },
+    handler: reviewHandler('transferId', ['decision', 'opinion', 'approvedAmount'], reviewTransfer, (r) => transferReviewMessage[r.status](r.approvedAmount), 'quota_transfers'),
   },
 };
 
@@ -190,17 +195,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
         { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const p = payloadOf(request);
-      const result = await reviewWithdrawal({
-        ...meta(request, context),
-        withdrawalId: idOf(context),
-        decision: p.decision,
-        opinion: p.opinion,
-        paymentReference: p.paymentReference,
-      });
-      return done(context, result.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻', 'withdrawals');
-    },
+    handler: reviewHandler('withdrawalId', ['decision', 'opinion', 'paymentReference'], reviewWithdrawal, (r) => (r.status === 'approved' ? '已通过，冻结额度已扣除' : '已拒绝，额度已解冻'), 'withdrawals'),
   },
   cancel: {
     actionType: 'record',
