@@ -58,6 +58,21 @@ const transferReviewMessage: Record<ReviewedStatus, (approved: string) => Locali
   partial: (approved) => say(`已部分放行：${approved} 已转给接收方，其余额度已解冻退回`, `Partly approved: ${approved} went to the recipient, the rest is unfrozen and returned`),
 };
 
+/** The 审核 actions share one shape: the form's fields and the record's id go to the review command. */
+function reviewHandler<R>(
+  idField: string,
+  fields: readonly string[],
+  command: (input: ReturnType<typeof meta> & Record<string, unknown>) => Promise<R>,
+  message: (result: R, payload: Record<string, unknown>) => Localized,
+  resourceId: string,
+) {
+  return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const p = payloadOf(request);
+    const result = await command({ ...meta(request, context), [idField]: idOf(context), ...Object.fromEntries(fields.map((f) => [f, p[f]])) });
+    return done(context, message(result, p), resourceId, { request });
+  };
+}
+
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
 async function ownAccount(context: ActionContext): Promise<ActionResponse> {
   const account = await QuotaAccount.findByPk(sessionActor(context).id, { attributes: ['balance', 'frozen'] });
@@ -137,17 +152,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const p = payloadOf(request);
-      const result = await reviewTransfer({
-        ...meta(request, context),
-        transferId: idOf(context),
-        decision: p.decision,
-        opinion: p.opinion,
-        approvedAmount: p.approvedAmount,
-      });
-      return done(context, transferReviewMessage[result.status](result.approvedAmount), 'quota_transfers', { request });
-    },
+    handler: reviewHandler('transferId', ['decision', 'opinion', 'approvedAmount'], reviewTransfer, (r) => transferReviewMessage[r.status](r.approvedAmount), 'quota_transfers'),
   },
 };
 
@@ -195,17 +200,8 @@ export const withdrawalActions: Record<string, DomainAction> = {
         { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const p = payloadOf(request);
-      const result = await reviewWithdrawal({
-        ...meta(request, context),
-        withdrawalId: idOf(context),
-        decision: p.decision,
-        opinion: p.opinion,
-        paymentReference: p.paymentReference,
-      });
-      return done(context, result.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen'), 'withdrawals', { request });
-    },
+    handler: reviewHandler('withdrawalId', ['decision', 'opinion', 'paymentReference'], reviewWithdrawal, (r) =>
+      r.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen'), 'withdrawals'),
   },
   reviewHold: {
     actionType: 'record',
@@ -233,17 +229,12 @@ export const withdrawalActions: Record<string, DomainAction> = {
         { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const p = payloadOf(request);
-      const result = await reviewHeldWithdrawal({ ...meta(request, context), withdrawalId: idOf(context), decision: p.decision, opinion: p.opinion, approvedAmount: p.approvedAmount });
-      const message =
-        result.status === 'rejected'
-          ? say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned')
-          : p.decision === 'partial'
-            ? say('已部分放行：放行部分进入打款审核，其余额度已解冻退回', 'Partly released: that part goes on to payment review, the rest is unfrozen and returned')
-            : say('已放行，进入打款审核', 'Released: it goes on to payment review');
-      return done(context, message, 'withdrawals', { request });
-    },
+    handler: reviewHandler('withdrawalId', ['decision', 'opinion', 'approvedAmount'], reviewHeldWithdrawal, (r, p) =>
+      r.status === 'rejected'
+        ? say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned')
+        : p.decision === 'partial'
+          ? say('已部分放行：放行部分进入打款审核，其余额度已解冻退回', 'Partly released: that part goes on to payment review, the rest is unfrozen and returned')
+          : say('已放行，进入打款审核', 'Released: it goes on to payment review'), 'withdrawals'),
   },
   cancel: {
     actionType: 'record',
