@@ -11,8 +11,9 @@ import { BANNER_MAX_BYTES } from '../server/services/content/bannerImage.js';
  * it must copy or move before answering: temp files are deleted when the response ends.
  */
 export const ADMIN_UPLOADS: Record<string, { actions: readonly string[]; rules: readonly UploadRule[] }> = {
-  // The type the browser claims is not checked: the banner command judges the bytes.
-  banners: { actions: ['new', 'edit'], rules: [{ field: 'imageFile', maxBytes: BANNER_MAX_BYTES }] },
+  // The type the browser claims is not checked: the banner command judges the bytes, and says
+  // precisely what is wrong with a file up to twice the size it accepts (larger is a bare 413).
+  banners: { actions: ['new', 'edit'], rules: [{ field: 'imageFile', maxBytes: 2 * BANNER_MAX_BYTES }] },
 };
 
 const ACTION_PATH = /^\/api\/resources\/([^/]+)\/(?:actions\/([^/]+)|records\/[^/]+\/([^/]+)|bulk\/([^/]+))\/?$/;

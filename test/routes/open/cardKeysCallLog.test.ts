@@ -6,6 +6,7 @@ import { db } from '../../../server/db/index.js';
 import { ApiCallLog, CardKey } from '../../../server/models/index.js';
 import { generateCardKeys } from '../../../server/services/cardKeys/generateCardKeys.js';
 import { flushApiCallLog } from '../../../server/services/logs/apiCallLog.js';
+import { UnsignedAnswerError } from '../../../examples/client/cardKeyClient.js';
 import { startTestServer, type TestServer } from '../../support/http.js';
 import { clientFor, makeWorld, recharge, until, type World } from '../../support/cardKeys.js';
 
@@ -27,7 +28,13 @@ describe('api_call_logs for the signed card-key API', () => {
     assert.equal((await client.verify(code, 'dev-log')).reason, 'OK');
     assert.equal((await client.verify(code, 'dev-other')).reason, 'DEVICE_MISMATCH');
     assert.equal((await client.query(code)).status, 200);
-    assert.equal((await clientFor(server.url, world, 'wrong-secret').verify(code, 'dev-log')).reason, 'BAD_SIGNATURE');
+    // A refusal of a wrong signature is unsigned: the client throws rather than return a verdict.
+    await assert.rejects(clientFor(server.url, world, 'wrong-secret').verify(code, 'dev-log'), (err: unknown) => {
+      assert.ok(err instanceof UnsignedAnswerError);
+      assert.equal(err.status, 401);
+      assert.equal(err.reason, 'BAD_SIGNATURE');
+      return true;
+    });
     await flushApiCallLog();
 
     const rows = await ApiCallLog.findAll({ where: { projectId: world.project.id }, order: [['id', 'ASC']] });
