@@ -19,8 +19,9 @@ const shared: Tree = {
     queued: ['排队中', 'Queued'], sent: ['已发送', 'Sent'], outbox: ['发件箱', 'Outbox'], running: ['进行中', 'Running'],
     verified: ['已校验', 'Verified'], deleted: ['已删除', 'Deleted'], draft: ['草稿', 'Draft'], published: ['已发布', 'Published'],
     archived: ['已归档', 'Archived'], delivered: ['已送达', 'Delivered'],
-    sending: ['发送中', 'Sending'], uncertain: ['可能已发送', 'Possibly sent'],
+    sending: ['发送中', 'Sending'], uncertain: ['可能已发送', 'Possibly sent'], used: ['已使用', 'Used'],
   },
+  phase: { dumping: ['导出中', 'Dumping'], verifying: ['校验中', 'Verifying'] },
   kind: {
     software: ['软件', 'Software'], points: ['积分', 'Points'], article: ['文章', 'Article'], announcement: ['公告', 'Announcement'],
     service_status: ['服务状态', 'Service status'], system: ['系统', 'System'], business: ['业务', 'Business'],

@@ -154,7 +154,9 @@ export const zhCN = {
     "loginWelcome": "海马后台",
     "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}",
     "backup_restore_requests": "恢复申请",
-    "log_archives": "日志归档"
+    "log_archives": "日志归档",
+    "backups_requestRestore_summary_sha256": "校验和（SHA-256）",
+    "backups_requestRestore_targetDatabase_placeholder": "例如 seahorse_restore"
   },
   "properties": {
     "wxAppid": "微信 AppID",
@@ -414,7 +416,11 @@ export const zhCN = {
     "month": "月份",
     "rowCount": "行数",
     "firstId": "起始 ID",
-    "lastId": "结束 ID"
+    "lastId": "结束 ID",
+    "pendingEmail": "待验证邮箱",
+    "currentPassword": "当前密码",
+    "attemptStartedAt": "本次投递开始时间",
+    "users": "用户数"
   },
   "components": {
     "Login": {
