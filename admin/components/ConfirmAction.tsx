@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Button, H4, MessageBox, Text } from '@adminjs/design-system';
-import type { ActionProps } from 'adminjs';
+import { useTranslation, type ActionProps } from 'adminjs';
 import { useActionSubmit } from './shared/useActionSubmit';
 
 /**
@@ -8,8 +8,12 @@ import { useActionSubmit } from './shared/useActionSubmit';
  * component-less actions with GET, which must never change anything, so the confirmation POSTs.
  */
 const ConfirmAction: React.FC<ActionProps> = (props) => {
-  const { action, record } = props;
+  const { action, record, resource } = props;
   const spec = (action.custom ?? {}) as { title?: string; description?: string; submitLabel?: string };
+  // The spec's texts are zh-CN; the locale files hold both languages under <resource>_<action>_<key>.
+  const { translateLabel } = useTranslation();
+  const tr = (key: string, zh: string | undefined): string | undefined =>
+    zh === undefined ? undefined : translateLabel(`${resource.id}_${action.name}_${key}`, { defaultValue: zh });
   const { submit: send, error, busy } = useActionSubmit(props);
 
   const submit = (event: React.FormEvent) => {
@@ -19,14 +23,14 @@ const ConfirmAction: React.FC<ActionProps> = (props) => {
 
   return (
     <Box variant="card" p="xl" as="form" onSubmit={submit} data-testid={`confirm-${action.name}`}>
-      <H4>{spec.title ?? action.label}</H4>
+      <H4>{tr('title', spec.title) ?? action.label}</H4>
       <Text mb="lg">
         {record?.title ? `${record.title}：` : ''}
-        {spec.description}
+        {tr('description', spec.description)}
       </Text>
       {error && <MessageBox mb="lg" variant="danger" message={error} />}
       <Button variant="contained" type="submit" disabled={busy}>
-        {spec.submitLabel ?? action.label}
+        {tr('submitLabel', spec.submitLabel) ?? action.label}
       </Button>
     </Box>
   );

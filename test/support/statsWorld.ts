@@ -9,11 +9,13 @@ import { makeUser } from './cardKeys.js';
  * Several past China business days of raw rows (card keys, verifications, quota ledger, logins,
  * operations, mini-program orders and points), written with chosen timestamps over two projects
  * and both agent admins' trees, plus the expected figures computed here from the generated rows
- * (independently of the rollup SQL). Days are in March 2026, which no other suite writes.
+ * (independently of the rollup SQL). Days default to March 2026, which only the stats worlds write
+ * (a suite comparing global figures such as points and orders passes days of its own).
  */
 
 export const DAYS = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'];
 const H = 3600_000;
+const MIRROR: Record<string, string> = { recharge_out: 'recharge_in', recharge_in: 'recharge_out', transfer_out: 'transfer_in', transfer_in: 'transfer_out' };
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
 function rng(seed: number) {
@@ -137,7 +139,11 @@ export async function makeStatsWorld(tag: string, seed = 13, days: readonly stri
       for (let i = 0; i < m; i++) {
         const type = pick(ledgerTypes);
         const sign = ['recharge_out', 'card_key_generation', 'transfer_out'].includes(type) ? -1 : 1;
-        ledger.push({ userId: u.id, type, delta: sign * (1 + Math.floor(r() * 5000)) / 100, createdAt: instantOf(day, r) });
+        const row = { userId: u.id, type, delta: sign * (1 + Math.floor(r() * 5000)) / 100, createdAt: instantOf(day, r) };
+        ledger.push(row);
+        // An internal move has its other side (so internal moves net to zero, as reconciliation requires).
+        const other = MIRROR[type];
+        if (other) ledger.push({ userId: people[(people.indexOf(u) + 1) % people.length]!.id, type: other, delta: -row.delta, createdAt: row.createdAt });
       }
       const l = Math.floor(r() * 4);
       for (let i = 0; i < l; i++) logins.push({ userId: u.id, success: r() < 0.8, createdAt: instantOf(day, r) });
@@ -145,6 +151,25 @@ export async function makeStatsWorld(tag: string, seed = 13, days: readonly stri
       for (let i = 0; i < o; i++) operations.push({ actorId: u.id, createdAt: instantOf(day, r) });
     }
   }
+
+  // The books stay consistent for the quota reconciliation that other suites run over the whole
+  // ledger: an opening system recharge where a user would otherwise go below zero, after-values that
+  // replay in id (= insertion) order, and the stored account equal to the ledger's end.
+  const opening = Date.parse(`${days[0]}T00:00:00+08:00`);
+  const openings: LedgerRow[] = [];
+  for (const u of people) {
+    let run = 0;
+    let low = 0;
+    for (const l of ledger) if (l.userId === u.id) low = Math.min(low, (run += Math.round(l.delta * 100)));
+    if (low < 0) openings.push({ userId: u.id, type: 'system_recharge', delta: -low / 100, createdAt: new Date(opening) });
+  }
+  ledger.unshift(...openings);
+  const balanceOf = new Map<number, number>();
+  const after = ledger.map((l) => {
+    const b = (balanceOf.get(l.userId) ?? 0) + Math.round(l.delta * 100);
+    balanceOf.set(l.userId, b);
+    return (b / 100).toFixed(2);
+  });
 
   // Card keys need a batch per agent × project.
   const batchOf = new Map<string, number>();
@@ -167,8 +192,13 @@ export async function makeStatsWorld(tag: string, seed = 13, days: readonly stri
   await insert(
     'quota_ledger',
     ['user_id', 'type', 'balance_delta', 'frozen_delta', 'balance_after', 'frozen_after', 'created_at'],
-    ledger.map((l) => [l.userId, l.type, l.delta.toFixed(2), 0, 100000, 0, l.createdAt]),
+    ledger.map((l, i) => [l.userId, l.type, l.delta.toFixed(2), 0, after[i], 0, l.createdAt]),
   );
+  for (const [userId, cents] of balanceOf) {
+    await db().query(`UPDATE quota_accounts SET balance = balance + :amount, updated_at = now() WHERE user_id = :userId`, {
+      replacements: { userId, amount: (cents / 100).toFixed(2) },
+    });
+  }
   await insert('login_logs', ['username', 'user_id', 'success', 'reason', 'created_at'], logins.map((l) => [`u${l.userId}`, l.userId, l.success, l.success ? 'success' : 'bad_password', l.createdAt]));
   await insert('operation_logs', ['actor_id', 'owner_id', 'action', 'resource', 'created_at'], operations.map((o) => [o.actorId, o.actorId, 'edit', 'test', o.createdAt]));
 

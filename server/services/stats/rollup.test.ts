@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { runCli } from '../../../test/ops/child.js';
-import { cnDay, cnHour, DAYS, expectedCardKeys, makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
+import { cnDay, cnHour, expectedCardKeys, makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
 import { JOBS } from '../../../worker/index.js';
 import { findJob } from '../../queues/defineJob.js';
 import { rangeDays, rollupDay, rollupRange, scheduledDays, statsRollupJob } from './rollup.js';
 
-const FROM = '2026-02-28';
-const TO = '2026-03-09';
+// Points and orders of the mini-program are global (no owner to scope by), so this suite's world
+// lives on days of its own: the other stats worlds (logs export, dashboard, stats export) write
+// 2026-03-01..05, and their points and orders would land in these sums.
+const DAYS = ['2026-04-01', '2026-04-02', '2026-04-03', '2026-04-04', '2026-04-05'];
+const FROM = '2026-03-31';
+const TO = '2026-04-09';
 
 async function rows<T extends object>(sql: string, replacements: Record<string, unknown> = {}): Promise<T[]> {
   return db().query<T>(sql, { replacements, type: QueryTypes.SELECT });
@@ -40,7 +44,7 @@ describe('stats rollups (stats.rollup)', () => {
   let w: StatsWorld;
 
   before(async () => {
-    w = await makeStatsWorld('roll');
+    w = await makeStatsWorld('roll', 13, DAYS);
     await rollupRange({ from: FROM, to: TO });
   });
 
@@ -195,10 +199,10 @@ describe('stats rollups (stats.rollup)', () => {
   });
 
   it('backfills from the CLI with progress per day', async () => {
-    const r = await runCli(['stats:rollup', '--from', '2026-03-01', '--to', '2026-03-03']);
+    const r = await runCli(['stats:rollup', '--from', DAYS[0]!, '--to', DAYS[2]!]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\[1\/3\] 2026-03-01: card_key \d+, quota \d+, activity \d+, points \d+, order 1/);
-    assert.match(r.stdout, /\[3\/3\] 2026-03-03:/);
+    assert.match(r.stdout, /\[1\/3\] 2026-04-01: card_key \d+, quota \d+, activity \d+, points \d+, order 1/);
+    assert.match(r.stdout, /\[3\/3\] 2026-04-03:/);
     assert.match(r.stdout, /Rolled up 3 day\(s\)/);
     const bad = await runCli(['stats:rollup', '--from', '2026-03-05', '--to', '2026-03-01']);
     assert.equal(bad.code, 1);
