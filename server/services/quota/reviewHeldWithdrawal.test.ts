@@ -103,7 +103,7 @@ describe('transaction anomalies: withdrawals held for review', () => {
     assert.equal(rejected.status, 'rejected');
     assert.deepEqual(await account(agent.id), { balance: '1100.00', frozen: '900.00' });
 
-    await refusedWith(reviewHeldWithdrawal({ actor: root, withdrawalId: c.withdrawalId, decision: 'partial', opinion: '部分', approvedAmount: '900' }), 'INVALID_INPUT');
+    await refusedWith(reviewHeldWithdrawal({ actor: root, withdrawalId: c.withdrawalId, decision: 'partial', opinion: '部分', approvedAmount: '900' }), 'ABOVE_MAXIMUM');
     const partial = await reviewHeldWithdrawal({ actor: root, withdrawalId: c.withdrawalId, decision: 'partial', opinion: '先放行一部分', approvedAmount: '300.50' });
     assert.equal(partial.status, 'pending');
     assert.equal((await Withdrawal.findByPk(c.withdrawalId))!.approvedAmount, '300.50');
