@@ -48,6 +48,9 @@ describe('quota under concurrency', function () {
     // Transfers over 400 are held and reviewed inside the run; the burst rule would hold most of them.
     await updateSetting('quota.transfer_review_threshold', 400, root);
     await updateSetting('quota.transfer_burst_count', 1000, root);
+    // Withdrawals are reviewed for payment here, not held as abnormal (that is reviewHeldWithdrawal's test).
+    await updateSetting('quota.withdrawal_review_balance_percent', 100, root);
+    await updateSetting('quota.withdrawal_daily_max', 1000, root);
 
     const random = prng(20261122);
     const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
@@ -129,6 +132,8 @@ describe('quota under concurrency', function () {
     } finally {
       await updateSetting('quota.transfer_review_threshold', 10000, root);
       await updateSetting('quota.transfer_burst_count', 10, root);
+      await updateSetting('quota.withdrawal_review_balance_percent', 80, root);
+      await updateSetting('quota.withdrawal_daily_max', 3, root);
     }
 
     assert.deepEqual(failures, [], 'no deadlock, serialization or other error reaches the caller');
