@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import { CallbackDelivery, EmailMessage } from '../../server/models/index.js';
@@ -16,6 +16,10 @@ import { deliverCallbackJob } from '../../server/services/cardKeys/events.js';
 import { exportCardKeysJob, requestCardKeyExport } from '../../server/services/cardKeys/exportCardKeys.js';
 import { generateBatchJob, generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { sendEmailJob } from '../../server/services/email/deliverEmail.js';
+import type { Transaction } from 'sequelize';
+import { Backup } from '../../server/models/index.js';
+import { INTERRUPTED_BACKUP, createBackupJob } from '../../server/services/backups/createBackup.js';
+import { statsRollupJob } from '../../server/services/stats/rollup.js';
 import type { World } from '../support/cardKeys.js';
 import type { CallbackSink, SmtpSink } from './support.js';
 
@@ -25,7 +29,11 @@ export interface KillContext {
   smtp: SmtpSink;
   callbacks: CallbackSink;
   exportDir: string;
+  /** The worker's BACKUP_DIR. */
+  backupDir: string;
   enqueue<D>(job: JobHandle, data: D, jobId?: string): Promise<void>;
+  /** The Bull state of a job enqueued with that id ('completed', 'failed', 'active', …). */
+  jobState(job: JobHandle, jobId: string): Promise<string | null>;
   /** What earlier cases left for later ones (the batch's id for the export). */
   shared: Record<string, unknown>;
 }
@@ -126,5 +134,68 @@ const emailCase: KillCase<{ message: EmailMessage; subject: string }> = {
   },
 };
 
-/** Add a line here for each new long job (backups.run, stats.rollup …). */
-export const KILL_CASES: KillCase<any>[] = [batchCase, exportCase, callbackCase, emailCase]; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Whether some statement waits for a lock on `table` (the job is stuck there, mid-way). */
+const waitsOn = async (table: string) =>
+  (await one<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = :table AND NOT l.granted`, { table })).n > 0;
+
+/** Holds `table` exclusively in a transaction of the test's own, so the job blocks on it mid-way. */
+async function holdTable(table: string): Promise<Transaction> {
+  const t = await db().transaction();
+  await db().query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`, { transaction: t });
+  return t;
+}
+
+const backupCase: KillCase<{ hold: Transaction; after: number; jobId: string }> = {
+  name: 'a backup mid-dump: the interrupted one recorded as failed with no file, one verified backup after the restart',
+  async arrange(ctx) {
+    const after = (await one<{ id: number | null }>('SELECT max(id) AS id FROM backups', {})).id ?? 0;
+    // pg_dump takes a share lock on every table first: holding one makes the dump wait, mid-way.
+    const hold = await holdTable('log_archives');
+    const jobId = `backup-kill-${randomUUID()}`;
+    await ctx.enqueue(createBackupJob, { kind: 'manual' }, jobId);
+    return { hold, after, jobId };
+  },
+  midway: async () => (await Backup.count({ where: { status: 'running' } })) > 0 && (await waitsOn('log_archives')),
+  afterKill: async (_ctx, { hold }) => hold.rollback(),
+  settled: async (ctx, { jobId }) => ['completed', 'failed'].includes((await ctx.jobState(createBackupJob, jobId)) ?? ''),
+  async check(ctx, { after, jobId }) {
+    assert.equal(await ctx.jobState(createBackupJob, jobId), 'completed');
+    const rows = await db().query<{ status: string; error: string | null; file_name: string }>(
+      'SELECT status, error, file_name FROM backups WHERE id > :after ORDER BY id', { replacements: { after }, type: QueryTypes.SELECT },
+    );
+    assert.deepEqual(rows.map((r) => [r.status, r.error]), [['failed', INTERRUPTED_BACKUP], ['verified', null]], 'the killed backup is recorded, once; the retry made one backup');
+    const files = await readdir(ctx.backupDir);
+    assert.ok(!files.some((f) => f.endsWith('.partial')), 'no partial file left');
+    assert.ok(!files.includes(rows[0]!.file_name) && files.includes(rows[1]!.file_name), 'only the verified backup has a file');
+  },
+};
+
+const rollupCase: KillCase<{ hold: Transaction; day: string; jobId: string }> = {
+  name: "a stats rollup mid-day: the kill rolls its day back, the retry recomputes it once",
+  async arrange(ctx) {
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10); // today in China
+    // The rollup rewrites the card-key table first, then blocks on the quota table: mid-transaction.
+    const hold = await holdTable('daily_quota_stats');
+    const jobId = `rollup-kill-${randomUUID()}`;
+    await ctx.enqueue(statsRollupJob, { from: day, to: day }, jobId);
+    return { hold, day, jobId };
+  },
+  midway: async () => waitsOn('daily_quota_stats'),
+  afterKill: async (_ctx, { hold }) => hold.rollback(),
+  settled: async (ctx, { jobId }) => ['completed', 'failed'].includes((await ctx.jobState(statsRollupJob, jobId)) ?? ''),
+  async check(ctx, { day, jobId }) {
+    assert.equal(await ctx.jobState(statsRollupJob, jobId), 'completed');
+    // Counted once: the day's generated keys for this world's agent equal the keys it generated that day.
+    const row = await one<{ rolled: number; raw: number }>(
+      `SELECT (SELECT COALESCE(sum(generated), 0)::int FROM daily_card_key_stats WHERE day = :day AND agent_id = :agent) AS rolled,
+              (SELECT count(*)::int FROM card_keys WHERE agent_id = :agent AND (created_at AT TIME ZONE 'Asia/Shanghai')::date = :day::date) AS raw`,
+      { day, agent: ctx.world.agent.id },
+    );
+    assert.ok(row.raw > 0, 'the world generated keys today');
+    assert.equal(row.rolled, row.raw);
+  },
+};
+
+/** Add a line here for each new long job. */
+export const KILL_CASES: KillCase<any>[] = [batchCase, exportCase, callbackCase, emailCase, backupCase, rollupCase]; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -28,7 +28,8 @@ describe('faults: the worker SIGKILLed during a long job, then restarted', funct
     const smtp = new SmtpSink();
     const callbacks = new CallbackSink();
     const exportDir = await mkdtemp(path.join(os.tmpdir(), 'seahorse-kill-'));
-    env = { REDIS_URL: redis.url, SMTP_URL: await smtp.start(), EXPORT_DIR: exportDir, QUEUE_LOCK_MS: '2000', WORKER_WATCH_MS: '1000', EMAIL_MAX_ATTEMPTS: '3', CALLBACK_MAX_ATTEMPTS: '3', CALLBACK_RETRY_DELAY_MS: '100' };
+    const backupDir = path.join(exportDir, 'backups');
+    env = { REDIS_URL: redis.url, SMTP_URL: await smtp.start(), EXPORT_DIR: exportDir, BACKUP_DIR: backupDir, QUEUE_LOCK_MS: '2000', WORKER_WATCH_MS: '1000', EMAIL_MAX_ATTEMPTS: '3', CALLBACK_MAX_ATTEMPTS: '3', CALLBACK_RETRY_DELAY_MS: '100' };
     const world = await makeWorld(`kw${randomBytes(3).toString('hex')}`, { callbackUrl: await callbacks.start() });
     await recharge(world.agent.id, '200000');
     ctx = {
@@ -36,11 +37,16 @@ describe('faults: the worker SIGKILLed during a long job, then restarted', funct
       smtp,
       callbacks,
       exportDir,
+      backupDir,
       shared: {},
       async enqueue(job: JobHandle, data: unknown, jobId?: string) {
         let q = queues.get(job.queue);
         if (!q) queues.set(job.queue, (q = new Bull(job.queue, { redis: redis.url, prefix: `${process.env.REDIS_PREFIX}:bull` })));
         await q.add(job.name, job.parse(data), { ...job.options(), ...(jobId ? { jobId } : {}) });
+      },
+      async jobState(job: JobHandle, jobId: string) {
+        const found = await queues.get(job.queue)?.getJob(jobId);
+        return found ? await found.getState() : null;
       },
     };
     worker = startWorkerProcess(env);

@@ -5,6 +5,9 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { config } from '../../config.js';
+import { withWorkLock } from '../../db/workLock.js';
+import { conflict } from '../../errors.js';
+import { say } from '../../i18n.js';
 import { Backup } from '../../models/index.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { encryptStream } from './cipher.js';
@@ -46,6 +49,32 @@ const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
  */
 export async function createBackup(raw: CreateBackupInput = {}, now = new Date()): Promise<Backup> {
   const input = parseInput(createBackupInput, raw);
+  // One backup at a time, under a work lock that dies with its process: a row still `running` while
+  // we hold the lock was left by a process killed mid-backup.
+  const made = await withWorkLock('backups.create', async () => {
+    await markInterruptedBackups();
+    return takeBackup(input, now);
+  }, null);
+  if (!made) throw conflict(say('另一个备份正在进行，请稍后再试', 'Another backup is running; try again later'), 'BACKUP_RUNNING');
+  return made;
+}
+
+export const INTERRUPTED_BACKUP = 'interrupted: the process making this backup stopped before it finished (no file was kept)';
+
+/** Backups left `running` by a process that died: failed, their partial or unverified file removed. */
+async function markInterruptedBackups(): Promise<number> {
+  const stale = await Backup.findAll({ where: { status: 'running' } });
+  const dir = await backupDir();
+  for (const b of stale) {
+    const file = backupPath(dir, b.fileName);
+    await rm(`${file}.partial`, { force: true });
+    await rm(file, { force: true });
+    await b.update({ status: 'failed', phase: null, error: INTERRUPTED_BACKUP });
+  }
+  return stale.length;
+}
+
+async function takeBackup(input: z.output<typeof createBackupInput>, now: Date): Promise<Backup> {
   const dir = await backupDir();
   const fileName = `seahorse-${stamp(now)}-${input.kind}-${randomBytes(3).toString('hex')}.dump.enc`;
   const file = backupPath(dir, fileName);
