@@ -80,8 +80,14 @@ const isForm = (req: Request) => /^(multipart\/form-data|application\/x-www-form
 export function parseForm(req: Request, res: Response, uploads: readonly UploadRule[] = []): Promise<ParsedForm> {
   if (!hasBody(req) || !isForm(req)) return Promise.resolve({ fields: {}, files: {} });
   const started: string[] = [];
-  res.once('close', () => {
+  const removeAll = () => {
     for (const file of started) unlink(file, () => undefined);
+  };
+  // A temp file's open can still be under way when the answer is sent (a refusal mid-upload): remove
+  // the files when the response closes, and once more a moment later for any opened after that.
+  res.once('close', () => {
+    removeAll();
+    setTimeout(removeAll, 500).unref();
   });
   const form = new formidable.IncomingForm();
   form.uploadDir = uploadDir();
