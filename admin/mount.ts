@@ -25,7 +25,7 @@ import { statsPageHandler } from './stats.js';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
 import { adminLocale } from './locales/index.js';
-import { CLIENT_IP } from './resources/define.js';
+import { CLIENT_IP, SCREEN_LANG } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 import { adminFormParser } from './uploads.js';
 
@@ -85,10 +85,11 @@ const refreshSessionUser: RequestHandler = async (req, _res, next) => {
   }
 };
 
-// Actions read the client's address through requestIp(); AdminJS passes them a spread copy of the
-// request, which keeps own properties only.
+// Actions read the client's address through requestIp() and the reader's language through
+// adminLang(); AdminJS passes them a spread copy of the request, which keeps own properties only
+// (no `ip`, no `headers`), so both are kept as own properties here.
 const keepClientIp: RequestHandler = (req, _res, next) => {
-  Object.assign(req, { [CLIENT_IP]: req.ip ?? null });
+  Object.assign(req, { [CLIENT_IP]: req.ip ?? null, [SCREEN_LANG]: requestLang(req) });
   next();
 };
 

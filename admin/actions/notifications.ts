@@ -1,7 +1,7 @@
 import type { ActionContext, ActionRequest } from 'adminjs';
 import { listNotifications, markRead, unreadCount } from '../../server/services/notifications/index.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import { adminLang, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * Every admin's own notifications: 我的通知 (inbox with read marks) and the unread count the top
@@ -24,7 +24,7 @@ export const notificationRecipientActions: Record<string, DomainAction> = {
         await markRead(actor.id, payload.all === '1' ? undefined : (ids(payload.ids) ?? []));
       }
       const page = Number((request.query as Record<string, unknown> | undefined)?.page) || 1;
-      const { items, total } = await listNotifications(actor.id, { page, pageSize: 20 });
+      const { items, total } = await listNotifications(actor.id, { page, pageSize: 20, lang: adminLang([request, context]) });
       return { items, total, page, unread: await unreadCount(actor.id) };
     },
   },

@@ -75,6 +75,8 @@ export function sessionActor(context: ActionContext): Actor {
 
 /** Where the admin mount keeps Express's `req.ip` as an own property, so it survives AdminJS's copy. */
 export const CLIENT_IP = 'seahorseClientIp';
+/** The reader's language (`requestLang`), kept on the request for the same reason as `CLIENT_IP`. */
+export const SCREEN_LANG = 'seahorseScreenLang';
 
 /**
  * The client's address for audit rows: exactly Express's `req.ip` (trust-proxy applied by Express).
@@ -91,6 +93,9 @@ export function requestIp(request: ActionRequest): string | null {
  * browser's): refusals are shown in it.
  */
 export function adminLang(args: readonly unknown[]): Lang {
+  // An action's request is AdminJS's spread copy, without headers: the mount kept the language in an own property.
+  const kept = args.find((a): a is { [SCREEN_LANG]: Lang } => !!a && typeof a === 'object' && SCREEN_LANG in a);
+  if (kept) return asLang(kept[SCREEN_LANG]);
   const request = args.find((a): a is { headers: IncomingHttpHeaders } => !!a && typeof a === 'object' && 'headers' in a && !!(a as { headers?: unknown }).headers);
   const context = args.find((a): a is ActionContext => !!a && typeof a === 'object' && 'currentAdmin' in a);
   if (!request) return asLang((context?.currentAdmin as { locale?: string } | undefined)?.locale);

@@ -7,6 +7,9 @@ export class Notification extends Model {
   declare event: string | null;
   declare title: string;
   declare body: string;
+  /** The English title and body when the system wrote the notification in both languages (null: `title`/`body` for everyone). */
+  declare titleEn: string | null;
+  declare bodyEn: string | null;
   declare audience: string;
   declare audienceRole: string | null;
   declare announcementType: 'system' | 'feature' | 'maintenance' | null;
@@ -28,6 +31,8 @@ export class Notification extends Model {
         event: { type: DataTypes.STRING(64) },
         title: { type: DataTypes.STRING(200), allowNull: false },
         body: { type: DataTypes.TEXT, allowNull: false },
+        titleEn: { type: DataTypes.STRING(200), field: 'title_en' },
+        bodyEn: { type: DataTypes.TEXT, field: 'body_en' },
         audience: { type: DataTypes.STRING(16), allowNull: false },
         audienceRole: { type: DataTypes.STRING(16), field: 'audience_role' },
         announcementType: { type: DataTypes.STRING(16), field: 'announcement_type' },

@@ -166,6 +166,10 @@ describe('quota actions through the AdminJS back office', function () {
     const items = inbox.body.items as Array<{ id: number; title: string; readAt: string | null }>;
     assert.equal(inbox.body.unread, unreadA);
     assert.ok(items.some((i) => i.title === '额度充值到账'));
+    // An admin reading in English reads the same notification in English.
+    const english = await fetch(`${srv.url}/admin/api/resources/notification_recipients/actions/inbox`, { headers: { cookie: `${as[agentA.username]!.cookieHeader()}; seahorse_lang=en` } });
+    const englishItems = ((await english.json()) as { items: Array<{ id: number; title: string }> }).items;
+    assert.equal(englishItems.find((i) => i.id === items.find((j) => j.title === '额度充值到账')!.id)?.title, 'Quota recharged');
 
     const unreadB = await count(agentB);
     // Agent B cannot mark agent A's notifications, even by id.

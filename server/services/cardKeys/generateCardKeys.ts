@@ -198,7 +198,7 @@ export async function failAsyncBatch(batchId: number, reason: string): Promise<b
       t,
     );
     await notifyUsers(
-      { userIds: [row.agent_id], event: 'card_key.batch_failed', link: { resource: 'card_key_batches', id: batchId }, title: `卡密批次 #${batchId} 生成失败`, body: `批次 #${batchId}（${row.count} 张）生成失败，已全额退回 ${row.total_cost} 额度。`, sendEmail: false },
+      { userIds: [row.agent_id], event: 'card_key.batch_failed', link: { resource: 'card_key_batches', id: batchId }, title: say(`卡密批次 #${batchId} 生成失败`, `Card key batch #${batchId} failed`), body: say(`批次 #${batchId}（${row.count} 张）生成失败，已全额退回 ${row.total_cost} 额度。`, `Batch #${batchId} (${row.count} keys) failed to generate; all ${row.total_cost} quota was refunded.`), sendEmail: false },
       t,
     );
     return true;

@@ -1,4 +1,5 @@
 import { maskedCode } from './codes.js';
+import { say } from '../../i18n.js';
 import { LRUCache } from 'lru-cache';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
@@ -64,12 +65,20 @@ async function notifyActivations(notices: ActivationNotice[]): Promise<void> {
     else byAgent.set(n.agentId, [n]);
   }
   for (const [agentId, list] of byAgent) {
-    const shown = list.slice(0, 20).map((n) => `${maskedCode(n.code)}（${n.projectName}，${n.expiresAt ? `到期 ${new Date(n.expiresAt).toISOString()}` : '永久'}）`);
+    const shown = list.slice(0, 20);
+    const line = (n: ActivationNotice, en: boolean) => {
+      const until = n.expiresAt ? new Date(n.expiresAt).toISOString() : null;
+      return en ? `${maskedCode(n.code)} (${n.projectName}, ${until ? `expires ${until}` : 'never expires'})` : `${maskedCode(n.code)}（${n.projectName}，${until ? `到期 ${until}` : '永久'}）`;
+    };
+    const more = list.length > shown.length;
     await notifyUsers({
       userIds: [agentId],
       event: 'card_key.activated',
-      title: list.length === 1 ? `卡密已激活：${maskedCode(list[0]!.code)}` : `${list.length} 张卡密已激活`,
-      body: `${shown.join('\n')}${list.length > shown.length ? `\n……等共 ${list.length} 张` : ''}`,
+      title: list.length === 1 ? say(`卡密已激活：${maskedCode(list[0]!.code)}`, `Card key activated: ${maskedCode(list[0]!.code)}`) : say(`${list.length} 张卡密已激活`, `${list.length} card keys activated`),
+      body: say(
+        `${shown.map((n) => line(n, false)).join('\n')}${more ? `\n……等共 ${list.length} 张` : ''}`,
+        `${shown.map((n) => line(n, true)).join('\n')}${more ? `\n… ${list.length} in all` : ''}`,
+      ),
       sendEmail: false,
     });
   }
@@ -160,8 +169,11 @@ async function flagShared(cardKeyId: number, code: string, projectId: number, di
     userIds: [rows[0].agent_id],
     event: 'card_key.suspected_sharing',
     link: { resource: 'card_keys', id: cardKeyId },
-    title: `卡密疑似共享：${maskedCode(code)}`,
-    body: `卡密 ${maskedCode(code)} 在 24 小时内从 ${distinctIps} 个不同 IP 验证，超过项目阈值，已被标记，请核查。`,
+    title: say(`卡密疑似共享：${maskedCode(code)}`, `Card key possibly shared: ${maskedCode(code)}`),
+    body: say(
+      `卡密 ${maskedCode(code)} 在 24 小时内从 ${distinctIps} 个不同 IP 验证，超过项目阈值，已被标记，请核查。`,
+      `Card key ${maskedCode(code)} was verified from ${distinctIps} different IPs within 24 hours, above the project's threshold; it has been flagged. Please check it.`,
+    ),
   });
   await emitCardKeyEvent({ event: 'suspicious', projectId, cardKeyId, code, data: { reason: 'SHARED_IPS', distinct_ips_24h: distinctIps } });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { inTransaction } from '../../db/index.js';
-import { EmailMessage, NotificationRecipient } from '../../models/index.js';
+import { AdminUser, EmailMessage, NotificationRecipient } from '../../models/index.js';
+import { say } from '../../i18n.js';
 import { queue } from '../../queues/queue.js';
 import { sendEmailJob } from '../email/deliverEmail.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
@@ -65,6 +66,36 @@ describe('notifications', () => {
     assert.equal(items[0]!.linkRecordId, '42');
     const message = await EmailMessage.findOne({ where: { userId: withEmail.id, template: 'test.linked' } });
     assert.ok(message!.textBody.endsWith('http://localhost:3000/admin/resources/withdrawals/records/42/show'), message!.textBody);
+  });
+
+  it('a notification the system writes in both languages reaches each reader in theirs: inbox and email', async () => {
+    const english = await makeUser('n_en', 'agent_admin');
+    await AdminUser.update({ locale: 'en' }, { where: { id: english.id } });
+    await notifyUsers({
+      userIds: [withEmail.id, english.id],
+      event: 'test.bilingual',
+      title: say('收到转账', 'Transfer received'),
+      body: say('n_x 向您转入 5.00 额度。', 'n_x transferred 5.00 quota to you.'),
+      link: { resource: 'quota_transfers', id: 7 },
+    });
+    // The inbox follows the reader's screen language, whoever the recipient is.
+    const [en] = (await listNotifications(english.id, { pageSize: 1, lang: 'en' })).items;
+    assert.deepEqual([en!.title, en!.body], ['Transfer received', 'n_x transferred 5.00 quota to you.']);
+    const [zh] = (await listNotifications(english.id, { pageSize: 1, lang: 'zh-CN' })).items;
+    assert.deepEqual([zh!.title, zh!.body], ['收到转账', 'n_x 向您转入 5.00 额度。']);
+    // The email follows the language each recipient chose for the admin.
+    const toEnglish = await EmailMessage.findOne({ where: { userId: english.id, template: 'test.bilingual' } });
+    assert.equal(toEnglish!.subject, 'Transfer received');
+    assert.match(toEnglish!.textBody, /^n_x transferred 5\.00 quota to you\.\n\nDetails: http:\/\/localhost:3000\/admin\/resources\/quota_transfers\/records\/7\/show$/);
+    const toChinese = await EmailMessage.findOne({ where: { userId: withEmail.id, template: 'test.bilingual' } });
+    assert.equal(toChinese!.subject, '收到转账');
+    assert.match(toChinese!.textBody, /^n_x 向您转入 5\.00 额度。\n\n查看详情：/);
+  });
+
+  it('a text written in one language (an announcement) is the same for every reader', async () => {
+    await notifyUsers({ userIds: [withoutEmail.id], event: 'test.plain', title: '维护通知', body: '今晚维护' });
+    const [item] = (await listNotifications(withoutEmail.id, { pageSize: 1, lang: 'en' })).items;
+    assert.deepEqual([item!.title, item!.body], ['维护通知', '今晚维护']);
   });
 
   it('writes nothing when the surrounding transaction rolls back', async () => {

@@ -4,11 +4,13 @@ import { inTransaction } from '../../db/index.js';
 import { AdminUser, Notification, NotificationRecipient } from '../../models/index.js';
 import { getSettingIn } from '../systemConfig/systemConfig.js';
 import { sendEmail } from '../email/sendEmail.js';
+import { asLang, inLang, say, type Localized } from '../../i18n.js';
 
 export interface NotifyUsersInput {
   userIds: number[];
-  title: string;
-  body: string;
+  /** Written by the system: both languages (`say(zh, en)`), so each reader gets theirs. A plain string is the same for everyone. */
+  title: string | Localized;
+  body: string | Localized;
   /** What happened, e.g. `quota.transfer_received`; lets the UI and later filters group notifications. */
   event: string;
   /** Also email the recipients who have an address (only when `notification.email_enabled`). Default true. */
@@ -23,6 +25,8 @@ export interface NotificationLink {
   resource: string;
   id: number | string;
 }
+
+const DETAILS = say('查看详情：', 'Details: ');
 
 /** Where the admin shows a linked record. */
 export const recordUrl = (link: NotificationLink): string =>
@@ -48,8 +52,10 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
       {
         kind: input.kind ?? 'business',
         event: input.event,
-        title: input.title,
-        body: input.body,
+        title: inLang(input.title, 'zh-CN'),
+        body: inLang(input.body, 'zh-CN'),
+        titleEn: typeof input.title === 'string' ? null : input.title.en,
+        bodyEn: typeof input.body === 'string' ? null : input.body.en,
         audience: 'users',
         sendEmail: emailOn,
         sentAt: new Date(),
@@ -66,13 +72,16 @@ export async function notifyUsers(input: NotifyUsersInput, transaction?: Transac
     let emails = 0;
     if (emailOn) {
       const users = await AdminUser.findAll({
-        attributes: ['id', 'email'],
+        attributes: ['id', 'email', 'locale'],
         where: { id: { [Op.in]: userIds }, email: { [Op.ne]: null } },
         transaction: t,
       });
-      const text = input.link ? `${input.body}\n\n查看详情：${recordUrl(input.link)}` : input.body;
       for (const user of users) {
-        await sendEmail({ to: user.email!, userId: user.id, template: input.event, subject: input.title, text }, t);
+        // Each recipient reads the email in the language they chose for the admin.
+        const lang = asLang(user.locale);
+        const body = inLang(input.body, lang);
+        const text = input.link ? `${body}\n\n${inLang(DETAILS, lang)}${recordUrl(input.link)}` : body;
+        await sendEmail({ to: user.email!, userId: user.id, template: input.event, subject: inLang(input.title, lang), text }, t);
         emails++;
       }
     }

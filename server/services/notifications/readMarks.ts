@@ -1,4 +1,5 @@
 import { Op, QueryTypes } from 'sequelize';
+import type { Lang } from '../../i18n.js';
 import { Notification, NotificationRecipient } from '../../models/index.js';
 
 export interface NotificationItem {
@@ -33,17 +34,19 @@ export async function markRead(userId: number, recipientIds?: number[]): Promise
   return count;
 }
 
-/** `userId`'s own notifications, newest first. */
+/** `userId`'s own notifications, newest first, in `lang` where the system wrote them in both languages. */
 export async function listNotifications(
   userId: number,
-  options: { page?: number; pageSize?: number; unreadOnly?: boolean } = {},
+  options: { page?: number; pageSize?: number; unreadOnly?: boolean; lang?: Lang } = {},
 ): Promise<{ items: NotificationItem[]; total: number }> {
   const pageSize = Math.min(Math.max(Math.trunc(options.pageSize ?? 20), 1), 100);
   const page = Math.max(Math.trunc(options.page ?? 1), 1);
   const unread = options.unreadOnly ? 'AND r.read_at IS NULL' : '';
+  const english = options.lang === 'en';
+  const text = (column: string) => (english ? `COALESCE(n.${column}_en, n.${column})` : `n.${column}`);
   const s = Notification.sequelize!;
   const items = await s.query<NotificationItem>(
-    `SELECT r.id, r.notification_id AS "notificationId", n.event, n.kind, n.title, n.body,
+    `SELECT r.id, r.notification_id AS "notificationId", n.event, n.kind, ${text('title')} AS title, ${text('body')} AS body,
             n.link_resource AS "linkResource", n.link_record_id AS "linkRecordId", n.announcement_type AS "announcementType",
             r.read_at AS "readAt", r.created_at AS "createdAt"
        FROM notification_recipients r JOIN notifications n ON n.id = r.notification_id

@@ -24,7 +24,7 @@ async function alerts(check: string, userId: number): Promise<{ logs: string[]; 
   const logs = await db().query<{ level: string }>(`SELECT level FROM system_logs WHERE source = :s ORDER BY id`, { replacements: { s: `fault:${check}` }, type: QueryTypes.SELECT });
   const [n] = await db().query<{ n: number }>(
     `SELECT count(*)::int AS n FROM notification_recipients r JOIN notifications m ON m.id = r.notification_id
-      WHERE r.user_id = :u AND m.event IN ('ops.fault', 'ops.fault_recovered') AND m.title LIKE :t`,
+      WHERE r.user_id = :u AND m.event IN ('ops.fault', 'ops.fault_recovered') AND m.title_en LIKE :t`,
     { replacements: { u: userId, t: `%${TITLE[check]}%` }, type: QueryTypes.SELECT },
   );
   return { logs: logs.map((l) => l.level), notices: n!.n };

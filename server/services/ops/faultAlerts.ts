@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises';
+import { say } from '../../i18n.js';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { QueryTypes } from 'sequelize';
@@ -214,12 +215,14 @@ async function transition(r: CheckResult): Promise<boolean> {
 
 async function alert(r: CheckResult, since: Date): Promise<void> {
   const [zh, en] = TITLES[r.check] ?? [r.check, r.check];
-  const title = r.fault ? `故障告警：${zh} / Fault: ${en}` : `故障已恢复：${zh} / Recovered: ${en}`;
+  const title = r.fault ? say(`故障告警：${zh}`, `Fault: ${en}`) : say(`故障已恢复：${zh}`, `Recovered: ${en}`);
   const body = r.fault
-    ? `${zh}出现故障（${since.toISOString()}）。\n${en} fault since ${since.toISOString()}.\n${r.detail}`
-    : `${zh}已恢复（故障开始于 ${since.toISOString()}）。\n${en} is fine again (fault since ${since.toISOString()}).\n${r.detail}`;
-  await SystemLog.create({ level: r.fault ? 'alert' : 'info', source: `fault:${r.check}`, message: title, context: { detail: r.detail, since } });
-  logger()[r.fault ? 'error' : 'info']({ check: r.check, detail: r.detail }, title);
+    ? say(`${zh}出现故障（${since.toISOString()}）。\n${r.detail}`, `${en}: fault since ${since.toISOString()}.\n${r.detail}`)
+    : say(`${zh}已恢复（故障开始于 ${since.toISOString()}）。\n${r.detail}`, `${en} is fine again (fault since ${since.toISOString()}).\n${r.detail}`);
+  // The system log is read by operators in either language: it keeps both.
+  const logLine = `${title['zh-CN']} / ${title.en}`;
+  await SystemLog.create({ level: r.fault ? 'alert' : 'info', source: `fault:${r.check}`, message: logLine, context: { detail: r.detail, since } });
+  logger()[r.fault ? 'error' : 'info']({ check: r.check, detail: r.detail }, logLine);
   if (!(await getSetting('notification.fault_alerts_enabled'))) return;
   const admins = await AdminUser.findAll({ where: { role: 'super_admin', status: 'active' }, attributes: ['id'] });
   // The email goes through the outbox: with SMTP itself down it waits there, the in-site notice does not.

@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { say } from '../../i18n.js';
 import { z } from 'zod';
 import { inTransaction } from '../../db/index.js';
 import { ProjectAuthorization } from '../../models/index.js';
@@ -42,8 +43,11 @@ export async function notifyExpiringAuthorizations(): Promise<{ notified: number
           {
             userIds: [row.agentId],
             event: 'project.authorization_expiring',
-            title: `项目授权即将到期：${row.projectName}`,
-            body: `您对项目「${row.projectName}」的授权将于 ${until} 到期，到期后将无法生成该项目的卡密。如需继续使用，请联系您的管理员续期。`,
+            title: say(`项目授权即将到期：${row.projectName}`, `Project authorization expiring: ${row.projectName}`),
+            body: say(
+              `您对项目「${row.projectName}」的授权将于 ${until} 到期，到期后将无法生成该项目的卡密。如需继续使用，请联系您的管理员续期。`,
+              `Your authorization for the project "${row.projectName}" expires at ${until}; after that you cannot generate its card keys. Ask your admin to renew it if you still need it.`,
+            ),
           },
           t,
         );

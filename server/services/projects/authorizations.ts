@@ -95,8 +95,11 @@ export async function grantAuthorization(
         userIds: [agent.id],
         event: 'project.authorized',
         link: { resource: 'project_authorizations', id: auth.id },
-        title: `已获得项目授权：${project.name}`,
-        body: `您已获得项目「${project.name}」的授权${expiresAt ? `，有效期至 ${expiresAt.toISOString()}` : ''}，现在可以生成该项目的卡密。`,
+        title: say(`已获得项目授权：${project.name}`, `Project authorized: ${project.name}`),
+        body: say(
+          `您已获得项目「${project.name}」的授权${expiresAt ? `，有效期至 ${expiresAt.toISOString()}` : ''}，现在可以生成该项目的卡密。`,
+          `You are now authorized for the project "${project.name}"${expiresAt ? ` until ${expiresAt.toISOString()}` : ''} and can generate its card keys.`,
+        ),
         createdBy: input.actor.id,
       },
       t,
@@ -120,7 +123,7 @@ export async function revokeAuthorization(input: { actor: Actor; authorizationId
     );
     const project = await loadProject(auth.projectId, t);
     await notifyUsers(
-      { userIds: [agent.id], event: 'project.authorization_revoked', title: `项目授权已撤销：${project.name}`, body: `您对项目「${project.name}」的授权已被撤销。`, createdBy: input.actor.id },
+      { userIds: [agent.id], event: 'project.authorization_revoked', title: say(`项目授权已撤销：${project.name}`, `Project authorization revoked: ${project.name}`), body: say(`您对项目「${project.name}」的授权已被撤销。`, `Your authorization for the project "${project.name}" has been revoked.`), createdBy: input.actor.id },
       t,
     );
     return auth;
@@ -163,8 +166,8 @@ export async function applyForProject(input: RawInput<typeof applyForProjectSche
           userIds: await reviewersOf(agent, t),
           event: 'project.application_submitted',
           link: { resource: 'project_applications', id: application.id },
-          title: `新的项目申请：${project.name}`,
-          body: `代理 ${agent.username} 申请项目「${project.name}」，理由：${reason}`,
+          title: say(`新的项目申请：${project.name}`, `New project application: ${project.name}`),
+          body: say(`代理 ${agent.username} 申请项目「${project.name}」，理由：${reason}`, `The agent ${agent.username} applied for the project "${project.name}". Reason: ${reason}`),
           createdBy: agent.id,
         },
         t,
@@ -204,8 +207,11 @@ export async function reviewApplication(
         userIds: [agent.id, input.actor.id],
         event: 'project.application_reviewed',
         link: { resource: 'project_applications', id: application.id },
-        title: `项目申请${status === 'approved' ? '已通过' : '被拒绝'}：${project.name}`,
-        body: `代理 ${agent.username} 对项目「${project.name}」的申请${status === 'approved' ? '已通过' : '被拒绝'}${opinion ? `，审核意见：${opinion}` : ''}。`,
+        title: say(`项目申请${status === 'approved' ? '已通过' : '被拒绝'}：${project.name}`, `Project application ${status === 'approved' ? 'approved' : 'rejected'}: ${project.name}`),
+        body: say(
+          `代理 ${agent.username} 对项目「${project.name}」的申请${status === 'approved' ? '已通过' : '被拒绝'}${opinion ? `，审核意见：${opinion}` : ''}。`,
+          `The application of ${agent.username} for the project "${project.name}" was ${status === 'approved' ? 'approved' : 'rejected'}${opinion ? `. Reviewer's opinion: ${opinion}` : '.'}`,
+        ),
         createdBy: input.actor.id,
       },
       t,

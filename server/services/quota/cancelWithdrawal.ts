@@ -1,4 +1,5 @@
 import { Withdrawal } from '../../models/index.js';
+import { say } from '../../i18n.js';
 import { authorize } from '../../policies/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
@@ -49,9 +50,9 @@ export async function cancelWithdrawal(input: CancelWithdrawalInput): Promise<Wi
         { actor, ownerId: user.id, action: 'cancel', resource: 'withdrawals', recordId: withdrawal.id, before, after: { status: 'cancelled' }, ip: input.ip },
         t,
       );
-      await notifyUsers({ userIds: [user.id], event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已撤销', body: `您已撤销 ${amount} 额度的提现申请，额度已解冻。` }, t);
+      await notifyUsers({ userIds: [user.id], event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: say('提现申请已撤销', 'Withdrawal cancelled'), body: say(`您已撤销 ${amount} 额度的提现申请，额度已解冻。`, `You cancelled your withdrawal of ${amount} quota; the quota is unfrozen.`) }, t);
       await notifyUsers(
-        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已撤销', body: `${user.username} 撤销了 ${amount} 额度的提现申请。` },
+        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_cancelled', link: { resource: 'withdrawals', id: withdrawal.id }, title: say('提现申请已撤销', 'Withdrawal cancelled'), body: say(`${user.username} 撤销了 ${amount} 额度的提现申请。`, `${user.username} cancelled a withdrawal of ${amount} quota.`) },
         t,
       );
       return withdrawalResult(withdrawal, false);

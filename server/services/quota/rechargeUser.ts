@@ -77,14 +77,19 @@ export async function rechargeUser(input: RechargeUserInput): Promise<RechargeRe
       for (const ownerId of system ? [target.id] : [target.id, actor.id]) {
         await recordOperation({ actor, ownerId, action: 'recharge', resource: 'quota_accounts', recordId: target.id, after, ip: input.ip }, t);
       }
-      const actorName = system ? '系统' : '您的上级管理员';
+      const actorName = system ? say('系统', 'The system') : say('您的上级管理员', 'Your admin');
       await notifyUsers(
-        { userIds: [target.id], event: 'quota.recharged', title: '额度充值到账', body: `${actorName}为您充值了 ${amount} 额度。${memo ? `备注：${memo}` : ''}` },
+        {
+          userIds: [target.id],
+          event: 'quota.recharged',
+          title: say('额度充值到账', 'Quota recharged'),
+          body: say(`${actorName['zh-CN']}为您充值了 ${amount} 额度。${memo ? `备注：${memo}` : ''}`, `${actorName.en} recharged ${amount} quota to you.${memo ? ` Memo: ${memo}` : ''}`),
+        },
         t,
       );
       if (!system) {
         await notifyUsers(
-          { userIds: [actor.id], event: 'quota.recharge_sent', title: '代理充值成功', body: `您为代理 ${target.username} 充值了 ${amount} 额度，已从您的额度中扣除。` },
+          { userIds: [actor.id], event: 'quota.recharge_sent', title: say('代理充值成功', 'Agent recharged'), body: say(`您为代理 ${target.username} 充值了 ${amount} 额度，已从您的额度中扣除。`, `You recharged ${amount} quota to your agent ${target.username}; it was taken from your balance.`) },
           t,
         );
       }

@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { say } from '../../i18n.js';
 import { z } from 'zod';
 import { db } from '../../db/index.js';
 import { logger } from '../../logger.js';
@@ -108,6 +109,10 @@ async function raiseAlert(result: ReconcileResult): Promise<void> {
     result.internalMovesNet !== '0.00' ? `内部划转流水合计不为零（${result.internalMovesNet}）` : null,
   ].filter(Boolean);
   const message = `额度对账发现异常：${parts.join('；')}`;
+  const partsEn = [
+    result.mismatches.length > 0 ? `${result.mismatches.length} account(s) whose quota does not match their ledger (${names.replaceAll('、', ', ')}${result.mismatches.length > 20 ? ' …' : ''})` : null,
+    result.internalMovesNet !== '0.00' ? `internal moves do not sum to zero (${result.internalMovesNet})` : null,
+  ].filter(Boolean);
   logger().error({ source: 'quota.reconcile', mismatches: result.mismatches, internalMovesNet: result.internalMovesNet }, message);
   await SystemLog.create({
     level: 'alert',
@@ -118,8 +123,8 @@ async function raiseAlert(result: ReconcileResult): Promise<void> {
   await notifyUsers({
     userIds: await superAdminIds(),
     event: 'quota.reconcile_mismatch',
-    title: '额度对账异常',
-    body: `${message}。请在系统日志中查看详情。`,
+    title: say('额度对账异常', 'Quota reconciliation found a mismatch'),
+    body: say(`${message}。请在系统日志中查看详情。`, `Quota reconciliation found: ${partsEn.join('; ')}. See the system log for details.`),
   });
 }
 

@@ -1,4 +1,4 @@
-import { say } from '../../i18n.js';
+import { say, type Localized } from '../../i18n.js';
 import type { Transaction } from 'sequelize';
 import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
@@ -48,11 +48,11 @@ export async function withdrawalReviewerIds(applicant: Pick<AccountUser, 'parent
   return applicant.parentId ? [applicant.parentId] : superAdminIds(t);
 }
 
-const HOLD_TEXT: Record<WithdrawalHoldReason, string> = {
-  amount_threshold: '提现金额较大',
-  balance_share: '提现占可用余额比例过高',
-  daily_count: '当天提现次数过多',
-  burst: '短时间内额度转出过于频繁',
+const HOLD_TEXT: Record<WithdrawalHoldReason, Localized> = {
+  amount_threshold: say('提现金额较大', 'a large amount'),
+  balance_share: say('提现占可用余额比例过高', 'too large a share of the balance'),
+  daily_count: say('当天提现次数过多', 'too many withdrawals today'),
+  burst: say('短时间内额度转出过于频繁', 'too many quota moves in a short time'),
 };
 
 /**
@@ -102,11 +102,11 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
         return withdrawalResult(withdrawal, false);
       }
       await notifyUsers(
-        { userIds: [user.id], event: 'quota.withdrawal_requested', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请已提交', body: `您申请提现 ${amount} 额度，该额度已冻结，等待审核。` },
+        { userIds: [user.id], event: 'quota.withdrawal_requested', link: { resource: 'withdrawals', id: withdrawal.id }, title: say('提现申请已提交', 'Withdrawal requested'), body: say(`您申请提现 ${amount} 额度，该额度已冻结，等待审核。`, `You asked to withdraw ${amount} quota; it is frozen until the request is reviewed.`) },
         t,
       );
       await notifyUsers(
-        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_review_required', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现申请待审核', body: `${user.username} 申请提现 ${amount} 额度，请审核。` },
+        { userIds: await withdrawalReviewerIds(user, t), event: 'quota.withdrawal_review_required', link: { resource: 'withdrawals', id: withdrawal.id }, title: say('提现申请待审核', 'Withdrawal to review'), body: say(`${user.username} 申请提现 ${amount} 额度，请审核。`, `${user.username} asked to withdraw ${amount} quota. Please review it.`) },
         t,
       );
       return withdrawalResult(withdrawal, false);
@@ -119,20 +119,20 @@ export async function requestWithdrawal(input: RequestWithdrawalInput): Promise<
   );
 }
 
-async function notifyHeld(withdrawal: Withdrawal, user: AccountUser, amount: string, why: string, t: Transaction): Promise<void> {
+async function notifyHeld(withdrawal: Withdrawal, user: AccountUser, amount: string, why: Localized, t: Transaction): Promise<void> {
   const link = { resource: 'withdrawals', id: withdrawal.id };
   await notifyUsers(
-    { userIds: [user.id], event: 'quota.withdrawal_held', link, title: '提现待风险审核', body: `您申请提现 ${amount} 额度（${why}），需超级管理员审核，审核前该额度已冻结。` },
+    { userIds: [user.id], event: 'quota.withdrawal_held', link, title: say('提现待风险审核', 'Withdrawal held for risk review'), body: say(`您申请提现 ${amount} 额度（${why['zh-CN']}），需超级管理员审核，审核前该额度已冻结。`, `You asked to withdraw ${amount} quota (${why.en}); a super admin must review it first, and the quota is frozen until then.`) },
     t,
   );
   const superAdmins = await superAdminIds(t);
   await notifyUsers(
-    { userIds: superAdmins, event: 'quota.withdrawal_hold_review_required', link, title: '异常提现待审核', body: `${user.username} 申请提现 ${amount} 额度（${why}），请审核：放行、拒绝或部分处理。` },
+    { userIds: superAdmins, event: 'quota.withdrawal_hold_review_required', link, title: say('异常提现待审核', 'Abnormal withdrawal to review'), body: say(`${user.username} 申请提现 ${amount} 额度（${why['zh-CN']}），请审核：放行、拒绝或部分处理。`, `${user.username} asked to withdraw ${amount} quota (${why.en}). Please review it: release, reject or release in part.`) },
     t,
   );
   const reviewers = (await withdrawalReviewerIds(user, t)).filter((id) => !superAdmins.includes(id));
   await notifyUsers(
-    { userIds: reviewers, event: 'quota.withdrawal_held', link, title: '代理提现待风险审核', body: `${user.username} 申请提现 ${amount} 额度（${why}），超级管理员审核放行后将交由您审核打款。` },
+    { userIds: reviewers, event: 'quota.withdrawal_held', link, title: say('代理提现待风险审核', "An agent's withdrawal is held for risk review"), body: say(`${user.username} 申请提现 ${amount} 额度（${why['zh-CN']}），超级管理员审核放行后将交由您审核打款。`, `${user.username} asked to withdraw ${amount} quota (${why.en}). Once a super admin releases it, you review and pay it.`) },
     t,
   );
 }

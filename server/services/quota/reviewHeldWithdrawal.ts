@@ -99,21 +99,24 @@ export async function reviewHeldWithdrawal(input: ReviewHeldWithdrawalInput): Pr
       const goesOn = part ?? amount;
       await notifyUsers(
         decision === 'reject'
-          ? { userIds: [applicant.id], event: 'quota.withdrawal_rejected', link, title: '提现未通过风险审核', body: `您的提现申请 ${amount} 额度未通过风险审核，额度已解冻。审核意见：${opinion}` }
+          ? { userIds: [applicant.id], event: 'quota.withdrawal_rejected', link, title: say('提现未通过风险审核', 'Withdrawal rejected in risk review'), body: say(`您的提现申请 ${amount} 额度未通过风险审核，额度已解冻。审核意见：${opinion}`, `Your withdrawal of ${amount} quota was rejected in risk review; the quota is unfrozen. Reviewer's opinion: ${opinion}`) }
           : {
               userIds: [applicant.id],
               event: 'quota.withdrawal_hold_released',
               link,
-              title: part ? '提现部分通过风险审核' : '提现已通过风险审核',
+              title: part ? say('提现部分通过风险审核', 'Withdrawal released in part') : say('提现已通过风险审核', 'Withdrawal released'),
               body: part
-                ? `您的提现申请 ${amount} 额度经风险审核部分放行：${part} 进入打款审核，其余 ${returned} 已解冻。审核意见：${opinion}`
-                : `您的提现申请 ${amount} 额度已通过风险审核，进入打款审核。`,
+                ? say(
+                    `您的提现申请 ${amount} 额度经风险审核部分放行：${part} 进入打款审核，其余 ${returned} 已解冻。审核意见：${opinion}`,
+                    `Your withdrawal of ${amount} quota was released in part: ${part} goes on to the payment review and the other ${returned} is unfrozen. Reviewer's opinion: ${opinion}`,
+                  )
+                : say(`您的提现申请 ${amount} 额度已通过风险审核，进入打款审核。`, `Your withdrawal of ${amount} quota passed the risk review and goes on to the payment review.`),
             },
         t,
       );
       if (decision !== 'reject') {
         await notifyUsers(
-          { userIds: await withdrawalReviewerIds(applicant, t), event: 'quota.withdrawal_review_required', link, title: '提现申请待审核', body: `${applicant.username} 的提现 ${goesOn} 额度已通过风险审核，请审核打款。` },
+          { userIds: await withdrawalReviewerIds(applicant, t), event: 'quota.withdrawal_review_required', link, title: say('提现申请待审核', 'Withdrawal to review'), body: say(`${applicant.username} 的提现 ${goesOn} 额度已通过风险审核，请审核打款。`, `${applicant.username}'s withdrawal of ${goesOn} quota passed the risk review. Please review and pay it.`) },
           t,
         );
       }

@@ -131,7 +131,7 @@ async function notifyReviewed(decision: ReviewDecision, { transferId, from, to, 
     await notifyTransferCompleted(transferId, from.id, from.username, to.id, to.username, amount, t);
   } else if (decision === 'reject') {
     await notifyUsers(
-      { userIds: [from.id], event: 'quota.transfer_rejected', link, title: '转账未通过审核', body: `您向 ${to.username} 转账 ${amount} 额度未通过审核，额度已解冻退回。审核意见：${opinion}` },
+      { userIds: [from.id], event: 'quota.transfer_rejected', link, title: say('转账未通过审核', 'Transfer rejected'), body: say(`您向 ${to.username} 转账 ${amount} 额度未通过审核，额度已解冻退回。审核意见：${opinion}`, `Your transfer of ${amount} quota to ${to.username} was rejected; the quota is unfrozen and back in your balance. Reviewer's opinion: ${opinion}`) },
       t,
     );
   } else {
@@ -140,11 +140,14 @@ async function notifyReviewed(decision: ReviewDecision, { transferId, from, to, 
         userIds: [from.id],
         event: 'quota.transfer_partially_approved',
         link,
-        title: '转账部分通过审核',
-        body: `您向 ${to.username} 转账 ${amount} 额度经审核部分放行：${approved} 已转给对方，其余 ${returned} 已解冻退回。审核意见：${opinion}`,
+        title: say('转账部分通过审核', 'Transfer partly approved'),
+        body: say(
+          `您向 ${to.username} 转账 ${amount} 额度经审核部分放行：${approved} 已转给对方，其余 ${returned} 已解冻退回。审核意见：${opinion}`,
+          `Your transfer of ${amount} quota to ${to.username} was approved in part: ${approved} went to them and the other ${returned} is unfrozen and back in your balance. Reviewer's opinion: ${opinion}`,
+        ),
       },
       t,
     );
-    await notifyUsers({ userIds: [to.id], event: 'quota.transfer_received', link, title: '收到转账', body: `${from.username} 向您转入 ${approved} 额度（原转账 ${amount}，经审核部分放行）。` }, t);
+    await notifyUsers({ userIds: [to.id], event: 'quota.transfer_received', link, title: say('收到转账', 'Transfer received'), body: say(`${from.username} 向您转入 ${approved} 额度（原转账 ${amount}，经审核部分放行）。`, `${from.username} transferred ${approved} quota to you (of ${amount}, approved in part).`) }, t);
   }
 }

@@ -90,8 +90,8 @@ export async function reviewWithdrawal(input: ReviewWithdrawalInput): Promise<Wi
       );
       await notifyUsers(
         decision === 'approve'
-          ? { userIds: [applicant.id], event: 'quota.withdrawal_approved', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现已通过', body: `您的提现申请 ${amount} 额度已审核通过并线下打款，打款流水号：${paymentReference}。` }
-          : { userIds: [applicant.id], event: 'quota.withdrawal_rejected', link: { resource: 'withdrawals', id: withdrawal.id }, title: '提现未通过', body: `您的提现申请 ${amount} 额度未通过审核，额度已解冻。审核意见：${opinion}` },
+          ? { userIds: [applicant.id], event: 'quota.withdrawal_approved', link: { resource: 'withdrawals', id: withdrawal.id }, title: say('提现已通过', 'Withdrawal approved'), body: say(`您的提现申请 ${amount} 额度已审核通过并线下打款，打款流水号：${paymentReference}。`, `Your withdrawal of ${amount} quota was approved and paid offline; payment reference: ${paymentReference}.`) }
+          : { userIds: [applicant.id], event: 'quota.withdrawal_rejected', link: { resource: 'withdrawals', id: withdrawal.id }, title: say('提现未通过', 'Withdrawal rejected'), body: say(`您的提现申请 ${amount} 额度未通过审核，额度已解冻。审核意见：${opinion}`, `Your withdrawal of ${amount} quota was rejected; the quota is unfrozen. Reviewer's opinion: ${opinion}`) },
         t,
       );
       return withdrawalResult(withdrawal, false);

@@ -97,13 +97,13 @@ export async function transferQuota(input: TransferQuotaInput): Promise<Transfer
         await recordOperation({ actor, ownerId, action: 'transfer', resource: 'quota_transfers', recordId: transfer.id, after, ip: input.ip }, t);
       }
       if (holdReason) {
-        const why = holdReason === 'burst' ? '短时间内转账次数过多' : '转账金额较大';
+        const why = holdReason === 'burst' ? say('短时间内转账次数过多', 'too many transfers in a short time') : say('转账金额较大', 'a large amount');
         await notifyUsers(
-          { userIds: [sender.id], event: 'quota.transfer_held', link: { resource: 'quota_transfers', id: transfer.id }, title: '转账待审核', body: `您向 ${recipient.username} 转账 ${amount} 额度（${why}），需管理员审核，审核前该额度已冻结。` },
+          { userIds: [sender.id], event: 'quota.transfer_held', link: { resource: 'quota_transfers', id: transfer.id }, title: say('转账待审核', 'Transfer held for review'), body: say(`您向 ${recipient.username} 转账 ${amount} 额度（${why['zh-CN']}），需管理员审核，审核前该额度已冻结。`, `Your transfer of ${amount} quota to ${recipient.username} (${why.en}) must be reviewed by an admin; the quota is frozen until then.`) },
           t,
         );
         await notifyUsers(
-          { userIds: await superAdminIds(t), event: 'quota.transfer_review_required', link: { resource: 'quota_transfers', id: transfer.id }, title: '异常转账待审核', body: `${sender.username} 向 ${recipient.username} 转账 ${amount} 额度（${why}），请审核。` },
+          { userIds: await superAdminIds(t), event: 'quota.transfer_review_required', link: { resource: 'quota_transfers', id: transfer.id }, title: say('异常转账待审核', 'Abnormal transfer to review'), body: say(`${sender.username} 向 ${recipient.username} 转账 ${amount} 额度（${why['zh-CN']}），请审核。`, `${sender.username} is transferring ${amount} quota to ${recipient.username} (${why.en}). Please review it.`) },
           t,
         );
       } else {
@@ -142,8 +142,8 @@ export async function notifyTransferCompleted(
   amount: string,
   t: Transaction,
 ): Promise<void> {
-  await notifyUsers({ userIds: [fromId], event: 'quota.transfer_sent', link: { resource: 'quota_transfers', id: transferId }, title: '转账成功', body: `您已向 ${toName} 转出 ${amount} 额度。` }, t);
-  await notifyUsers({ userIds: [toId], event: 'quota.transfer_received', link: { resource: 'quota_transfers', id: transferId }, title: '收到转账', body: `${fromName} 向您转入 ${amount} 额度。` }, t);
+  await notifyUsers({ userIds: [fromId], event: 'quota.transfer_sent', link: { resource: 'quota_transfers', id: transferId }, title: say('转账成功', 'Transfer sent'), body: say(`您已向 ${toName} 转出 ${amount} 额度。`, `You transferred ${amount} quota to ${toName}.`) }, t);
+  await notifyUsers({ userIds: [toId], event: 'quota.transfer_received', link: { resource: 'quota_transfers', id: transferId }, title: say('收到转账', 'Transfer received'), body: say(`${fromName} 向您转入 ${amount} 额度。`, `${fromName} transferred ${amount} quota to you.`) }, t);
 }
 
 interface HoldLimits {

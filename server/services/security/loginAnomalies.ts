@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { say } from '../../i18n.js';
 import { inTransaction } from '../../db/index.js';
 import { logger } from '../../logger.js';
 import { AdminUser } from '../../models/index.js';
@@ -77,12 +78,16 @@ async function tellNewLogin(
   if (result.newNetwork) await recordSecurityEvent({ ...common, kind: 'new_network', details: { network, lookbackDays: days } }, t);
   if (result.newBrowser) await recordSecurityEvent({ ...common, kind: 'new_browser', details: { browser, lookbackDays: days } }, t);
   const what = [result.newNetwork ? `新的网络（IP ${login.ip ?? '未知'}，网段 ${network}）` : null, result.newBrowser ? `新的浏览器（${browser}）` : null].filter(Boolean).join('和');
+  const whatEn = [result.newNetwork ? `a new network (IP ${login.ip ?? 'unknown'}, range ${network})` : null, result.newBrowser ? `a new browser (${browser})` : null].filter(Boolean).join(' and ');
   await notifyUsers(
     {
       userIds: [login.user.id],
       event: 'security.new_login',
-      title: '新的登录环境',
-      body: `您的账号 ${login.user.username} 于 ${formatLocalTime(login.now)} 从${what}登录成功，该环境近 ${days} 天内未出现过。如果不是您本人操作，请立即修改密码并联系上级管理员。`,
+      title: say('新的登录环境', 'Sign-in from a new place'),
+      body: say(
+        `您的账号 ${login.user.username} 于 ${formatLocalTime(login.now)} 从${what}登录成功，该环境近 ${days} 天内未出现过。如果不是您本人操作，请立即修改密码并联系上级管理员。`,
+        `Your account ${login.user.username} signed in at ${formatLocalTime(login.now)} from ${whatEn}, not seen in the last ${days} days. If this was not you, change your password now and tell your admin.`,
+      ),
     },
     t,
   );
@@ -104,8 +109,11 @@ export async function noteAccountLocked(
     {
       userIds: [lock.user.id],
       event: 'security.account_locked',
-      title: '账号已被锁定',
-      body: `您的账号 ${lock.user.username} 因密码连续错误 ${lock.failures} 次已被锁定至 ${until}（最后一次尝试来自 IP ${lock.ip ?? '未知'}）。如果不是您本人操作，请联系上级管理员。`,
+      title: say('账号已被锁定', 'Account locked'),
+      body: say(
+        `您的账号 ${lock.user.username} 因密码连续错误 ${lock.failures} 次已被锁定至 ${until}（最后一次尝试来自 IP ${lock.ip ?? '未知'}）。如果不是您本人操作，请联系上级管理员。`,
+        `Your account ${lock.user.username} is locked until ${until} after ${lock.failures} wrong passwords in a row (the last try came from IP ${lock.ip ?? 'unknown'}). If this was not you, tell your admin.`,
+      ),
     },
     t,
   );
@@ -114,8 +122,11 @@ export async function noteAccountLocked(
       userIds: await superiorsOf(lock.user, t),
       event: 'security.account_locked',
       link,
-      title: `账号 ${lock.user.username} 已被锁定`,
-      body: `账号 ${lock.user.username} 因密码连续错误 ${lock.failures} 次已被锁定至 ${until}（最后一次尝试来自 IP ${lock.ip ?? '未知'}）。如确认是本人，可在用户管理中解锁。`,
+      title: say(`账号 ${lock.user.username} 已被锁定`, `Account ${lock.user.username} locked`),
+      body: say(
+        `账号 ${lock.user.username} 因密码连续错误 ${lock.failures} 次已被锁定至 ${until}（最后一次尝试来自 IP ${lock.ip ?? '未知'}）。如确认是本人，可在用户管理中解锁。`,
+        `The account ${lock.user.username} is locked until ${until} after ${lock.failures} wrong passwords in a row (the last try came from IP ${lock.ip ?? 'unknown'}). If it was really them, you can unlock it under Users.`,
+      ),
     },
     t,
   );

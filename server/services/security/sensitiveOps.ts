@@ -1,5 +1,5 @@
 import { tooMany } from '../../errors.js';
-import { say } from '../../i18n.js';
+import { say, type Localized } from '../../i18n.js';
 import { AdminUser } from '../../models/index.js';
 import { redis, redisKey } from '../../redis.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
@@ -16,14 +16,14 @@ export type SensitiveOperation =
   | 'card_key_export'
   | 'card_key_revocation';
 
-const LABELS: Record<SensitiveOperation, string> = {
-  password_change: '修改密码',
-  email_change: '修改邮箱',
-  quota_recharge: '额度充值',
-  quota_transfer: '额度转账',
-  quota_withdrawal: '申请提现',
-  card_key_export: '导出卡密',
-  card_key_revocation: '禁用或吊销卡密',
+const LABELS: Record<SensitiveOperation, Localized> = {
+  password_change: say('修改密码', 'password change'),
+  email_change: say('修改邮箱', 'email change'),
+  quota_recharge: say('额度充值', 'quota recharge'),
+  quota_transfer: say('额度转账', 'quota transfer'),
+  quota_withdrawal: say('申请提现', 'withdrawal request'),
+  card_key_export: say('导出卡密', 'card key export'),
+  card_key_revocation: say('禁用或吊销卡密', 'card key disable or revocation'),
 };
 
 const minutesText = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
@@ -79,7 +79,10 @@ async function tellSuperAdmins(user: Pick<AdminUser, 'id' | 'username'>, operati
     userIds: superAdmins.map((u) => u.id),
     event: 'security.sensitive_ops_limited',
     link: { resource: 'admin_users', id: user.id },
-    title: `敏感操作频繁：${user.username}`,
-    body: `账号 ${user.username} 在 ${limits.windowMinutes} 分钟内的敏感操作超过 ${limits.max} 次（最近一次：${LABELS[operation]}${ip ? `，IP ${ip}` : ''}），其后 ${limits.blockMinutes} 分钟内的敏感操作将被拒绝。请核实是否为本人操作。`,
+    title: say(`敏感操作频繁：${user.username}`, `Frequent sensitive operations: ${user.username}`),
+    body: say(
+      `账号 ${user.username} 在 ${limits.windowMinutes} 分钟内的敏感操作超过 ${limits.max} 次（最近一次：${LABELS[operation]['zh-CN']}${ip ? `，IP ${ip}` : ''}），其后 ${limits.blockMinutes} 分钟内的敏感操作将被拒绝。请核实是否为本人操作。`,
+      `The account ${user.username} made more than ${limits.max} sensitive operations within ${limits.windowMinutes} minutes (the last: ${LABELS[operation].en}${ip ? `, IP ${ip}` : ''}); its sensitive operations are refused for the next ${limits.blockMinutes} minutes. Please check that it was really them.`,
+    ),
   });
 }
