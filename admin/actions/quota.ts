@@ -99,6 +99,9 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const p = payloadOf(request);
       const result = await rechargeUser({ ...meta(request, context), targetUserId: idOf(context), amount: p.amount, memo: p.memo });
+      if (result.held) {
+        return done(context, say(`充值 ${result.amount} 已提交超级管理员审核，审核前该额度已从您的余额冻结`, `The recharge of ${result.amount} waits for a super admin's review; the amount is frozen in your balance until then`), 'quota_transfers', { request });
+      }
       return done(context, say(`充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, `Recharged ${result.amount}; their balance is now ${result.targetBalance}`), 'quota_ledger', { request });
     },
   },

@@ -6,9 +6,9 @@ import { quotaTransferActions } from '../actions/quota.js';
 export const quotaTransfersResource = () =>
   defineResource(QuotaTransfer, {
     navigation: 'quota',
-    list: ['id', 'fromUserId', 'toUserId', 'amount', 'status', 'createdAt'],
-    filter: ['fromUserId', 'toUserId', 'status', 'createdAt'],
+    list: ['id', 'kind', 'fromUserId', 'toUserId', 'amount', 'status', 'holdReason', 'createdAt'],
+    filter: ['kind', 'fromUserId', 'toUserId', 'status', 'createdAt'],
     money: ['amount', 'approvedAmount'],
-    enums: { status: ['completed', 'pending_review', 'rejected', 'partial'] },
+    enums: { status: ['completed', 'pending_review', 'rejected', 'partial'], kind: ['transfer', 'recharge'] },
     actions: { ...quotaTransferActions },
   });

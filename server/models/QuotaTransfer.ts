@@ -10,6 +10,8 @@ export class QuotaTransfer extends Model {
   declare approvedAmount: string | null;
   declare status: string;
   declare holdReason: string | null;
+  /** 'transfer', or 'recharge': an agent admin's recharge of their agent held for review (the same review, the same books). */
+  declare kind: 'transfer' | 'recharge';
   declare memo: string | null;
   declare reviewerId: number | null;
   declare reviewOpinion: string | null;
@@ -27,6 +29,7 @@ export class QuotaTransfer extends Model {
         approvedAmount: { type: DataTypes.DECIMAL(16, 2), field: 'approved_amount' },
         status: { type: DataTypes.STRING(16), allowNull: false },
         holdReason: { type: DataTypes.STRING(32), field: 'hold_reason' },
+        kind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'transfer' },
         memo: { type: DataTypes.TEXT },
         reviewerId: { type: DataTypes.INTEGER, references: { model: 'admin_users', key: 'id' }, field: 'reviewer_id' },
         reviewOpinion: { type: DataTypes.TEXT, field: 'review_opinion' },

@@ -124,6 +124,25 @@ describe('quota actions through the AdminJS back office', function () {
     }
   });
 
+  it('充值 held for review: an agent admin\'s large recharge waits frozen, the super admin releases it (审核); the agent admin cannot', async () => {
+    await updateSetting('quota.transfer_review_threshold', 100, root);
+    try {
+      const [adminBefore, agentBefore] = [await account(admin1.id), await account(agentB.id)];
+      const r = await recordAction(admin1, 'admin_users', agentB.id, 'recharge', { amount: '120' });
+      succeeded(r);
+      assert.match(r.body.notice?.message ?? '', /审核/);
+      const t = (await QuotaTransfer.findOne({ where: { fromUserId: admin1.id, toUserId: agentB.id, status: 'pending_review' } }))!;
+      assert.equal(t.kind, 'recharge');
+      assert.deepEqual(await account(agentB.id), agentBefore, 'nothing reaches the agent before review');
+      refusedWith(await recordAction(admin1, 'quota_transfers', t.id, 'review', { decision: 'approve' }));
+      succeeded(await recordAction(root, 'quota_transfers', t.id, 'review', { decision: 'approve' }));
+      assert.equal((await account(agentB.id)).balance, (Number(agentBefore.balance) + 120).toFixed(2));
+      assert.deepEqual(await account(admin1.id), { balance: (Number(adminBefore.balance) - 120).toFixed(2), frozen: adminBefore.frozen });
+    } finally {
+      await updateSetting('quota.transfer_review_threshold', 10000, root);
+    }
+  });
+
   it('审核 → 部分处理 of a held transfer: the super admin lets part through; refused for an agent admin or a bad amount', async () => {
     await updateSetting('quota.transfer_review_threshold', 100, root);
     try {

@@ -132,10 +132,11 @@ describe('quota commands', () => {
   });
 
   it('too many transfers in the window are held; reject unfreezes (opinion required)', async () => {
+    // Funded before the limit is lowered: the agent admin's recharge is an outgoing movement of theirs, held in a burst too.
+    const sender = await makeUser('q_burst', 'agent', admin1.id);
+    await rechargeUser({ actor: admin1, targetUserId: sender.id, amount: '100' });
     await updateSetting('quota.transfer_burst_count', 2, root);
     try {
-      const sender = await makeUser('q_burst', 'agent', admin1.id);
-      await rechargeUser({ actor: admin1, targetUserId: sender.id, amount: '100' });
       const first = await transferQuota({ actor: sender, recipientUsername: agentB.username, amount: '10' });
       const second = await transferQuota({ actor: sender, recipientUsername: agentB.username, amount: '10' });
       const third = await transferQuota({ actor: sender, recipientUsername: agentB.username, amount: '10' });

@@ -102,7 +102,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
       for (const ownerId of decision === 'reject' ? [from.id] : [from.id, to.id]) {
         await recordOperation({ actor, ownerId, action: `review_${decision}`, resource: 'quota_transfers', recordId: transfer.id, before, after, ip: input.ip }, t);
       }
-      await notifyReviewed(decision, { transferId: transfer.id, from, to, amount, approved, returned, opinion }, t);
+      await notifyReviewed(decision, { transferId: transfer.id, kind: transfer.kind, from, to, amount, approved, returned, opinion }, t);
       return { transferId: transfer.id, status: STATUS[decision], approvedAmount: approved, replayed: false };
     },
     async (prior) => {
@@ -117,6 +117,7 @@ export async function reviewTransfer(input: ReviewTransferInput): Promise<Review
 
 interface Reviewed {
   transferId: number;
+  kind: 'transfer' | 'recharge';
   from: AccountUser;
   to: AccountUser;
   amount: string;
@@ -125,7 +126,9 @@ interface Reviewed {
   opinion: string | null;
 }
 
-async function notifyReviewed(decision: ReviewDecision, { transferId, from, to, amount, approved, returned, opinion }: Reviewed, t: Transaction): Promise<void> {
+async function notifyReviewed(decision: ReviewDecision, reviewed: Reviewed, t: Transaction): Promise<void> {
+  if (reviewed.kind === 'recharge') return notifyRechargeReviewed(decision, reviewed, t);
+  const { transferId, from, to, amount, approved, returned, opinion } = reviewed;
   const link = { resource: 'quota_transfers', id: transferId };
   if (decision === 'approve') {
     await notifyTransferCompleted(transferId, from.id, from.username, to.id, to.username, amount, t);
@@ -150,4 +153,25 @@ async function notifyReviewed(decision: ReviewDecision, { transferId, from, to, 
     );
     await notifyUsers({ userIds: [to.id], event: 'quota.transfer_received', link, title: say('收到转账', 'Transfer received'), body: say(`${from.username} 向您转入 ${approved} 额度（原转账 ${amount}，经审核部分放行）。`, `${from.username} transferred ${approved} quota to you (of ${amount}, approved in part).`) }, t);
   }
+}
+
+/** A held recharge (an agent admin's, of their own agent) reviewed: both sides are told in the words of a recharge. */
+async function notifyRechargeReviewed(decision: ReviewDecision, { transferId, from, to, amount, approved, returned, opinion }: Reviewed, t: Transaction): Promise<void> {
+  const link = { resource: 'quota_transfers', id: transferId };
+  const toGiver =
+    decision === 'approve'
+      ? say(`您为代理 ${to.username} 充值 ${amount} 额度已通过审核并到账。`, `Your recharge of ${amount} quota to your agent ${to.username} was released and credited.`)
+      : decision === 'reject'
+        ? say(`您为代理 ${to.username} 充值 ${amount} 额度未通过审核，额度已解冻退回。审核意见：${opinion}`, `Your recharge of ${amount} quota to your agent ${to.username} was rejected; the quota is unfrozen and back in your balance. Reviewer's opinion: ${opinion}`)
+        : say(
+            `您为代理 ${to.username} 充值 ${amount} 额度经审核部分放行：${approved} 已到账，其余 ${returned} 已解冻退回。审核意见：${opinion}`,
+            `Your recharge of ${amount} quota to your agent ${to.username} was released in part: ${approved} was credited and the other ${returned} is unfrozen and back in your balance. Reviewer's opinion: ${opinion}`,
+          );
+  const title = decision === 'approve' ? say('充值已通过审核', 'Recharge released') : decision === 'reject' ? say('充值未通过审核', 'Recharge rejected') : say('充值部分通过审核', 'Recharge released in part');
+  await notifyUsers({ userIds: [from.id], event: `quota.recharge_${decision === 'approve' ? 'released' : decision === 'reject' ? 'rejected' : 'partially_released'}`, link, title, body: toGiver }, t);
+  if (decision === 'reject') return;
+  await notifyUsers(
+    { userIds: [to.id], event: 'quota.recharged', link, title: say('额度充值到账', 'Quota recharged'), body: say(`您的上级管理员为您充值了 ${approved} 额度。`, `Your admin recharged ${approved} quota to you.`) },
+    t,
+  );
 }

@@ -152,7 +152,7 @@ interface HoldLimits {
 }
 
 // Settings are read before the transaction opens: a cache miss inside it would need a second pooled connection.
-const holdLimits = async (): Promise<HoldLimits> => ({
+export const holdLimits = async (): Promise<HoldLimits> => ({
   threshold: normalize(await getSetting('quota.transfer_review_threshold')),
   burst: await burstLimit(),
 });
@@ -162,7 +162,7 @@ const holdLimits = async (): Promise<HoldLimits> => ({
  * movement (transfer, withdrawal, recharge given) too many in the burst window. Runs under the
  * sender's account lock, so counts are exact.
  */
-async function holdReasonFor(senderId: number, amount: string, { threshold, burst }: HoldLimits, t: Transaction): Promise<HoldReason | null> {
+export async function holdReasonFor(senderId: number, amount: string, { threshold, burst }: HoldLimits, t: Transaction): Promise<HoldReason | null> {
   if (toCents(amount) > toCents(threshold)) return 'amount_threshold';
   return (await inBurst(senderId, burst, t)) ? 'burst' : null;
 }
