@@ -125,7 +125,7 @@ describe('security: a generated sweep of malformed input over every route and ad
   ): Promise<Outcome> {
     let res: Response;
     try {
-      res = await fetch(url + path, { method, headers: { 'X-Forwarded-For': nextIp(), ...init.headers }, body: init.body, redirect: 'manual' });
+      res = await fetch(url + path, { method, headers: { 'X-Forwarded-For': nextIp(), ...init.headers }, body: typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body), redirect: 'manual' });
     } catch (err) {
       const o = { surface, what: `${method} ${path.slice(0, 120)} ${what}`, status: 599, body: `connection failed: ${(err as Error).message}` };
       outcomes.push(o);
@@ -276,7 +276,7 @@ describe('security: a generated sweep of malformed input over every route and ad
     ];
     const tasks: Array<() => Promise<unknown>> = [];
     for (const form of forms) {
-      const headers = form.session ? { cookie: form.session.cookie } : {};
+      const headers: Record<string, string> = form.session ? { cookie: form.session.cookie } : {};
       const post = (what: string, body: string | Buffer, contentType = 'application/x-www-form-urlencoded') =>
         tasks.push(() => send('auth', what, 'POST', form.path, { headers: { ...headers, 'Content-Type': contentType, accept: 'text/html' }, body }));
       const plausibleForm = Object.fromEntries(form.fields.map((f) => [f, 'Sweep-value-1']));
@@ -315,7 +315,7 @@ describe('security: a generated sweep of malformed input over every route and ad
       empty: '',
     };
     // The agent is refused most actions outright: fewer cases, the ones most likely to reach a handler.
-    const agentCases = new Set(['letters', 'NUL, emoji, RTL']);
+    const agentCases = new Set(['NUL, emoji, RTL']);
     const agentIds = new Set(['letters', 'not there']);
     const badIds: Record<string, string> = {
       letters: 'abc',
@@ -335,7 +335,7 @@ describe('security: a generated sweep of malformed input over every route and ad
       const fields = [...new Set([...resource.properties().map((p) => p.name()), ...actionFields])];
       const all = (value: string) => Object.fromEntries(fields.map((f) => [f, value]));
       for (const [name, decorated] of Object.entries(resource.decorate().actions)) {
-        const type = decorated.action.actionType as 'resource' | 'record' | 'bulk';
+        const type = (decorated as unknown as { action: { actionType: 'resource' | 'record' | 'bulk' } }).action.actionType;
         for (const [who, session] of [
           ['super admin', root],
           ['agent', agent],
@@ -353,7 +353,6 @@ describe('security: a generated sweep of malformed input over every route and ad
               post(path, `every field ${label}`, form(all(value)));
             }
             post(path, 'invalid JSON', '{"a":', 'application/json');
-            if (who === 'super admin') post(path, 'JSON array', '[1,2]', 'application/json');
             get(`${path}?page=-1&perPage=abc&sortBy=${encodeURIComponent(UNICODE_NUL)}&direction=sideways&filters.id=abc&filters.createdAt~~from=notadate&query=%00&searchProperty=password`, 'junk query');
           } else {
             // Each record or bulk action gets two of the bad ids (in turn, so every id meets every kind of action).
@@ -363,7 +362,7 @@ describe('security: a generated sweep of malformed input over every route and ad
             for (const [label, bad] of chosen) {
               const path = type === 'record' ? `/admin/api/resources/${id}/records/${bad}/${name}` : `/admin/api/resources/${id}/bulk/${name}?recordIds=${bad},${bad}`;
               post(path, `${type} id ${label}, every field letters`, form(all('abc')));
-              if (who === 'super admin') get(path, `${type} id ${label}`);
+              if (who === 'super admin' && label === chosen[0]![0]) get(path, `${type} id ${label}`);
             }
           }
         }
