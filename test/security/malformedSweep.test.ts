@@ -5,9 +5,11 @@ import { QueryTypes } from 'sequelize';
 import { mountAdminWith } from '../../admin/mount.js';
 import { config, loadConfig, setConfig, type Config } from '../../server/config.js';
 import { db } from '../../server/db/index.js';
+import { CardKey } from '../../server/models/index.js';
+import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { requestSigningString } from '../../server/routes/open/signedRequest.js';
 import { newService } from '../support/apiKeys.js';
-import { makeWorld, type World as CardKeyWorld } from '../support/cardKeys.js';
+import { makeWorld, recharge, type World as CardKeyWorld } from '../support/cardKeys.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import {
   BAD_PARAMS,
@@ -108,6 +110,8 @@ describe('security: a generated sweep of malformed input over every route and ad
   let root: Session;
   let agent: Session;
   let initial: Record<string, string>;
+  /** Values of real records to build requests on, by path template. */
+  const REAL: Record<string, Record<string, unknown>> = {};
 
   // Every request from its own client address (the server trusts one proxy hop), so per-address
   // limits cannot hide a handler behind a 429.
@@ -184,6 +188,12 @@ describe('security: a generated sweep of malformed input over every route and ad
     const tag = `sweep${randomInt(1e6)}`;
     cards = await makeWorld(tag);
     basic = (await newService()).authorization;
+    // A real, unused card key: a malformed device id then meets the binding, not "not found".
+    await recharge(cards.agent.id, '10.00');
+    await generateCardKeys({ actor: cards.agent, agentId: cards.agent.id, projectId: cards.project.id, validityLabel: '1天', count: 1 });
+    const card = (await CardKey.findOne({ where: { projectId: cards.project.id } }))!;
+    REAL['/open/v1/card-keys/verify'] = { card_key: card.code };
+    REAL['/open/v1/card-keys/{code}'] = { code: card.code };
     root = await Session.login(url, `${tag}_root`, 'abcd1234', { 'X-Forwarded-For': nextIp() });
     agent = await Session.login(url, `${tag}_agent`, 'abcd1234', { 'X-Forwarded-For': nextIp() });
     initial = await snapshot();
@@ -226,7 +236,8 @@ describe('security: a generated sweep of malformed input over every route and ad
     const params = (op.parameters ?? []).filter((p) => p.in !== 'header');
     const pathParams = params.filter((p) => p.in === 'path');
     const queryParams = params.filter((p) => p.in === 'query');
-    const fill = (values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? encodeURIComponent(String(plausible(pathParams.find((p) => p.name === name)!.schema))));
+    const fill = (values: Record<string, string>) =>
+      template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? encodeURIComponent(String(REAL[template]?.[name] ?? plausible(pathParams.find((p) => p.name === name)!.schema))));
     const auth = (path: string, body?: Buffer): Record<string, string> =>
       scheme === 'bearerAuth' ? { Authorization: `Bearer ${miniToken}` } : scheme === 'appKey' ? signed(method, path, body) : scheme === 'serviceBasic' ? { Authorization: basic } : {};
     const tasks: Array<() => Promise<unknown>> = [];
@@ -249,7 +260,7 @@ describe('security: a generated sweep of malformed input over every route and ad
     // Bodies: the whole body wrong, then each field wrong — correctly authenticated (and signed) so the validator is reached.
     const schema = op.requestBody?.content['application/json']?.schema;
     if (schema || method !== 'GET') {
-      for (const c of [...bodyShapeCases(), ...(schema ? fieldCases(schema) : [])]) request(`body ${c.name}`, fill({}), c);
+      for (const c of [...bodyShapeCases(), ...(schema ? fieldCases(schema, REAL[template]) : [])]) request(`body ${c.name}`, fill({}), c);
     }
     // Authentication itself malformed.
     if (scheme) {

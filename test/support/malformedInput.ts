@@ -112,11 +112,12 @@ export function bodyShapeCases(): BodyCase[] {
 
 /**
  * Per-field cases: each required field missing; each field with every wrong JSON type, a long string,
- * text with NUL/emoji/RTL and lone surrogates; the other fields plausible.
+ * text with NUL/emoji/RTL and lone surrogates; the other fields plausible, or the `real` values given
+ * (a real card key, so that a malformed device id meets the card's binding rather than "not found").
  */
-export function fieldCases(schema: JsonSchema): BodyCase[] {
+export function fieldCases(schema: JsonSchema, real: Record<string, unknown> = {}): BodyCase[] {
   const props = schema.properties ?? {};
-  const base = plausible({ ...schema, type: 'object' }) as Record<string, unknown>;
+  const base = { ...(plausible({ ...schema, type: 'object' }) as Record<string, unknown>), ...real };
   const cases: BodyCase[] = [];
   for (const [field, s] of Object.entries(props)) {
     const without = { ...base };
@@ -131,7 +132,7 @@ export function fieldCases(schema: JsonSchema): BodyCase[] {
     cases.push({ name: `${field}: lone surrogates`, body: { ...base, [field]: LONE_SURROGATES } });
     if (own.includes('number')) cases.push({ name: `${field}: huge number`, body: { ...base, [field]: 1e308 } }, { name: `${field}: negative`, body: { ...base, [field]: -1 } });
   }
-  cases.push({ name: 'unknown field with a prototype-polluting name', raw: JSON.stringify(base).replace(/^\{/, '{"__proto__":{"admin":true},') });
+  cases.push({ name: 'only a prototype-polluting field', raw: '{"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}' });
   return cases;
 }
 
