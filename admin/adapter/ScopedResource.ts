@@ -3,6 +3,7 @@ import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize
 import { Op, QueryTypes, Utils, literal, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { isAppError } from '../../server/errors.js';
 import { inLang, say, type Lang } from '../../server/i18n.js';
+import { MALFORMED_TEXT, malformedTextAt } from '../../server/lib/input.js';
 import { hiddenFields, ruleFor, scopeWhere, actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 
@@ -34,6 +35,17 @@ export function toValidationError(err: unknown, lang: Lang = 'zh-CN'): unknown {
   }
   if (e.name === 'SequelizeValidationError') return new ValidationError({}, { message: inLang(say('输入不完整或格式不正确', 'The input is incomplete or malformed'), lang), type: 'validation' });
   return err;
+}
+
+/**
+ * Text that cannot be stored as sent (PostgreSQL text refuses NUL, which Sequelize would store
+ * mangled; lone surrogates would become U+FFFD) is malformed input, refused before any write.
+ */
+function refuseMalformedText(params: Record<string, unknown>, context?: ActionContext): void {
+  const field = malformedTextAt(params);
+  if (field === null) return;
+  const message = inLang(MALFORMED_TEXT(field), (context?.currentAdmin as { locale?: string } | undefined)?.locale === 'en' ? 'en' : 'zh-CN');
+  throw new ValidationError({ [field]: { message } }, { message, type: 'invalid_text' });
 }
 
 /**
@@ -235,6 +247,7 @@ export class ScopedResource extends SequelizeResource {
   override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const actor = this.actor(context);
     for (const f of hiddenFields(actor, this.id())) delete params[f];
+    refuseMalformedText(params, context);
     const created = (await this.guard(() => super.create(params))) as Record<string, unknown>;
     return this.clean(actor, created);
   }
@@ -250,6 +263,7 @@ export class ScopedResource extends SequelizeResource {
     if (!this.validId(id)) throw refused();
     for (const f of hiddenFields(actor, this.id())) delete params[f];
     delete params[this.pk()];
+    refuseMalformedText(params, context);
     const values = flat.unflatten(this.parseParams(params)) as Record<string, unknown>;
     const where = this.scoped(actor, { [this.pk()]: id } as WhereOptions);
     const updated = await this.guard(() =>

@@ -36,8 +36,11 @@ export function auditAfter(
   const { ownerColumn, ipOf } = options;
   return async (response: ActionResponse, request: ActionRequest, context: ActionContext) => {
     if (request.method !== 'post') return response;
-    const record = response.record as { id?: string; params?: Params; errors?: Record<string, unknown> } | undefined;
+    const record = response.record as { id?: string; params?: Params; errors?: Record<string, unknown>; baseError?: { message?: string } | null } | undefined;
     if (record?.errors && Object.keys(record.errors).length) return response;
+    // AdminJS judges a save by its field errors only: a refusal of the whole record (the adapter's
+    // baseError: a database rule, malformed text) would be answered "created" — and audited.
+    if (record?.baseError?.message) return { ...response, redirectUrl: undefined, notice: { message: record.baseError.message, type: 'error' } };
     if ((response.notice as { type?: string } | undefined)?.type === 'error') return response;
     const actor = actorFromSession(context.currentAdmin);
     const before = (context as Audited).auditBefore ?? [];

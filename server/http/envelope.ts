@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import { z, ZodError, type ZodType } from 'zod';
 import { AppError, asUnavailable, isAppError, zodIssues } from '../errors.js';
 import { requestLang, say } from '../i18n.js';
+import { MALFORMED_TEXT, malformedTextAt } from '../lib/input.js';
 import { logger } from '../logger.js';
 
 /** The envelope of the mini-program API: `{ success, code, message, data }`. */
@@ -21,12 +22,17 @@ export const pageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-/** Validates and replaces req.body / req.query / req.params; failures become 400 with the field names. */
+/**
+ * Validates and replaces req.body / req.query / req.params; failures become 400 with the field names.
+ * Text that cannot be stored as sent (NUL, lone surrogates) is refused first, whatever the schema.
+ */
 export function validate(schemas: { body?: ZodType; query?: ZodType; params?: ZodType }): RequestHandler {
   return (req, _res, next) => {
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = schemas[part];
       if (!schema) continue;
+      const unstorable = malformedTextAt(req[part]);
+      if (unstorable !== null) return next(new AppError(400, 1001, 'VALIDATION_FAILED', MALFORMED_TEXT(unstorable)));
       const parsed = schema.safeParse(req[part] ?? {});
       if (!parsed.success) return next(new AppError(400, 1001, 'VALIDATION_FAILED', zodIssues(parsed.error)));
       if (part === 'query') Object.defineProperty(req, 'query', { value: parsed.data, writable: true });

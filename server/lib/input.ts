@@ -86,3 +86,31 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T,
 
 /** What a caller hands a command: the schema's fields, each as received (the command parses them). */
 export type RawInput<S extends z.ZodType> = { [K in keyof z.input<S>]?: unknown };
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Where in a decoded request part a string (or key) holds text that cannot be stored as sent: a NUL
+ * character (PostgreSQL text refuses it) or a lone UTF-16 surrogate (it would be saved as U+FFFD).
+ * Returns the path of the first one (`''` for the value itself), or null when all text is sound.
+ */
+export function malformedTextAt(value: unknown): string | null {
+  // Iterative: a hostile body may nest thousands of levels deep.
+  const pending: Array<[unknown, string]> = [[value, '']];
+  while (pending.length) {
+    const [v, path] = pending.pop()!;
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return path;
+    } else if (v && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (UNSTORABLE.test(k)) return at;
+        pending.push([inner, at]);
+      }
+    }
+  }
+  return null;
+}
+
+export const MALFORMED_TEXT = (field: string) =>
+  say(`${field ? `${field}：` : ''}文本含有空字符或无效的 Unicode 字符`, `${field ? `${field}: ` : ''}the text contains a NUL character or invalid Unicode`);

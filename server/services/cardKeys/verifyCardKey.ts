@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { msg } from '../../lib/input.js';
+import { malformedTextAt, msg } from '../../lib/input.js';
 import { logger } from '../../logger.js';
 import type { ProjectCredentials } from '../projects/projectCredentials.js';
 import { bindDevice, type BoundKey } from './activation.js';
@@ -34,10 +34,12 @@ export const verifyRequestBody = z.object(
       .string({ error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') })
       .trim()
       .min(1, { error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') })
-      .max(128, { error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') }),
+      .max(128, { error: msg('device_id 为 1-128 个字符', 'device_id must be 1-128 characters') })
+      .refine((v) => malformedTextAt(v) === null, { error: msg('device_id 含有空字符或无效的 Unicode 字符', 'device_id contains a NUL character or invalid Unicode') }),
     device_info: z
       .record(z.string(), z.unknown(), { error: msg('device_info 须为不超过 2KB 的 JSON 对象', 'device_info must be a JSON object of at most 2KB') })
       .refine((v) => JSON.stringify(v).length <= 2048, { error: msg('device_info 须为不超过 2KB 的 JSON 对象', 'device_info must be a JSON object of at most 2KB') })
+      .refine((v) => malformedTextAt(v) === null, { error: msg('device_info 含有空字符或无效的 Unicode 字符', 'device_info contains a NUL character or invalid Unicode') })
       .optional(),
   },
   { error: msg('请求体必须是 JSON 对象', 'The request body must be a JSON object') },
