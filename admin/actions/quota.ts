@@ -14,7 +14,7 @@ import {
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { manageable } from './identity.js';
-import { done, idOf, payloadOf, statusIs } from './helpers.js';
+import { commandHandler, done, idOf, payloadOf, statusIs } from './helpers.js';
 
 /**
  * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
@@ -23,7 +23,6 @@ import { done, idOf, payloadOf, statusIs } from './helpers.js';
  * requires) only decides whether the button and the route exist for this admin and record.
  */
 const QuotaActionForm = Components.QuotaActionForm;
-
 
 const meta = (request: ActionRequest, context: ActionContext) => ({
   actor: sessionActor(context),
@@ -52,6 +51,19 @@ const transferDecisionField = {
   ],
 };
 
+/** The form of a review that may let part through: decision, the part let through, opinion. */
+const partialReviewFields = (amountLabel: string) => [
+  transferDecisionField,
+  {
+    name: 'approvedAmount',
+    label: `放行额度（须大于 0 且小于${amountLabel}，其余解冻退回）`,
+    required: true,
+    placeholder: '例如 100.00',
+    showWhen: { field: 'decision', value: 'partial' },
+  },
+  { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' as const },
+];
+
 const transferReviewMessage: Record<ReviewedStatus, (approved: string) => Localized> = {
   completed: () => say('已放行，额度已转给接收方', 'Approved: the quota went to the recipient'),
   rejected: () => say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned'),
@@ -66,11 +78,10 @@ function reviewHandler<R>(
   message: (result: R, payload: Record<string, unknown>) => Localized,
   resourceId: string,
 ) {
-  return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const p = payloadOf(request);
-    const result = await command({ ...meta(request, context), [idField]: idOf(context), ...Object.fromEntries(fields.map((f) => [f, p[f]])) });
-    return done(context, message(result, p), resourceId, { request });
-  };
+  return commandHandler(resourceId, async ({ id, payload, request, context }) => {
+    const result = await command({ ...meta(request, context), [idField]: Number(id), ...Object.fromEntries(fields.map((f) => [f, payload[f]])) });
+    return message(result, payload);
+  });
 }
 
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
@@ -140,17 +151,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         { label: '转账额度', path: 'amount' },
         { label: '暂停原因', path: 'holdReason' },
       ],
-      fields: [
-        transferDecisionField,
-        {
-          name: 'approvedAmount',
-          label: '放行额度（须大于 0 且小于转账额度，其余解冻退回）',
-          required: true,
-          placeholder: '例如 100.00',
-          showWhen: { field: 'decision', value: 'partial' },
-        },
-        { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
-      ],
+      fields: partialReviewFields('转账额度'),
     },
     handler: reviewHandler('transferId', ['decision', 'opinion', 'approvedAmount'], reviewTransfer, (r) => transferReviewMessage[r.status](r.approvedAmount), 'quota_transfers'),
   },
@@ -217,17 +218,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
         { label: '提现额度', path: 'amount' },
         { label: '暂停原因', path: 'holdReason' },
       ],
-      fields: [
-        transferDecisionField,
-        {
-          name: 'approvedAmount',
-          label: '放行额度（须大于 0 且小于提现额度，其余解冻退回）',
-          required: true,
-          placeholder: '例如 100.00',
-          showWhen: { field: 'decision', value: 'partial' },
-        },
-        { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' },
-      ],
+      fields: partialReviewFields('提现额度'),
     },
     handler: reviewHandler('withdrawalId', ['decision', 'opinion', 'approvedAmount'], reviewHeldWithdrawal, (r, p) =>
       r.status === 'rejected'
@@ -248,9 +239,9 @@ export const withdrawalActions: Record<string, DomainAction> = {
       summary: [{ label: '提现额度', path: 'amount' }],
       fields: [],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      await cancelWithdrawal({ ...meta(request, context), withdrawalId: idOf(context) });
-      return done(context, say('提现申请已撤销，额度已解冻', 'Withdrawal cancelled: the quota is unfrozen'), 'withdrawals', { request });
-    },
+    handler: commandHandler('withdrawals', async ({ id, request, context }) => {
+      await cancelWithdrawal({ ...meta(request, context), withdrawalId: Number(id) });
+      return say('提现申请已撤销，额度已解冻', 'Withdrawal cancelled: the quota is unfrozen');
+    }),
   },
 };
