@@ -1,6 +1,5 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { Op } from 'sequelize';
-import { badRequest } from '../../server/errors.js';
 import { AdminUser, Project, ProjectAuthorization, ProjectPrice } from '../../server/models/index.js';
 import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import { replayCallback } from '../../server/services/cardKeys/events.js';

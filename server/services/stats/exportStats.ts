@@ -8,7 +8,7 @@ import type { Actor } from '../../policies/actor.js';
 import { defineExport, writeWhole } from '../exports/exportJobs.js';
 import { fontRuns } from './pdfFont.js';
 import { statsQuerySchema } from './scope.js';
-import { cellText, statsView, statsViewSchema, type StatsTable, type StatsView } from './views.js';
+import { cellText, statsView, statsViewSchema, type StatsTable } from './views.js';
 
 /**
  * Exports of the stats views: XLSX (every row) and PDF (title, range and filters, the view's chart
