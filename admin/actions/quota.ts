@@ -14,7 +14,7 @@ import {
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { manageable } from './identity.js';
-import { commandHandler, done, idOf, payloadOf, statusIs } from './helpers.js';
+import { commandHandler, payloadOf, statusIs } from './helpers.js';
 
 /**
  * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
@@ -70,24 +70,47 @@ const transferReviewMessage: Record<ReviewedStatus, (approved: string) => Locali
   partial: (approved) => say(`已部分放行：${approved} 已转给接收方，其余额度已解冻退回`, `Partly approved: ${approved} went to the recipient, the rest is unfrozen and returned`),
 };
 
-/** The 审核 actions share one shape: the form's fields and the record's id go to the review command. */
-function reviewHandler<R>(
-  idField: string,
-  fields: readonly string[],
-  command: (input: ReturnType<typeof meta> & Record<string, unknown>) => Promise<R>,
-  message: (result: R, payload: Record<string, unknown>) => Localized,
-  resourceId: string,
-) {
-  return commandHandler(resourceId, async ({ id, payload, request, context }) => {
-    const result = await command({ ...meta(request, context), [idField]: Number(id), ...Object.fromEntries(fields.map((f) => [f, payload[f]])) });
-    return message(result, payload);
-  });
-}
+type FormField = { name: string; label: string; [more: string]: unknown };
 
+/**
+ * The three 审核 actions share one shape: a record action on rows in `status`, whose form (the
+ * record's summary, the decision fields) goes with the record's id to the review command — the
+ * form's field names are the command's input.
+ */
+function reviewAction<R>(spec: {
+  status: string;
+  title: string;
+  description?: string;
+  icon?: string;
+  summary: Array<{ label: string; path: string }>;
+  fields: FormField[];
+  idField: 'transferId' | 'withdrawalId';
+  command: (input: ReturnType<typeof meta> & Record<string, unknown>) => Promise<R>;
+  message: (result: R, payload: Record<string, unknown>) => Localized;
+  resourceId: string;
+}): DomainAction {
+  return {
+    actionType: 'record',
+    icon: spec.icon ?? 'CheckSquare',
+    component: QuotaActionForm,
+    isAccessible: (context) => statusIs(context, spec.status),
+    custom: { title: spec.title, ...(spec.description ? { description: spec.description } : {}), submitLabel: '提交审核', summary: spec.summary, fields: spec.fields },
+    handler: commandHandler(spec.resourceId, async ({ id, payload, request, context }) => {
+      const input = Object.fromEntries(spec.fields.map((f) => [f.name, payload[f.name]]));
+      return spec.message(await spec.command({ ...meta(request, context), [spec.idField]: Number(id), ...input }), payload);
+    }),
+  };
+}
 /** What the form shows above a resource action: the acting admin's own balance and frozen amount. */
 async function ownAccount(context: ActionContext): Promise<ActionResponse> {
   const account = await QuotaAccount.findByPk(sessionActor(context).id, { attributes: ['balance', 'frozen'] });
   return { account: { balance: account?.balance ?? '0.00', frozen: account?.frozen ?? '0.00' } };
+}
+
+/** A resource action whose form shows the acting admin's own account (GET) and runs `command` when submitted. */
+function ownAccountForm(resourceId: string, command: Parameters<typeof commandHandler>[1]) {
+  const run = commandHandler(resourceId, command);
+  return (request: ActionRequest, response: unknown, context: ActionContext) => (request.method !== 'post' ? ownAccount(context) : run(request, response, context));
 }
 
 /** 充值 on an admin user: super admin → system recharge; agent admin → from own balance to own agent. */
@@ -107,11 +130,10 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
         { name: 'memo', label: '备注', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      const p = payloadOf(request);
-      const result = await rechargeUser({ ...meta(request, context), targetUserId: idOf(context), amount: p.amount, memo: p.memo });
-      return done(context, say(`充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, `Recharged ${result.amount}; their balance is now ${result.targetBalance}`), 'quota_ledger', { request });
-    },
+    handler: commandHandler('quota_ledger', async ({ id, payload: p, request, context }) => {
+      const result = await rechargeUser({ ...meta(request, context), targetUserId: Number(id), amount: p.amount, memo: p.memo });
+      return say(`充值成功：${result.amount}，对方当前余额 ${result.targetBalance}`, `Recharged ${result.amount}; their balance is now ${result.targetBalance}`);
+    }),
   },
 };
 
@@ -131,30 +153,24 @@ export const quotaTransferActions: Record<string, DomainAction> = {
         { name: 'memo', label: '备注', type: 'textarea' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      if (request.method !== 'post') return ownAccount(context);
-      const p = payloadOf(request);
+    handler: ownAccountForm('quota_transfers', async ({ payload: p, request, context }) => {
       const result = await transferQuota({ ...meta(request, context), recipientUsername: p.recipientUsername, amount: p.amount, memo: p.memo });
-      const message = result.status === 'completed' ? say(`转账成功：${result.amount}`, `Transferred ${result.amount}`) : say(`转账 ${result.amount} 需管理员审核，额度已冻结`, `The transfer of ${result.amount} waits for an admin's review; the quota is frozen`);
-      return done(context, message, 'quota_transfers', { request });
-    },
+      return result.status === 'completed' ? say(`转账成功：${result.amount}`, `Transferred ${result.amount}`) : say(`转账 ${result.amount} 需管理员审核，额度已冻结`, `The transfer of ${result.amount} waits for an admin's review; the quota is frozen`);
+    }),
   },
-  review: {
-    actionType: 'record',
-    icon: 'CheckSquare',
-    component: QuotaActionForm,
-    isAccessible: (context) => statusIs(context, 'pending_review'),
-    custom: {
-      title: '审核转账',
-      submitLabel: '提交审核',
-      summary: [
-        { label: '转账额度', path: 'amount' },
-        { label: '暂停原因', path: 'holdReason' },
-      ],
-      fields: partialReviewFields('转账额度'),
-    },
-    handler: reviewHandler('transferId', ['decision', 'opinion', 'approvedAmount'], reviewTransfer, (r) => transferReviewMessage[r.status](r.approvedAmount), 'quota_transfers'),
-  },
+  review: reviewAction({
+    status: 'pending_review',
+    title: '审核转账',
+    summary: [
+      { label: '转账额度', path: 'amount' },
+      { label: '暂停原因', path: 'holdReason' },
+    ],
+    fields: partialReviewFields('转账额度'),
+    idField: 'transferId',
+    command: reviewTransfer,
+    message: (r) => transferReviewMessage[r.status](r.approvedAmount),
+    resourceId: 'quota_transfers',
+  }),
 };
 
 /** 申请提现, its 审核 (the applicant's agent admin or a super admin) and the applicant's 撤销. */
@@ -172,61 +188,52 @@ export const withdrawalActions: Record<string, DomainAction> = {
         { name: 'accountInfo', label: '收款账户信息（开户行、账号、户名或支付宝账号）', type: 'textarea', required: true },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      if (request.method !== 'post') return ownAccount(context);
-      const p = payloadOf(request);
+    handler: ownAccountForm('withdrawals', async ({ payload: p, request, context }) => {
       const result = await requestWithdrawal({ ...meta(request, context), amount: p.amount, accountInfo: p.accountInfo });
-      const message = result.holdReason
+      return result.holdReason
         ? say(`提现申请已提交：${result.amount}，需超级管理员风险审核，额度已冻结`, `Withdrawal of ${result.amount} requested; it waits for a super admin's risk review, the quota is frozen`)
         : say(`提现申请已提交：${result.amount}，等待审核`, `Withdrawal of ${result.amount} requested, waiting for review`);
-      return done(context, message, 'withdrawals', { request });
-    },
+    }),
   },
-  review: {
-    actionType: 'record',
-    icon: 'CheckSquare',
-    component: QuotaActionForm,
-    // Who may review which withdrawal is the withdrawals policy (given the record); here only its state.
-    isAccessible: (context) => statusIs(context, 'pending'),
-    custom: {
-      title: '审核提现',
-      submitLabel: '提交审核',
-      summary: [
-        { label: '提现额度', path: 'amount' },
-        { label: '收款账户', path: 'accountInfo' },
-      ],
-      fields: [
-        decisionField,
-        { name: 'paymentReference', label: '打款流水号（通过时必填，请先线下打款）' },
-        { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
-      ],
-    },
-    handler: reviewHandler('withdrawalId', ['decision', 'opinion', 'paymentReference'], reviewWithdrawal, (r) =>
-      r.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen'), 'withdrawals'),
-  },
-  reviewHold: {
-    actionType: 'record',
+  // Who may review which withdrawal is the withdrawals policy (given the record); here only its state.
+  review: reviewAction({
+    status: 'pending',
+    title: '审核提现',
+    summary: [
+      { label: '提现额度', path: 'amount' },
+      { label: '收款账户', path: 'accountInfo' },
+    ],
+    fields: [
+      decisionField,
+      { name: 'paymentReference', label: '打款流水号（通过时必填，请先线下打款）' },
+      { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
+    ],
+    idField: 'withdrawalId',
+    command: reviewWithdrawal,
+    message: (r) => (r.status === 'approved' ? say('已通过，冻结额度已扣除', 'Approved: the frozen quota is deducted') : say('已拒绝，额度已解冻', 'Rejected: the quota is unfrozen')),
+    resourceId: 'withdrawals',
+  }),
+  // Super admins only (the withdrawals policy, reviewHold); here only the state.
+  reviewHold: reviewAction({
+    status: 'pending_review',
     icon: 'AlertTriangle',
-    component: QuotaActionForm,
-    // Super admins only (the withdrawals policy, reviewHold); here only the state.
-    isAccessible: (context) => statusIs(context, 'pending_review'),
-    custom: {
-      title: '异常提现审核',
-      description: '放行：进入打款审核；拒绝：额度解冻退回；部分处理：部分额度进入打款审核，其余解冻退回。',
-      submitLabel: '提交审核',
-      summary: [
-        { label: '提现额度', path: 'amount' },
-        { label: '暂停原因', path: 'holdReason' },
-      ],
-      fields: partialReviewFields('提现额度'),
-    },
-    handler: reviewHandler('withdrawalId', ['decision', 'opinion', 'approvedAmount'], reviewHeldWithdrawal, (r, p) =>
+    title: '异常提现审核',
+    description: '放行：进入打款审核；拒绝：额度解冻退回；部分处理：部分额度进入打款审核，其余解冻退回。',
+    summary: [
+      { label: '提现额度', path: 'amount' },
+      { label: '暂停原因', path: 'holdReason' },
+    ],
+    fields: partialReviewFields('提现额度'),
+    idField: 'withdrawalId',
+    command: reviewHeldWithdrawal,
+    message: (r, p) =>
       r.status === 'rejected'
         ? say('已拒绝，额度已解冻退回', 'Rejected: the quota is unfrozen and returned')
         : p.decision === 'partial'
           ? say('已部分放行：放行部分进入打款审核，其余额度已解冻退回', 'Partly released: that part goes on to payment review, the rest is unfrozen and returned')
-          : say('已放行，进入打款审核', 'Released: it goes on to payment review'), 'withdrawals'),
-  },
+          : say('已放行，进入打款审核', 'Released: it goes on to payment review'),
+    resourceId: 'withdrawals',
+  }),
   cancel: {
     actionType: 'record',
     icon: 'XCircle',

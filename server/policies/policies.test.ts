@@ -173,16 +173,8 @@ describe('policies: the mini-program user (API routes)', () => {
     bob = (await MiniUser.create({ openid: `o_pol_b_${randomBytes(4).toString('hex')}` })).id;
     const product = await Product.create({ name: 'pol', productType: 1, pointAmount: 10, originalPrice: '1.00', salePrice: '1.00', expireTime: new Date('2099-01-01') });
     const order = await Order.create({
-      orderNo: `POL${Date.now()}${randomBytes(3).toString('hex')}`,
-      userId: bob,
-      productId: product.id,
-      originalAmount: '1.00',
-      discountAmount: '0.00',
-      totalAmount: '1.00',
-      points: 10,
-      bonusPoints: 0,
-      paymentStatus: 0,
-      expiresAt: new Date(Date.now() + 3600_000),
+      orderNo: `POL${Date.now()}${randomBytes(3).toString('hex')}`, userId: bob, productId: product.id, originalAmount: '1.00', discountAmount: '0.00',
+      totalAmount: '1.00', points: 10, bonusPoints: 0, paymentStatus: 0, expiresAt: new Date(Date.now() + 3600_000),
     });
     bobsOrder = String(order.id);
     bobsKey = (await createApiKey({ userId: bob }, { name: 'bob', validityMonths: 1 })).id;
