@@ -9,7 +9,7 @@ import { generateCardKeys } from '../../server/services/cardKeys/generateCardKey
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, idOf, payloadOf, statusIs, type Params } from './helpers.js';
+import { commandHandler, idOf, payloadOf, selectField, statusIs, type Params } from './helpers.js';
 
 /**
  * Card-key actions of the back office: 生成卡密, 导出, 解绑, 禁用/启用 (one or many), and the batch
@@ -61,16 +61,7 @@ async function exportStatusOrFile(actor: Actor, query: Params): Promise<ActionRe
   return { exportStatus: { status: status.status, rows: status.rows, error: status.error } };
 }
 
-const formatField = {
-  name: 'format',
-  label: '格式',
-  type: 'select' as const,
-  required: true,
-  options: [
-    { value: 'xlsx', label: 'Excel (XLSX)' },
-    { value: 'csv', label: 'CSV' },
-  ],
-};
+const formatField = selectField('format', '格式', { xlsx: 'Excel (XLSX)', csv: 'CSV' });
 
 /**
  * 禁用 / 启用, of one key or of the keys ticked in the list: one handler, one command

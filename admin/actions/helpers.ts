@@ -37,6 +37,15 @@ export function when(context: ActionContext, check: (actor: Actor, params: Param
 /** isAccessible: the record's status is one of `statuses`. */
 export const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.includes(String(paramsOf(context).status));
 
+/** A required select of a form (`{ value: label }`, in order). */
+export const selectField = (name: string, label: string, options: Record<string, string>) => ({
+  name,
+  label,
+  type: 'select' as const,
+  required: true,
+  options: Object.entries(options).map(([value, text]) => ({ value, label: text })),
+});
+
 /** A refusal shown on the page (not a 500), optionally on one field. */
 export const refuse = (message: string, type = 'not_applicable', field?: string) =>
   new ValidationError(field ? { [field]: { message } } : {}, { message, type });

@@ -6,7 +6,7 @@ import { createProject, type PriceInput } from '../../server/services/projects/c
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../../server/services/projects/manageProject.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, idOf, payloadOf, type Params } from './helpers.js';
+import { commandHandler, idOf, payloadOf, selectField, type Params } from './helpers.js';
 
 /**
  * Project and authorization actions: 创建项目 (secret shown once), 编辑, 轮换密钥, 查看公钥,
@@ -198,7 +198,7 @@ export const projectApplicationActions: Record<string, DomainAction> = {
       submitLabel: '提交审核',
       summary: [{ label: '理由', path: 'reason' }],
       fields: [
-        { name: 'decision', label: '审核结果', type: 'select', required: true, options: [{ value: 'approve', label: '通过' }, { value: 'reject', label: '拒绝' }] },
+        selectField('decision', '审核结果', { approve: '通过', reject: '拒绝' }),
         { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
         { name: 'expiresAt', label: '授权有效期至（可选，如 2027-12-31）' },
       ],

@@ -14,7 +14,7 @@ import {
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { manageable } from './identity.js';
-import { commandHandler, payloadOf, statusIs } from './helpers.js';
+import { commandHandler, payloadOf, selectField, statusIs } from './helpers.js';
 
 /**
  * The quota actions of the back office: 充值 (admin users), 转账 (transfers), 申请提现 / 审核 / 撤销
@@ -30,39 +30,30 @@ const meta = (request: ActionRequest, context: ActionContext) => ({
   idempotencyKey: typeof payloadOf(request).idempotencyKey === 'string' ? (payloadOf(request).idempotencyKey as string) : null,
 });
 
-const decisionField = {
-  name: 'decision',
-  label: '审核结果',
-  type: 'select' as const,
-  required: true,
-  options: [
-    { value: 'approve', label: '通过' },
-    { value: 'reject', label: '拒绝' },
-  ],
-};
+const decisionField = selectField('decision', '审核结果', { approve: '通过', reject: '拒绝' });
 
-/** 审核 of a held transfer: 放行, 拒绝, or 部分处理 — let part through and return the rest. */
-const transferDecisionField = {
-  ...decisionField,
-  options: [
-    { value: 'approve', label: '放行' },
-    { value: 'reject', label: '拒绝' },
-    { value: 'partial', label: '部分处理' },
+/**
+ * A review of something held for review (a transfer, a withdrawal): its summary, and a form that may
+ * let part through — 放行, 拒绝, or 部分处理 (let part through and return the rest), then opinion.
+ */
+const heldReview = (amountLabel: string) => ({
+  status: 'pending_review',
+  summary: [
+    { label: amountLabel, path: 'amount' },
+    { label: '暂停原因', path: 'holdReason' },
   ],
-};
-
-/** The form of a review that may let part through: decision, the part let through, opinion. */
-const partialReviewFields = (amountLabel: string) => [
-  transferDecisionField,
-  {
-    name: 'approvedAmount',
-    label: `放行额度（须大于 0 且小于${amountLabel}，其余解冻退回）`,
-    required: true,
-    placeholder: '例如 100.00',
-    showWhen: { field: 'decision', value: 'partial' },
-  },
-  { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' as const },
-];
+  fields: [
+    selectField('decision', '审核结果', { approve: '放行', reject: '拒绝', partial: '部分处理' }),
+    {
+      name: 'approvedAmount',
+      label: `放行额度（须大于 0 且小于${amountLabel}，其余解冻退回）`,
+      required: true,
+      placeholder: '例如 100.00',
+      showWhen: { field: 'decision', value: 'partial' },
+    },
+    { name: 'opinion', label: '审核意见（拒绝或部分处理时必填）', type: 'textarea' as const },
+  ],
+});
 
 const transferReviewMessage: Record<ReviewedStatus, (approved: string) => Localized> = {
   completed: () => say('已放行，额度已转给接收方', 'Approved: the quota went to the recipient'),
@@ -159,13 +150,8 @@ export const quotaTransferActions: Record<string, DomainAction> = {
     }),
   },
   review: reviewAction({
-    status: 'pending_review',
+    ...heldReview('转账额度'),
     title: '审核转账',
-    summary: [
-      { label: '转账额度', path: 'amount' },
-      { label: '暂停原因', path: 'holdReason' },
-    ],
-    fields: partialReviewFields('转账额度'),
     idField: 'transferId',
     command: reviewTransfer,
     message: (r) => transferReviewMessage[r.status](r.approvedAmount),
@@ -215,15 +201,10 @@ export const withdrawalActions: Record<string, DomainAction> = {
   }),
   // Super admins only (the withdrawals policy, reviewHold); here only the state.
   reviewHold: reviewAction({
-    status: 'pending_review',
+    ...heldReview('提现额度'),
     icon: 'AlertTriangle',
     title: '异常提现审核',
     description: '放行：进入打款审核；拒绝：额度解冻退回；部分处理：部分额度进入打款审核，其余解冻退回。',
-    summary: [
-      { label: '提现额度', path: 'amount' },
-      { label: '暂停原因', path: 'holdReason' },
-    ],
-    fields: partialReviewFields('提现额度'),
     idField: 'withdrawalId',
     command: reviewHeldWithdrawal,
     message: (r, p) =>
