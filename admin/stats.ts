@@ -4,8 +4,9 @@ import { asLang, inLang } from '../server/i18n.js';
 import { actorFromSession } from '../server/policies/access.js';
 import { userScopeSql } from '../server/services/stats/scope.js';
 import { select } from '../server/services/stats/dashboard.js';
-import { requestLogExport } from '../server/services/logs/exportLogs.js';
-import { requestStatsExport, statsExportFile, statsExportStatus } from '../server/services/stats/exportStats.js';
+import { exportFile, exportStatus } from '../server/services/exports/exportJobs.js';
+import { logExport } from '../server/services/logs/exportLogs.js';
+import { statsExport } from '../server/services/stats/exportStats.js';
 import { cellText, statsView, statsViewSchema } from '../server/services/stats/views.js';
 
 const MAX_DOWNLOAD_BYTES = 60 * 1024 * 1024;
@@ -34,17 +35,17 @@ export async function statsPageHandler(request: PageRequest, response: { status?
   try {
     if (request.method?.toLowerCase() === 'post') {
       const payload = request.payload ?? {};
-      const status = payload.log ? await requestLogExport(actor, payload) : await requestStatsExport(actor, { ...payload, lang });
+      const status = payload.log ? await logExport.request(actor, payload) : await statsExport.request(actor, { ...payload, lang });
       return { exportStatus: { id: status.id, status: status.status, progress: status.progress } };
     }
     if (q.exportId) {
       const id = String(q.exportId);
       if (q.download) {
-        const f = await statsExportFile(actor, id);
+        const f = await exportFile(actor, id);
         if (f.size > MAX_DOWNLOAD_BYTES) return { error: lang === 'en' ? 'the file is too large; narrow the range' : '文件过大，请缩小统计范围' };
         return { download: { filename: f.filename, mime: f.contentType, base64: (await readFile(f.file)).toString('base64') } };
       }
-      const s = await statsExportStatus(actor, id);
+      const s = await exportStatus(actor, id);
       return { exportStatus: { id: s.id, status: s.status, progress: s.progress, rows: s.rows, error: s.error } };
     }
     const view = statsViewSchema.catch('card-keys').parse(q.view);

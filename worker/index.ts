@@ -30,8 +30,8 @@ import { redis } from '../server/redis.js';
 import { expireLotsJob } from '../server/services/points/expireLots.js';
 import { authorizationExpiryJob } from '../server/services/projects/authorizationExpiry.js';
 import { reconcileQuotaJob } from '../server/services/quota/reconcileQuota.js';
-import { logExportJob } from '../server/services/logs/exportLogs.js';
-import { statsExportJob } from '../server/services/stats/exportStats.js';
+import { logExport } from '../server/services/logs/exportLogs.js';
+import { statsExport } from '../server/services/stats/exportStats.js';
 import { statsRollupJob } from '../server/services/stats/rollup.js';
 import { watchRedis } from './recovery.js';
 import { syncSchedules } from './schedules.js';
@@ -60,8 +60,8 @@ export const JOBS: readonly JobHandle[] = [
   createBackupJob,
   archiveLogsJob,
   sendAnnouncementsJob,
-  statsExportJob,
-  logExportJob,
+  statsExport.job,
+  logExport.job,
   checkFaultsJob,
 ];
 

@@ -4,6 +4,7 @@ import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.j
 import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { commandHandler, crudHandlers } from './helpers.js';
 
 /**
  * Back-office actions on API keys and metering services (super admin only): 禁用 / 启用 any user's
@@ -12,12 +13,6 @@ import { requestIp, sessionActor, type DomainAction } from '../resources/define.
  * secret is shown once in the result notice and stored only as a hash.
  */
 
-
-const adminActor = (request: ActionRequest, context: ActionContext) => ({
-  kind: 'admin' as const,
-  admin: sessionActor(context),
-  ip: requestIp(request),
-});
 
 // A form (not a bare button): AdminJS calls button-only actions with GET, and a GET changes nothing.
 const keyStatusAction = (enabled: boolean): DomainAction => ({
@@ -36,15 +31,10 @@ const keyStatusAction = (enabled: boolean): DomainAction => ({
     fields: [],
   },
   isAccessible: (context) => Boolean(context.record) && (Number(context.record!.params.status) === 1) !== enabled,
-  handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const record = context.record!;
-    await setApiKeysEnabled(adminActor(request, context), [String(record.id())], enabled);
-    return {
-      record: record.toJSON(context.currentAdmin),
-      notice: { message: enabled ? 'API Key 已启用' : 'API Key 已禁用', type: 'success' },
-      redirectUrl: context.h.resourceUrl({ resourceId: 'meta_auth_key' }),
-    };
-  },
+  handler: commandHandler('meta_auth_key', async ({ actor, ids, ip }) => {
+    await setApiKeysEnabled({ kind: 'admin', admin: actor, ip }, ids, enabled);
+    return enabled ? 'API Key 已启用' : 'API Key 已禁用';
+  }),
 });
 
 export const apiKeyAdminActions: Record<string, DomainAction> = {
@@ -102,31 +92,11 @@ const catalogPayload = (request: ActionRequest) => {
   const fields = ['name', 'path', 'pointsPerCall', 'status', 'description', 'serviceStatus', 'serviceMessage'] as const;
   return Object.fromEntries(fields.filter((f) => f in p).map((f) => [f, p[f]]));
 };
-const catalogList = (context: ActionContext) => context.h.resourceUrl({ resourceId: 'api_catalog' });
 
-export const apiCatalogHandlers = {
-  new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    if (request.method !== 'post') return {};
-    const entry = await createApiCatalogEntry(sessionActor(context), catalogPayload(request), requestIp(request));
-    const record = await context.resource.findOne(String(entry.id), context);
-    return { redirectUrl: catalogList(context), notice: { message: '接口已创建', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-  },
-  edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-    const id = Number(context.record!.id());
-    await updateApiCatalogEntry(sessionActor(context), id, catalogPayload(request), requestIp(request));
-    const record = await context.resource.findOne(String(id), context);
-    return { redirectUrl: catalogList(context), notice: { message: '接口已更新', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-  },
-  delete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-    await deleteApiCatalogEntries(sessionActor(context), [Number(context.record!.id())], requestIp(request));
-    return { redirectUrl: catalogList(context), notice: { message: '接口已删除', type: 'success' }, record: context.record!.toJSON(context.currentAdmin) };
-  },
-  bulkDelete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const records = context.records ?? [];
-    if (request.method !== 'post') return { records: records.map((r) => r.toJSON(context.currentAdmin)) };
-    await deleteApiCatalogEntries(sessionActor(context), records.map((r) => Number(r.id())), requestIp(request));
-    return { redirectUrl: catalogList(context), notice: { message: `已删除 ${records.length} 个接口`, type: 'success' }, records: records.map((r) => r.toJSON(context.currentAdmin)) };
-  },
-};
+export const apiCatalogHandlers = crudHandlers('api_catalog', {
+  input: catalogPayload,
+  create: createApiCatalogEntry,
+  update: (actor, id, entry: Record<string, unknown>, ip) => updateApiCatalogEntry(actor, Number(id), entry, ip),
+  remove: (actor, ids, ip) => deleteApiCatalogEntries(actor, ids.map(Number), ip),
+  messages: { created: '接口已创建', updated: '接口已更新', deleted: '接口已删除', bulkDeleted: (n) => `已删除 ${n} 个接口` },
+});

@@ -5,7 +5,7 @@ import { createBackupJob } from '../../server/services/backups/createBackup.js';
 import { decideRestore, requestRestore } from '../../server/services/backups/restoreRequests.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { payloadOf } from './helpers.js';
+import { commandHandler, payloadOf } from './helpers.js';
 
 /**
  * 备份: 立即备份 (queued for the worker, progress on the list), 下载 (the encrypted file, streamed
@@ -90,15 +90,14 @@ const decide = (decision: 'approve' | 'reject'): DomainAction => ({
     decision === 'approve'
       ? { title: '批准恢复', description: '批准后，运维可在服务器上用 --request 执行这次恢复（只能使用一次）。不能批准自己的申请。', submitLabel: '批准' }
       : { title: '驳回恢复', description: '驳回后该申请不能再使用。', submitLabel: '驳回' },
-  handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const row = await decideRestore(sessionActor(context), { requestId: Number(context.record!.id()), decision }, requestIp(request));
-    const record = (await context.resource.findOne(String(row.id), context)) ?? context.record!;
-    return {
-      record: record.toJSON(context.currentAdmin),
-      notice: { message: decision === 'approve' ? `已批准恢复申请 #${row.id}` : `已驳回恢复申请 #${row.id}`, type: 'success' },
-      redirectUrl: listUrl(context, 'backup_restore_requests'),
-    };
-  },
+  handler: commandHandler(
+    'backup_restore_requests',
+    async ({ actor, id, ip }) => {
+      const row = await decideRestore(actor, { requestId: Number(id), decision }, ip);
+      return decision === 'approve' ? `已批准恢复申请 #${row.id}` : `已驳回恢复申请 #${row.id}`;
+    },
+    'reload',
+  ),
 });
 
 export const restoreRequestActions: Record<string, DomainAction> = { approve: decide('approve'), reject: decide('reject') };

@@ -1,10 +1,9 @@
-import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
+import type { ActionRequest } from 'adminjs';
 import { BANNER_MAX_BYTES } from '../../server/services/content/bannerImage.js';
 import { createBanner, deleteBanners, updateBanner, type BannerInput } from '../../server/services/content/banners.js';
 import { say } from '../../server/i18n.js';
-import type { ResourceSpec } from '../resources/define.js';
-import { requestIp, sessionActor } from '../resources/define.js';
 import { discardUploads, takeUpload } from '../uploads.js';
+import { crudHandlers } from './helpers.js';
 
 /**
  * Banners (super admin): new / edit / delete go through the banner commands — the image (form
@@ -22,31 +21,9 @@ async function input(request: ActionRequest): Promise<BannerInput> {
   }
 }
 
-const list = (context: ActionContext) => context.h.resourceUrl({ resourceId: 'banners' });
-
-export const bannerHandlers: NonNullable<ResourceSpec['handlers']> = {
-  new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    if (request.method !== 'post') return {};
-    const banner = await createBanner(sessionActor(context), await input(request), requestIp(request));
-    const record = await context.resource.findOne(String(banner.id), context);
-    return { redirectUrl: list(context), notice: { message: 'successfullyCreated', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-  },
-  edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-    const id = Number(context.record!.id());
-    await updateBanner(sessionActor(context), id, await input(request), requestIp(request));
-    const record = await context.resource.findOne(String(id), context);
-    return { redirectUrl: list(context), notice: { message: 'successfullyUpdated', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-  },
-  delete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-    await deleteBanners(sessionActor(context), [Number(context.record!.id())], requestIp(request));
-    return { redirectUrl: list(context), notice: { message: 'successfullyDeleted', type: 'success' }, record: context.record!.toJSON(context.currentAdmin) };
-  },
-  bulkDelete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const records = context.records ?? [];
-    if (request.method !== 'post') return { records: records.map((r) => r.toJSON(context.currentAdmin)) };
-    await deleteBanners(sessionActor(context), records.map((r) => Number(r.id())), requestIp(request));
-    return { redirectUrl: list(context), notice: { message: 'successfullyBulkDeleted', type: 'success' }, records: records.map((r) => r.toJSON(context.currentAdmin)) };
-  },
-};
+export const bannerHandlers = crudHandlers('banners', {
+  input,
+  create: createBanner,
+  update: (actor, id, banner: BannerInput, ip) => updateBanner(actor, Number(id), banner, ip),
+  remove: (actor, ids, ip) => deleteBanners(actor, ids.map(Number), ip),
+});

@@ -1,6 +1,5 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { Op } from 'sequelize';
-import { badRequest } from '../../server/errors.js';
 import { AdminUser, Project, ProjectAuthorization, ProjectPrice } from '../../server/models/index.js';
 import { isAgent, isSuperAdmin, type Actor } from '../../server/policies/actor.js';
 import { replayCallback } from '../../server/services/cardKeys/events.js';
@@ -10,15 +9,13 @@ import { generateCardKeys } from '../../server/services/cardKeys/generateCardKey
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { done, idOf, payloadOf, statusIs, type Params } from './helpers.js';
+import { commandHandler, idOf, payloadOf, selectField, statusIs, type Params } from './helpers.js';
 
 /**
  * Card-key actions of the back office: 生成卡密, 导出, 解绑, 禁用/启用 (one or many), and the batch
  * actions 禁用批次 / 延长有效期 / 作废未使用并退款 / 导出批次, plus 重发 of a callback delivery. Each is a
  * thin caller of server/services/cardKeys, which checks the actor and the row scope again.
  */
-
-
 
 /** What the generate form may offer this actor: agents they act for, projects, validities per project. */
 async function generateOptions(actor: Actor) {
@@ -64,16 +61,18 @@ async function exportStatusOrFile(actor: Actor, query: Params): Promise<ActionRe
   return { exportStatus: { status: status.status, rows: status.rows, error: status.error } };
 }
 
-const formatField = {
-  name: 'format',
-  label: '格式',
-  type: 'select' as const,
-  required: true,
-  options: [
-    { value: 'xlsx', label: 'Excel (XLSX)' },
-    { value: 'csv', label: 'CSV' },
-  ],
-};
+const formatField = selectField('format', '格式', { xlsx: 'Excel (XLSX)', csv: 'CSV' });
+
+/**
+ * 禁用 / 启用, of one key or of the keys ticked in the list: one handler, one command
+ * (`setCardKeysEnabled`, which checks the policy and each key's scope and state).
+ */
+const setEnabled = (enabled: boolean) =>
+  commandHandler('card_keys', async ({ actor, ids, ip, context }) => {
+    const n = await setCardKeysEnabled({ actor, ids: ids.map(Number), enabled, ip });
+    const verb = enabled ? '启用' : '禁用';
+    return context.records ? `已${verb} ${n} 张卡密` : `已${verb}`;
+  });
 
 export const cardKeyActions: Record<string, DomainAction> = {
   generate: {
@@ -136,10 +135,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => statusIs(context, 'active'),
     custom: { title: '解绑设备', description: '清除绑定设备，卡密可在新设备上重新激活；有效期不重置，解绑次数和间隔受项目规则限制。', submitLabel: '确认解绑', fields: [], summary: [{ label: '卡密', path: 'code' }, { label: '设备', path: 'deviceId' }] },
-    handler: async (request, _response, context) => {
-      await unbindCardKey({ actor: sessionActor(context), cardKeyId: idOf(context), ip: requestIp(request) });
-      return done(context, '已解绑', 'card_keys');
-    },
+    handler: commandHandler('card_keys', async ({ actor, id, ip }) => (await unbindCardKey({ actor, cardKeyId: Number(id), ip }), '已解绑')),
   },
   disable: {
     actionType: 'record',
@@ -147,10 +143,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => statusIs(context, 'unused', 'active', 'expired'),
     custom: { title: '禁用卡密', description: '禁用后验证接口立即返回 DISABLED。', submitLabel: '确认禁用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
-    handler: async (request, _response, context) => {
-      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: false, ip: requestIp(request) });
-      return done(context, '已禁用', 'card_keys');
-    },
+    handler: setEnabled(false),
   },
   enable: {
     actionType: 'record',
@@ -158,32 +151,21 @@ export const cardKeyActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => statusIs(context, 'disabled'),
     custom: { title: '启用卡密', submitLabel: '确认启用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
-    handler: async (request, _response, context) => {
-      await setCardKeysEnabled({ actor: sessionActor(context), ids: [idOf(context)], enabled: true, ip: requestIp(request) });
-      return done(context, '已启用', 'card_keys');
-    },
+    handler: setEnabled(true),
   },
   bulkDisable: {
     actionType: 'bulk',
     icon: 'Slash',
     component: Components.CardKeyActionForm,
     custom: { title: '批量禁用', submitLabel: '确认禁用', fields: [] },
-    handler: async (request, _response, context) => {
-      const ids = (context.records ?? []).map((r) => Number(r.id()));
-      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: false, ip: requestIp(request) });
-      return { notice: { message: `已禁用 ${n} 张卡密`, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId: 'card_keys' }) };
-    },
+    handler: setEnabled(false),
   },
   bulkEnable: {
     actionType: 'bulk',
     icon: 'Check',
     component: Components.CardKeyActionForm,
     custom: { title: '批量启用', submitLabel: '确认启用', fields: [] },
-    handler: async (request, _response, context) => {
-      const ids = (context.records ?? []).map((r) => Number(r.id()));
-      const n = await setCardKeysEnabled({ actor: sessionActor(context), ids, enabled: true, ip: requestIp(request) });
-      return { notice: { message: `已启用 ${n} 张卡密`, type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId: 'card_keys' }) };
-    },
+    handler: setEnabled(true),
   },
 };
 
@@ -194,10 +176,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => statusIs(context, 'completed'),
     custom: { title: '禁用整个批次', description: '批次内所有未作废的卡密将被禁用。', submitLabel: '确认禁用', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '数量', path: 'count' }] },
-    handler: async (request, _response, context) => {
-      const n = await disableBatch({ actor: sessionActor(context), batchId: idOf(context), ip: requestIp(request) });
-      return done(context, `已禁用 ${n} 张卡密`, 'card_key_batches');
-    },
+    handler: commandHandler('card_key_batches', async ({ actor, id, ip }) => `已禁用 ${await disableBatch({ actor, batchId: Number(id), ip })} 张卡密`),
   },
   extendBatch: {
     actionType: 'record',
@@ -205,10 +184,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '延长批次有效期', description: '批次内所有限时卡密的有效期延长指定天数（已激活的顺延到期时间）。', submitLabel: '确认延长', fields: [{ name: 'days', label: '延长天数', required: true, placeholder: '例如 30' }] },
-    handler: async (request, _response, context) => {
-      const n = await extendBatch({ actor: sessionActor(context), batchId: idOf(context), days: Number(payloadOf(request).days), ip: requestIp(request) });
-      return done(context, `已延长 ${n} 张卡密`, 'card_key_batches');
-    },
+    handler: commandHandler('card_key_batches', async ({ actor, id, payload, ip }) => `已延长 ${await extendBatch({ actor, batchId: Number(id), days: Number(payload.days), ip })} 张卡密`),
   },
   revokeUnused: {
     actionType: 'record',
@@ -216,10 +192,10 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '作废未使用的卡密并退款', description: '从未激活过的卡密将作废，其额度按批次单价退回代理账户。', submitLabel: '确认作废', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '单价', path: 'unitPrice' }] },
-    handler: async (request, _response, context) => {
-      const r = await revokeUnusedKeys({ actor: sessionActor(context), batchId: idOf(context), ip: requestIp(request) });
-      return done(context, `已作废 ${r.revoked} 张卡密，退回 ${r.refund} 额度`, 'card_key_batches');
-    },
+    handler: commandHandler('card_key_batches', async ({ actor, id, ip }) => {
+      const r = await revokeUnusedKeys({ actor, batchId: Number(id), ip });
+      return `已作废 ${r.revoked} 张卡密，退回 ${r.refund} 额度`;
+    }),
   },
   exportBatch: {
     actionType: 'record',
@@ -240,9 +216,6 @@ export const callbackDeliveryActions: Record<string, DomainAction> = {
     icon: 'Repeat',
     component: Components.CardKeyActionForm,
     custom: { title: '重新投递回调', description: '以新的签名重新发送同一事件。', submitLabel: '重新投递', fields: [], summary: [{ label: '事件', path: 'event' }, { label: '地址', path: 'url' }] },
-    handler: async (_request, _response, context) => {
-      await replayCallback(sessionActor(context), idOf(context));
-      return done(context, '已重新加入投递队列', 'callback_deliveries');
-    },
+    handler: commandHandler('callback_deliveries', async ({ actor, id }) => (await replayCallback(actor, Number(id)), '已重新加入投递队列')),
   },
 };

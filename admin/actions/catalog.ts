@@ -1,4 +1,4 @@
-import { flat, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
+import { flat, type ActionRequest } from 'adminjs';
 import {
   createPackage,
   createProduct,
@@ -15,7 +15,8 @@ import {
 } from '../../server/services/catalog/index.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { Components } from '../componentLoader.js';
-import { requestIp, sessionActor, type DomainAction, type ResourceSpec } from '../resources/define.js';
+import type { DomainAction } from '../resources/define.js';
+import { commandHandler, crudHandlers } from './helpers.js';
 
 /**
  * Products, promotions and packages in the back office (super admin): new / edit / delete / bulk
@@ -33,35 +34,7 @@ interface Commands {
 
 const input = (request: ActionRequest) => flat.unflatten((request.payload ?? {}) as Record<string, unknown>) as Record<string, unknown>;
 
-export function catalogHandlers(resourceId: string, c: Commands): NonNullable<ResourceSpec['handlers']> {
-  const list = (context: ActionContext) => context.h.resourceUrl({ resourceId });
-  return {
-    new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      if (request.method !== 'post') return {};
-      const row = await c.create(sessionActor(context), input(request), requestIp(request));
-      const record = await context.resource.findOne(String(row.id), context);
-      return { redirectUrl: list(context), notice: { message: 'successfullyCreated', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-    },
-    edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-      const id = String(context.record!.id());
-      await c.update(sessionActor(context), id, input(request), requestIp(request));
-      const record = await context.resource.findOne(id, context);
-      return { redirectUrl: list(context), notice: { message: 'successfullyUpdated', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-    },
-    delete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-      await c.remove(sessionActor(context), [String(context.record!.id())], requestIp(request));
-      return { redirectUrl: list(context), notice: { message: 'successfullyDeleted', type: 'success' }, record: context.record!.toJSON(context.currentAdmin) };
-    },
-    bulkDelete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      const records = context.records ?? [];
-      if (request.method !== 'post') return { records: records.map((r) => r.toJSON(context.currentAdmin)) };
-      await c.remove(sessionActor(context), records.map((r) => String(r.id())), requestIp(request));
-      return { redirectUrl: list(context), notice: { message: 'successfullyBulkDeleted', type: 'success' }, records: records.map((r) => r.toJSON(context.currentAdmin)) };
-    },
-  };
-}
+export const catalogHandlers = (resourceId: string, c: Commands) => crudHandlers(resourceId, { input, create: c.create, update: c.update, remove: c.remove });
 
 /** 下架 (a confirmation form: a bare button would be a GET, and a GET changes nothing). */
 export function offSaleAction(resourceId: string, c: Pick<Commands, 'offSale'>, isOnSale: (params: Record<string, unknown>) => boolean): Record<string, DomainAction> {
@@ -79,12 +52,7 @@ export function offSaleAction(resourceId: string, c: Pick<Commands, 'offSale'>, 
         fields: [],
       },
       isAccessible: (context) => Boolean(context.record) && isOnSale(context.record!.params),
-      handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-        const id = String(context.record!.id());
-        await c.offSale(sessionActor(context), id, requestIp(request));
-        const record = await context.resource.findOne(id, context);
-        return { record: record!.toJSON(context.currentAdmin), notice: { message: 'takenOffSale', type: 'success' }, redirectUrl: context.h.resourceUrl({ resourceId }) };
-      },
+      handler: commandHandler(resourceId, async ({ actor, id, ip }) => (await c.offSale(actor, id, ip), 'takenOffSale'), 'reload'),
     },
   };
 }

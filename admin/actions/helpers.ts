@@ -2,7 +2,7 @@ import { ValidationError, type ActionContext, type ActionRequest, type ActionRes
 import { actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { inLang, type Localized } from '../../server/i18n.js';
-import { adminLang } from '../resources/define.js';
+import { adminLang, requestIp, sessionActor, type ResourceSpec } from '../resources/define.js';
 
 /**
  * What every admin domain action needs to read its request and answer: the submitted fields, the
@@ -37,6 +37,15 @@ export function when(context: ActionContext, check: (actor: Actor, params: Param
 /** isAccessible: the record's status is one of `statuses`. */
 export const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.includes(String(paramsOf(context).status));
 
+/** A required select of a form (`{ value: label }`, in order). */
+export const selectField = (name: string, label: string, options: Record<string, string>) => ({
+  name,
+  label,
+  type: 'select' as const,
+  required: true,
+  options: Object.entries(options).map(([value, text]) => ({ value, label: text })),
+});
+
 /** A refusal shown on the page (not a 500), optionally on one field. */
 export const refuse = (message: string, type = 'not_applicable', field?: string) =>
   new ValidationError(field ? { [field]: { message } } : {}, { message, type });
@@ -66,4 +75,81 @@ export function done(
 /** The record as it is after the action (re-read through the scoped adapter). */
 export async function reloaded(context: ActionContext, id: string): Promise<RecordJSON> {
   return ((await context.resource.findOne(id, context)) ?? context.record!).toJSON(context.currentAdmin);
+}
+
+/** Who runs a domain action's command, from where, on which record(s), with which fields. */
+export interface ActionCall {
+  actor: Actor;
+  ip: string | null;
+  payload: Params;
+  /** The record's id (a record action). */
+  id: string;
+  /** The records' ids (a bulk action; a record action's own id). */
+  ids: string[];
+  request: ActionRequest;
+  context: ActionContext;
+}
+
+/**
+ * The handler of every confirm-then-command action, record or bulk (enable/disable, freeze/unfreeze,
+ * review, off sale…): runs `command` with the session's actor, the client IP, the record id(s) and
+ * the submitted fields, and answers with the message it returns — back to `resourceId`'s list with
+ * the record as it was (`list`) or as it is now (`reload`), or to the record's show page (`show`).
+ */
+export function commandHandler(resourceId: string, command: (call: ActionCall) => Promise<string | Localized>, after: 'list' | 'reload' | 'show' = 'list') {
+  return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const ids = context.records ? context.records.map((r) => String(r.id())) : context.record ? [String(context.record.id())] : [];
+    const call: ActionCall = { actor: sessionActor(context), ip: requestIp(request), payload: payloadOf(request), id: ids[0] ?? '', ids, request, context };
+    const message = await command(call);
+    if (after === 'list' || !context.record) return done(context, message, resourceId, { request });
+    return done(context, message, resourceId, { request, record: await reloaded(context, call.id), showRecord: after === 'show' ? call.id : undefined });
+  };
+}
+
+/** The commands behind a resource's new / edit / delete / bulk delete. */
+export interface CrudCommands {
+  /** The command's input, read from the form (may be async: uploads). */
+  input(request: ActionRequest): unknown;
+  create(actor: Actor, input: never, ip: string | null): Promise<{ id: string | number }>;
+  update(actor: Actor, id: string, input: never, ip: string | null): Promise<unknown>;
+  remove(actor: Actor, ids: string[], ip: string | null): Promise<unknown>;
+  /** The notices (default: AdminJS's own message keys, which it translates). */
+  messages?: { created: string; updated: string; deleted: string; bulkDeleted: (n: number) => string };
+}
+
+const ADMINJS_NOTICES = { created: 'successfullyCreated', updated: 'successfullyUpdated', deleted: 'successfullyDeleted', bulkDeleted: () => 'successfullyBulkDeleted' };
+
+/** new / edit / delete / bulk delete through `c`'s commands (validated and audited there); a GET only shows the form. */
+export function crudHandlers(resourceId: string, c: CrudCommands): NonNullable<ResourceSpec['handlers']> {
+  const messages = c.messages ?? ADMINJS_NOTICES;
+  const answer = (context: ActionContext, message: string, more: ActionResponse): ActionResponse => ({
+    redirectUrl: context.h.resourceUrl({ resourceId }),
+    notice: { message, type: 'success' },
+    ...more,
+  });
+  const input = async (request: ActionRequest) => (await c.input(request)) as never;
+  return {
+    new: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      if (request.method !== 'post') return {};
+      const row = await c.create(sessionActor(context), await input(request), requestIp(request));
+      return answer(context, messages.created, { record: await reloaded(context, String(row.id)) });
+    },
+    edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+      const id = String(context.record!.id());
+      await c.update(sessionActor(context), id, await input(request), requestIp(request));
+      return answer(context, messages.updated, { record: await reloaded(context, id) });
+    },
+    delete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+      await c.remove(sessionActor(context), [String(context.record!.id())], requestIp(request));
+      return answer(context, messages.deleted, { record: context.record!.toJSON(context.currentAdmin) });
+    },
+    bulkDelete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const records = (context.records ?? []).map((r) => r.toJSON(context.currentAdmin));
+      if (request.method !== 'post') return { records };
+      await c.remove(sessionActor(context), records.map((r) => String(r.id)), requestIp(request));
+      return answer(context, messages.bulkDeleted(records.length), { records });
+    },
+  };
 }

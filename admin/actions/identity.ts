@@ -1,14 +1,14 @@
-import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
+import type { ActionContext } from 'adminjs';
 import type { AdminUser } from '../../server/models/index.js';
 import { actorFromSession } from '../../server/policies/access.js';
 import { canManageUser, type Actor } from '../../server/policies/actor.js';
 import { freezeUser, unfreezeUser, unlockUser } from '../../server/services/identity/freezeUser.js';
 import { Components } from '../componentLoader.js';
-import { sessionActor, type DomainAction } from '../resources/define.js';
+import type { DomainAction } from '../resources/define.js';
+import { commandHandler, type Params } from './helpers.js';
 
 
 type Command = (actor: Actor, userId: number, props: { ip?: string | null }) => Promise<AdminUser>;
-type Params = Record<string, unknown>;
 
 /** Whether the session's admin may manage the admin user this record is (synchronous, for `isAccessible`), and `when` holds. */
 export const manageable = (context: ActionContext, when: (p: Params) => boolean = () => true): boolean => {
@@ -27,16 +27,7 @@ function userCommand(command: Command, spec: { title: string; description: strin
     // Synchronous, as AdminJS requires: a Promise here would count as "allowed".
     isAccessible: (context) => manageable(context, spec.when),
     custom: { title: spec.title, description: spec.description, submitLabel: spec.title },
-    handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      const id = String(context.record!.id());
-      await command(sessionActor(context), Number(id), {});
-      const fresh = await context.resource.findOne(id, context);
-      return {
-        record: (fresh ?? context.record!).toJSON(context.currentAdmin),
-        notice: { message: spec.done, type: 'success' },
-        redirectUrl: context.h.recordActionUrl({ resourceId: 'admin_users', recordId: id, actionName: 'show' }),
-      };
-    },
+    handler: commandHandler('admin_users', async ({ actor, id }) => (await command(actor, Number(id), {}), spec.done), 'show'),
   };
 }
 

@@ -1,11 +1,10 @@
-import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { setMiniUserStatus } from '../../server/services/miniUsers/index.js';
 import { adminQueryWechat, adminRefundOrder, orderStatusLabel } from '../../server/services/orders/index.js';
 import { adjustPoints } from '../../server/services/points/index.js';
 import { WechatError } from '../../server/wechat/errors.js';
 import { Components } from '../componentLoader.js';
-import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { done, hasRecord, payloadOf, recordOf, refuse, reloaded } from './helpers.js';
+import type { DomainAction } from '../resources/define.js';
+import { commandHandler, hasRecord, recordOf, refuse } from './helpers.js';
 
 /**
  * Back-office actions of the mini-program business (super admin only): 向微信查询 / 标记退款 on
@@ -13,7 +12,6 @@ import { done, hasRecord, payloadOf, recordOf, refuse, reloaded } from './helper
  * miniUsers or points service, which owns the rules (state checks, limits, audit) and says why it
  * refuses. `isAccessible` stays the policy alone (plus "a record was loaded through the scoped adapter").
  */
-
 
 // WeChat unreachable or answering an error is an outcome to show, not a server failure.
 async function atWechat<T>(work: () => Promise<T>): Promise<T> {
@@ -27,9 +25,6 @@ async function atWechat<T>(work: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
-
-const shown = async (context: ActionContext, resourceId: string, id: string, message: string): Promise<ActionResponse> =>
-  done(context, message, resourceId, { record: await reloaded(context, id), showRecord: id });
 
 const orderSummary = [
   { label: '订单号', path: 'orderNo' },
@@ -49,17 +44,21 @@ export const orderAdminActions: Record<string, DomainAction> = {
       description: '立即向微信支付查询这笔订单并按结果处理：已支付则入账积分（只入账一次），已关闭则关闭订单。',
       submitLabel: '立即查询',
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      const { id, params } = recordOf(context);
-      if (!params.wxPrepayId) throw refuse('该订单尚未发起微信支付，微信没有这笔交易，无需查询');
-      const before = Number(params.paymentStatus);
-      const after = await atWechat(() => adminQueryWechat({ orderId: id, actor: sessionActor(context), ip: requestIp(request) ?? undefined }));
-      const outcome =
-        after.paymentStatus === before
-          ? `订单状态未变（${orderStatusLabel(before)}）`
-          : `订单状态 ${orderStatusLabel(before)} → ${orderStatusLabel(after.paymentStatus)}`;
-      return shown(context, 'meta_order', id, `已向微信查询：${outcome}`);
-    },
+    handler: commandHandler(
+      'meta_order',
+      async ({ actor, id, ip, context }) => {
+        const { params } = recordOf(context);
+        if (!params.wxPrepayId) throw refuse('该订单尚未发起微信支付，微信没有这笔交易，无需查询');
+        const before = Number(params.paymentStatus);
+        const after = await atWechat(() => adminQueryWechat({ orderId: id, actor, ip: ip ?? undefined }));
+        const outcome =
+          after.paymentStatus === before
+            ? `订单状态未变（${orderStatusLabel(before)}）`
+            : `订单状态 ${orderStatusLabel(before)} → ${orderStatusLabel(after.paymentStatus)}`;
+        return `已向微信查询：${outcome}`;
+      },
+      'show',
+    ),
   },
   refund: {
     actionType: 'record',
@@ -73,12 +72,14 @@ export const orderAdminActions: Record<string, DomainAction> = {
       summary: orderSummary,
       fields: [{ name: 'reason', label: '退款原因', type: 'textarea', required: true }],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      const { id } = recordOf(context);
-      const { reason } = payloadOf(request);
-      const result = await atWechat(() => adminRefundOrder({ orderId: id, reason, actor: sessionActor(context), ip: requestIp(request) ?? undefined }));
-      return shown(context, 'meta_order', id, `已退款：微信退款单 ${result.refundId}，扣除积分 ${result.pointsRemoved}，用户剩余积分 ${result.balance}`);
-    },
+    handler: commandHandler(
+      'meta_order',
+      async ({ actor, id, ip, payload }) => {
+        const result = await atWechat(() => adminRefundOrder({ orderId: id, reason: payload.reason, actor, ip: ip ?? undefined }));
+        return `已退款：微信退款单 ${result.refundId}，扣除积分 ${result.pointsRemoved}，用户剩余积分 ${result.balance}`;
+      },
+      'show',
+    ),
   },
 };
 
@@ -96,11 +97,14 @@ const statusAction = (frozen: boolean): DomainAction => ({
   custom: frozen
     ? { title: '冻结用户', description: '冻结后该用户已登录的会话立即失效，且无法再登录，直到解冻。', submitLabel: '确认冻结' }
     : { title: '解冻用户', description: '解冻后该用户可以重新登录小程序。', submitLabel: '确认解冻' },
-  handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const { id } = recordOf(context);
-    await setMiniUserStatus({ userId: id, frozen, actor: sessionActor(context), ip: requestIp(request) ?? undefined });
-    return shown(context, 'meta_user', id, frozen ? '用户已冻结，其登录凭证已全部失效' : '用户已解冻');
-  },
+  handler: commandHandler(
+    'meta_user',
+    async ({ actor, id, ip }) => {
+      await setMiniUserStatus({ userId: id, frozen, actor, ip: ip ?? undefined });
+      return frozen ? '用户已冻结，其登录凭证已全部失效' : '用户已解冻';
+    },
+    'show',
+  ),
 });
 
 /** 冻结 / 解冻 (through setMiniUserStatus: tokens die, audited) and 调整积分 on `meta_user`. */
@@ -123,11 +127,13 @@ export const miniUserAdminActions: Record<string, DomainAction> = {
         { name: 'expiresInDays', label: '增加积分的有效期（天，留空为长期有效）', placeholder: '例如 365' },
       ],
     },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-      const { id } = recordOf(context);
-      const { delta, memo, expiresInDays } = payloadOf(request);
-      const { balance, delta: change } = await adjustPoints({ userId: id, delta, memo, expiresInDays, actor: sessionActor(context), ip: requestIp(request) });
-      return shown(context, 'meta_user', id, `积分已调整 ${change > 0 ? '+' : ''}${change}，当前积分 ${balance}`);
-    },
+    handler: commandHandler(
+      'meta_user',
+      async ({ actor, id, ip, payload: { delta, memo, expiresInDays } }) => {
+        const { balance, delta: change } = await adjustPoints({ userId: id, delta, memo, expiresInDays, actor, ip });
+        return `积分已调整 ${change > 0 ? '+' : ''}${change}，当前积分 ${balance}`;
+      },
+      'show',
+    ),
   },
 };

@@ -6,7 +6,7 @@ import { createProject, type PriceInput } from '../../server/services/projects/c
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../../server/services/projects/manageProject.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
-import { idOf, payloadOf, type Params } from './helpers.js';
+import { commandHandler, idOf, payloadOf, selectField, type Params } from './helpers.js';
 
 /**
  * Project and authorization actions: 创建项目 (secret shown once), 编辑, 轮换密钥, 查看公钥,
@@ -173,10 +173,7 @@ export const projectAuthorizationActions: Record<string, DomainAction> = {
     component: Components.CardKeyActionForm,
     isAccessible: (context) => context.record?.params?.status === 'active',
     custom: { title: '撤销授权', description: '撤销后该代理不能再生成此项目的卡密（已生成的卡密不受影响）。', submitLabel: '确认撤销', fields: [] },
-    handler: async (_request, _response, context) => {
-      await revokeAuthorization({ actor: sessionActor(context), authorizationId: idOf(context) });
-      return recordResponse(context, 'project_authorizations', idOf(context), '已撤销授权');
-    },
+    handler: commandHandler('project_authorizations', async ({ actor, id }) => (await revokeAuthorization({ actor, authorizationId: Number(id) }), '已撤销授权'), 'reload'),
   },
 };
 
@@ -201,15 +198,15 @@ export const projectApplicationActions: Record<string, DomainAction> = {
       submitLabel: '提交审核',
       summary: [{ label: '理由', path: 'reason' }],
       fields: [
-        { name: 'decision', label: '审核结果', type: 'select', required: true, options: [{ value: 'approve', label: '通过' }, { value: 'reject', label: '拒绝' }] },
+        selectField('decision', '审核结果', { approve: '通过', reject: '拒绝' }),
         { name: 'opinion', label: '审核意见（拒绝时必填）', type: 'textarea' },
         { name: 'expiresAt', label: '授权有效期至（可选，如 2027-12-31）' },
       ],
     },
-    handler: async (request, _response, context) => {
-      const p = payloadOf(request);
-      await reviewApplication({ actor: sessionActor(context), applicationId: idOf(context), decision: p.decision, opinion: p.opinion, expiresAt: p.expiresAt });
-      return recordResponse(context, 'project_applications', idOf(context), '审核完成');
-    },
+    handler: commandHandler(
+      'project_applications',
+      async ({ actor, id, payload: p }) => (await reviewApplication({ actor, applicationId: Number(id), decision: p.decision, opinion: p.opinion, expiresAt: p.expiresAt }), '审核完成'),
+      'reload',
+    ),
   },
 };

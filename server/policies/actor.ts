@@ -8,6 +8,27 @@ export interface Actor {
   parentId: number | null;
 }
 
+/**
+ * A mini-program user acting through the API (server/routes/api) on their own rows: orders, API
+ * keys, points, redeeming, profile. `id` is their `meta_user.id`; the policies' `ownRow` predicate
+ * compares a row's `userId` with it.
+ */
+export interface MiniUserActor {
+  id: string;
+  role: 'mini_user';
+}
+export const miniUserActor = (userId: string | number): MiniUserActor => ({ id: String(userId), role: 'mini_user' });
+
+/**
+ * The operator at the command line (server/cli): not a bypass — an actor whose verbs the policies
+ * list (`allow(SYSTEM_ROLE, …)`), asked like any other before each CLI command runs.
+ */
+export interface SystemActor {
+  id: 0;
+  role: 'system';
+}
+export const SYSTEM_ACTOR: SystemActor = Object.freeze({ id: 0, role: 'system' });
+
 export const isSuperAdmin = (a: Actor) => a.role === 'super_admin';
 export const isAgentAdmin = (a: Actor) => a.role === 'agent_admin';
 export const isAgent = (a: Actor) => a.role === 'agent';

@@ -9,11 +9,11 @@ import { meteringServicePolicy } from './meteringServices.js';
 import { miniUserPolicy } from './miniUsers.js';
 import { notificationRecipientPolicy } from './notificationRecipients.js';
 import { orderPolicy } from './orders.js';
-import type { Policy, Rule } from './policy.js';
-import type { Role } from '../services/identity/createAdminUser.js';
+import type { Policy, PolicyRole, Rule } from './policy.js';
 
-/** Who asks: an admin user (commands that were handed a full Actor pass it as is). */
-export type PolicyActor = { id: number; role: string; parentId?: number | null };
+/** Who asks: an admin user (commands that were handed a full Actor pass it as is), a mini-program user, or the system. */
+export type PolicyActor = { id: number | string; role: string; parentId?: number | null };
+
 import { projectApplicationPolicy } from './projectApplications.js';
 import { projectAuthorizationPolicy } from './projectAuthorizations.js';
 import { projectPolicy } from './projects.js';
@@ -23,8 +23,13 @@ import { withdrawalPolicy } from './withdrawals.js';
 import { backupPolicy, backupRestoreRequestPolicy } from './backups.js';
 import { packagePolicy, productPolicy, promotionPolicy } from './catalog.js';
 import { bannerPolicy, notificationPolicy } from './content.js';
+import { apiCallLogPolicy } from './apiCallLogs.js';
+import { logArchivePolicy } from './logArchives.js';
+import { databasePolicy, jobPolicy, statsPolicy } from './operations.js';
+import { purchaseRecordPolicy } from './purchaseRecords.js';
+import { quotaAccountPolicy } from './quotaAccounts.js';
 
-/** Every resource's policy (resources are table names, as in access.ts). */
+/** Every resource's policy (resources are table names, as in access.ts; operations.ts names what is not a table). */
 export const POLICIES: readonly Policy[] = [
   adminUserPolicy,
   apiKeyPolicy,
@@ -48,6 +53,13 @@ export const POLICIES: readonly Policy[] = [
   packagePolicy,
   bannerPolicy,
   notificationPolicy,
+  purchaseRecordPolicy,
+  apiCallLogPolicy,
+  quotaAccountPolicy,
+  logArchivePolicy,
+  databasePolicy,
+  jobPolicy,
+  statsPolicy,
 ];
 
 const BY_RESOURCE = new Map(POLICIES.map((p) => [p.resource, p]));
@@ -63,13 +75,15 @@ export const policyVerbs = (resource: string): string[] => [...new Set((BY_RESOU
  */
 export function can<R>(actor: PolicyActor | null | undefined, verb: string, resource: string, record?: R): boolean {
   if (!actor) return false;
-  return rulesFor(resource, verb).some((r) => r.roles.includes(actor.role as Role) && (!r.when || record === undefined || (r.when as (a: PolicyActor, x: R) => boolean)(actor, record)));
+  return rulesFor(resource, verb).some((r) => r.roles.includes(actor.role as PolicyRole) && (!r.when || record === undefined || (r.when as (a: PolicyActor, x: R) => boolean)(actor, record)));
 }
 
 /** Throws the policy's refusal unless `can(actor, verb, resource, record)`. Every command calls it first. */
 export function authorize<R>(actor: PolicyActor, verb: string, resource: string, record?: R): void {
   if (can(actor, verb, resource, record)) return;
-  const rule = rulesFor(resource, verb).find((r) => r.refusal);
+  const rules = rulesFor(resource, verb);
+  // The refusal of the actor's own rule when there is one (a mini-program user asking for another's row gets "not found").
+  const rule = rules.find((r) => r.refusal && r.roles.includes(actor.role as PolicyRole)) ?? rules.find((r) => r.refusal);
   const err = rule?.refusal?.() ?? forbidden(say('无权执行此操作', 'You may not do this'), 'FORBIDDEN', 1403);
   (err as { policy?: unknown }).policy = { verb, resource };
   throw err;

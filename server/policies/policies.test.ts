@@ -24,8 +24,16 @@ import { deletePackages, deleteProducts, deletePromotions } from '../services/ca
 import { deleteBanners } from '../services/content/banners.js';
 import { createAnnouncement } from '../services/notifications/announcements.js';
 import { createAdminUser, type Role } from '../services/identity/createAdminUser.js';
-import type { Actor } from './actor.js';
-import { POLICIES, policyVerbs } from './index.js';
+import { buildProgram } from '../cli/program.js';
+import { CLI_POLICY, authorizeCommand } from '../cli/policy.js';
+import { ApiKey, MiniUser, Order, Product } from '../models/index.js';
+import { miniRoutes } from '../routes/api/mini.js';
+import { deleteApiKeys, updateApiKey } from '../services/apiKeys/changeApiKeys.js';
+import { setApiKeyAccess } from '../services/apiKeys/changeApiKeyAccess.js';
+import { createApiKey } from '../services/apiKeys/createApiKey.js';
+import { cancelOrder, getOrder, getOrderStatus, payOrder } from '../services/orders/index.js';
+import { miniUserActor, SYSTEM_ACTOR, type Actor } from './actor.js';
+import { can, POLICIES, policyVerbs, type PolicyActor } from './index.js';
 
 /**
  * Every command an admin, the API or the CLI can run asks its resource's policy first. Each row
@@ -117,7 +125,14 @@ describe('policies: every command authorizes', () => {
     });
   }
 
-  it('every verb a policy names is run by a command above, an admin action, or both; every admin domain action has a policy', () => {
+  /** Verbs the mini-program API routes name (their `policy`) and the v1 API-key router's `allowed(…)`. */
+  const routeVerbs = new Set([
+    ...miniRoutes.filter((r) => r.policy).map((r) => `${r.policy!.resource}.${r.policy!.verb}`),
+    ...['listOwn', 'view', 'createKey', 'manage'].map((v) => `meta_auth_key.${v}`),
+  ]);
+  const cliVerbs = new Set(Object.values(CLI_POLICY).map((p) => `${p.resource}.${p.verb}`));
+
+  it('every verb a policy names is run by a command above, an admin action, an API route or a CLI command; every admin domain action has a policy', () => {
     const commandVerbs = new Set(commands.map((c) => `${c.resource}.${c.verb}`));
     const actionVerbs = new Set<string>();
     for (const r of adminResources()) {
@@ -130,12 +145,117 @@ describe('policies: every command authorizes', () => {
     for (const p of POLICIES) {
       for (const verb of policyVerbs(p.resource)) {
         const key = `${p.resource}.${verb}`;
-        assert.ok(commandVerbs.has(key) || actionVerbs.has(key), `${key}: a policy verb nothing uses`);
+        assert.ok(commandVerbs.has(key) || actionVerbs.has(key) || routeVerbs.has(key) || cliVerbs.has(key), `${key}: a policy verb nothing uses`);
       }
     }
   });
 
   it('"only super admins review transfers" is written once: the policy', async () => {
     await assert.rejects(reviewTransfer({ actor: users.agent_admin, transferId: 1, decision: 'approve' }), /只有超级管理员可以审核转账/);
+  });
+});
+
+/**
+ * The mini-program API asks the same policies, as the `mini_user` actor: every authenticated route
+ * names a verb its policy allows that actor and no admin role or the system; the commands that touch
+ * one row (an order, an API key) check it is the actor's own and answer "not found" otherwise.
+ */
+describe('policies: the mini-program user (API routes)', () => {
+  let alice: string;
+  let bob: string;
+  let bobsOrder: string;
+  let bobsKey: string;
+  const admins: PolicyActor[] = (['super_admin', 'agent_admin', 'agent'] as const).map((role) => ({ id: 1, role, parentId: null }));
+
+  before(async () => {
+    db();
+    alice = (await MiniUser.create({ openid: `o_pol_a_${randomBytes(4).toString('hex')}` })).id;
+    bob = (await MiniUser.create({ openid: `o_pol_b_${randomBytes(4).toString('hex')}` })).id;
+    const product = await Product.create({ name: 'pol', productType: 1, pointAmount: 10, originalPrice: '1.00', salePrice: '1.00', expireTime: new Date('2099-01-01') });
+    const order = await Order.create({
+      orderNo: `POL${Date.now()}${randomBytes(3).toString('hex')}`, userId: bob, productId: product.id, originalAmount: '1.00', discountAmount: '0.00',
+      totalAmount: '1.00', points: 10, bonusPoints: 0, paymentStatus: 0, expiresAt: new Date(Date.now() + 3600_000),
+    });
+    bobsOrder = String(order.id);
+    bobsKey = (await createApiKey({ userId: bob }, { name: 'bob', validityMonths: 1 })).id;
+  });
+
+  it('every authenticated route names a policy verb the mini_user actor has, and no admin role or the system', () => {
+    const authed = miniRoutes.filter((r) => r.auth);
+    assert.ok(authed.length >= 14);
+    for (const r of authed) {
+      assert.ok(r.policy, `${r.method} ${r.path}: no policy`);
+      const { verb, resource } = r.policy;
+      assert.ok(can(miniUserActor(alice), verb, resource), `${r.method} ${r.path}: mini_user may not ${verb} ${resource}`);
+      for (const other of [...admins, SYSTEM_ACTOR]) assert.equal(can(other, verb, resource), false, `${r.method} ${r.path}: ${other.role} may ${verb} ${resource}`);
+    }
+  });
+
+  it("a mini-program user's own-row rules accept their rows and refuse another user's", () => {
+    for (const [verb, resource] of [['view', 'meta_order'], ['pay', 'meta_order'], ['cancel', 'meta_order'], ['manage', 'meta_auth_key'], ['view', 'meta_auth_key']] as const) {
+      assert.equal(can(miniUserActor(bob), verb, resource, { userId: bob }), true, `${verb} ${resource} own`);
+      assert.equal(can(miniUserActor(alice), verb, resource, { userId: bob }), false, `${verb} ${resource} other`);
+    }
+    assert.equal(can(miniUserActor(alice), 'editSelf', 'meta_user', { id: alice }), true);
+    assert.equal(can(miniUserActor(alice), 'editSelf', 'meta_user', { id: bob }), false);
+  });
+
+  const rowCommands: Array<{ name: string; verb: string; resource: string; run: () => Promise<unknown> }> = [
+    { name: 'getOrder', verb: 'view', resource: 'meta_order', run: () => getOrder(alice, bobsOrder) },
+    { name: 'getOrderStatus', verb: 'view', resource: 'meta_order', run: () => getOrderStatus(alice, bobsOrder) },
+    { name: 'payOrder', verb: 'pay', resource: 'meta_order', run: () => payOrder(alice, bobsOrder) },
+    { name: 'cancelOrder', verb: 'cancel', resource: 'meta_order', run: () => cancelOrder(alice, bobsOrder) },
+    { name: 'updateApiKey', verb: 'manage', resource: 'meta_auth_key', run: () => updateApiKey({ kind: 'mini_user', userId: alice }, bobsKey, { enabled: false }) },
+    { name: 'setApiKeysEnabled', verb: 'manage', resource: 'meta_auth_key', run: () => setApiKeysEnabled({ kind: 'mini_user', userId: alice }, [bobsKey], false) },
+    { name: 'setApiKeyAccess', verb: 'manage', resource: 'meta_auth_key', run: () => setApiKeyAccess({ kind: 'mini_user', userId: alice }, bobsKey, { scopeAll: true }) },
+    { name: 'deleteApiKeys', verb: 'manage', resource: 'meta_auth_key', run: () => deleteApiKeys({ kind: 'mini_user', userId: alice }, [bobsKey]) },
+  ];
+  for (const c of rowCommands) {
+    it(`${c.name} on another user's row is refused by the ${c.resource} policy ("${c.verb}") as not found, and changes nothing`, async () => {
+      const before = [(await Order.findByPk(bobsOrder))!.toJSON(), (await ApiKey.findByPk(bobsKey))!.toJSON()];
+      await assert.rejects(c.run(), (err: { policy?: unknown; status?: number }) => {
+        assert.deepEqual(err.policy, { verb: c.verb, resource: c.resource }, `${c.name}: ${String(err)}`);
+        assert.equal(err.status, 404);
+        return true;
+      });
+      const after = [(await Order.findByPk(bobsOrder))!.toJSON(), (await ApiKey.findByPk(bobsKey))!.toJSON()];
+      assert.deepEqual(after, before);
+    });
+  }
+
+  it("the owner's own row passes the same check (getOrder as bob)", async () => {
+    assert.equal((await getOrder(bob, bobsOrder)).orderNo, (await Order.findByPk(bobsOrder))!.orderNo);
+  });
+});
+
+/**
+ * The CLI acts as the `system` actor: every command it registers names a verb (cli/policy.ts) that
+ * the policies list for `system` and for no admin role or the mini-program user; a command with no
+ * verb refuses to run.
+ */
+describe('policies: the operator CLI (system actor)', () => {
+  const others: PolicyActor[] = [...(['super_admin', 'agent_admin', 'agent'] as const).map((role) => ({ id: 1, role, parentId: null })), miniUserActor('1')];
+
+  it('every registered CLI command has a system verb its policy allows, and refuses the other actors', () => {
+    const names = buildProgram().commands.map((c) => c.name());
+    assert.deepEqual([...names].sort(), Object.keys(CLI_POLICY).sort());
+    for (const name of names) {
+      const { verb, resource } = CLI_POLICY[name]!;
+      assert.equal(can(SYSTEM_ACTOR, verb, resource), true, `${name}: system may not ${verb} ${resource}`);
+      for (const other of others) {
+        // backups.backupNow is the super admin's too (立即备份 in the admin): the same command.
+        if (resource === 'backups' && verb === 'backupNow' && other.role === 'super_admin') continue;
+        assert.equal(can(other, verb, resource), false, `${name}: ${other.role} may ${verb} ${resource}`);
+      }
+      assert.doesNotThrow(() => authorizeCommand(name));
+    }
+  });
+
+  it('a command that names no verb, or a verb the system lacks, is refused', () => {
+    assert.throws(() => authorizeCommand('db:drop-everything'), /names no policy/);
+    // The system is no admin: the admin's domain verbs refuse it.
+    assert.equal(can(SYSTEM_ACTOR, 'review', 'quota_transfers'), false);
+    assert.equal(can(SYSTEM_ACTOR, 'recharge', 'admin_users'), false);
+    assert.equal(can(SYSTEM_ACTOR, 'view', 'meta_order', { userId: '0' }), false);
   });
 });

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { config, setConfig } from '../../server/config.js';
 import { AdminUser } from '../../server/models/index.js';
+import { queue } from '../../server/queues/queue.js';
 import { redis } from '../../server/redis.js';
 import { captchaKey } from '../../server/services/identity/captcha.js';
 import { createAdminUser, type CreateAdminUserProps } from '../../server/services/identity/createAdminUser.js';
@@ -98,6 +99,12 @@ export async function startMailbox(): Promise<TestMailbox> {
 
 /** SMTP_URL pointed at the mailbox and the real email worker running, for one suite. */
 export async function startMailDelivery(): Promise<{ mailbox: TestMailbox; stop(): Promise<void> }> {
+  // Files that ran before this one (same process, same Redis prefix) may have queued hundreds of
+  // emails with no email worker running; a worker started now would deliver that whole backlog first
+  // (about 50 a second) and the mail a test waits for could come after its timeout. Those waiting
+  // delivery jobs are dropped (their rows stay 'queued' for the requeue schedule, as after a lost
+  // Redis); what the test sends from here on still goes through the real queue, worker and SMTP.
+  await queue('email').clean(0, 'wait');
   const mailbox = await startMailbox();
   const before = config();
   setConfig({ ...before, SMTP_URL: mailbox.url });

@@ -4,6 +4,7 @@ import { assertSchemaCurrent, checkServices } from '../../bin/lifecycle.js';
 import { badRequest } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { findJob } from '../../queues/defineJob.js';
+import { authorizeCommand } from '../policy.js';
 import { action } from '../run.js';
 
 function parseData(raw: string | undefined): unknown {
@@ -20,6 +21,7 @@ export function registerJobCommands(program: Command): void {
     .command('job:list')
     .description('list the background jobs and their schedules')
     .action(() => {
+      authorizeCommand('job:list');
       for (const j of JOBS) {
         const schedule = j.schedule ? ('cron' in j.schedule ? ` [cron ${j.schedule.cron}]` : ` [every ${j.schedule.every} ms]`) : '';
         console.log(`${j.name.padEnd(28)} ${j.queue.padEnd(14)} ${j.description}${schedule}`);

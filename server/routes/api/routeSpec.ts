@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { handle, validate } from '../../http/envelope.js';
-import { requireMiniUser } from './miniAuth.js';
+import { authorize } from '../../policies/index.js';
+import { miniActorOf, requireMiniUser } from './miniAuth.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -23,6 +24,12 @@ export interface RouteSpec {
   /** Schema of `data` in the success envelope (documentation only). */
   data?: ZodType;
   status?: number;
+  /**
+   * What an authenticated route does, as its policy names it: the `mini_user` actor must be allowed
+   * `verb` on `resource` (server/policies) before the handler runs — given `record` when the route
+   * knows the row up front; the services then touch only rows whose userId is the actor's.
+   */
+  policy?: { verb: string; resource: string; record?: (req: Request) => unknown };
   /** Extra middleware before validation (rate limits). */
   before?: RequestHandler[];
   /** Absent for routes documented here but mounted elsewhere (raw body, other helpers' routers). */
@@ -33,7 +40,18 @@ export function mountRoutes(router: Router, routes: RouteSpec[]): void {
   for (const r of routes) {
     if (!r.handler) continue;
     const chain: RequestHandler[] = [];
-    if (r.auth) chain.push(requireMiniUser);
+    if (r.auth) {
+      const policy = r.policy;
+      if (!policy) throw new Error(`${r.method.toUpperCase()} ${r.path}: an authenticated route names its policy`);
+      chain.push(requireMiniUser, (req, _res, next) => {
+        try {
+          authorize(miniActorOf(req), policy.verb, policy.resource, policy.record?.(req));
+        } catch (err) {
+          return next(err);
+        }
+        next();
+      });
+    }
     chain.push(...(r.before ?? []));
     if (r.params || r.query || r.body) chain.push(validate({ params: r.params, query: r.query, body: r.body }));
     chain.push(handle(r.handler));

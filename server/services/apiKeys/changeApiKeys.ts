@@ -1,12 +1,12 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { authorize } from '../../policies/index.js';
 import { inTransaction } from '../../db/index.js';
-import { forbidden, notFound } from '../../errors.js';
 import { ApiKey } from '../../models/index.js';
-import { isSuperAdmin } from '../../policies/actor.js';
+import { miniUserActor } from '../../policies/actor.js';
 import { auditKeyEvent, type KeyActor } from './actor.js';
 import { apiKeyName } from './createApiKey.js';
 import { publishInvalidation } from './invalidation.js';
+import { apiKeyNotFound } from './keyStats.js';
 
 /** At most this many keys in one batch request. */
 export const MAX_BATCH = 100;
@@ -25,15 +25,16 @@ interface KeyRow {
  * that would confirm it exists), and nothing is changed.
  */
 export async function lockKeys(actor: KeyActor, ids: string[], t: Transaction): Promise<KeyRow[]> {
-  if (actor.kind === 'admin') authorize(actor.admin, 'manage', 'meta_auth_key');
+  const who = actor.kind === 'admin' ? actor.admin : miniUserActor(actor.userId);
+  authorize(who, 'manage', 'meta_auth_key');
   const unique = [...new Set(ids)];
   const rows = await ApiKey.sequelize!.query<KeyRow>(
-    `SELECT id, user_id, name, status, key_hash FROM meta_auth_key
-      WHERE id IN (:ids) AND deleted_at IS NULL ${actor.kind === 'mini_user' ? 'AND user_id = :userId' : ''}
-      ORDER BY id FOR UPDATE`,
-    { replacements: { ids: unique, userId: actor.kind === 'mini_user' ? actor.userId : null }, type: QueryTypes.SELECT, transaction: t },
+    `SELECT id, user_id, name, status, key_hash FROM meta_auth_key WHERE id IN (:ids) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
+    { replacements: { ids: unique }, type: QueryTypes.SELECT, transaction: t },
   );
-  if (rows.length !== unique.length) throw notFound('API Key 不存在', 'API_KEY_NOT_FOUND', 3101);
+  // A mini-program user's rule holds for their own keys only: another's is "not found", like a missing one.
+  for (const row of rows) authorize(who, 'manage', 'meta_auth_key', { userId: row.user_id });
+  if (rows.length !== unique.length) throw apiKeyNotFound();
   return rows;
 }
 

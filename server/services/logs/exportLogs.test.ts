@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
-import { statsExportFile, statsExportStatus } from '../stats/exportStats.js';
-import { logExportJob, requestLogExport, writeLogExport } from './exportLogs.js';
+import { exportFile, exportStatus } from '../exports/exportJobs.js';
+import { logExport, writeLogExport } from './exportLogs.js';
 
 describe('log exports (导出日志, scoped)', () => {
   let w: StatsWorld;
@@ -42,12 +42,12 @@ describe('log exports (导出日志, scoped)', () => {
     assert.equal(book.worksheets[0]!.rowCount, rows + 1);
     assert.equal(book.worksheets[0]!.getRow(1).getCell(2).value, '用户名');
 
-    const status = await requestLogExport(agent, { log: 'login', format: 'csv', ...range });
-    await logExportJob.runNow({ exportId: status.id, actorId: agent.id, request: { log: 'login', format: 'csv', ...range } });
-    assert.equal((await statsExportStatus(agent, status.id)).rows, rows);
-    const out = await statsExportFile(agent, status.id);
+    const status = await logExport.request(agent, { log: 'login', format: 'csv', ...range });
+    await logExport.job.runNow({ exportId: status.id, actorId: agent.id, request: { log: 'login', format: 'csv', ...range } });
+    assert.equal((await exportStatus(agent, status.id)).rows, rows);
+    const out = await exportFile(agent, status.id);
     assert.equal(out.contentType, 'text/csv; charset=utf-8');
-    await assert.rejects(statsExportFile(w.adminB, status.id), (e: { status?: number }) => e.status === 404);
+    await assert.rejects(exportFile(w.adminB, status.id), (e: { status?: number }) => e.status === 404);
     await rm(out.file, { force: true });
   });
 });

@@ -1,21 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
 import { once } from 'node:events';
-import path from 'node:path';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
-import { config } from '../../config.js';
 import { db } from '../../db/index.js';
-import { badRequest } from '../../errors.js';
-import { say } from '../../i18n.js';
-import { AdminUser } from '../../models/index.js';
-import { defineJob } from '../../queues/defineJob.js';
 import type { Actor } from '../../policies/actor.js';
 import { addDays, dayStart, parseDay } from '../stats/days.js';
-import { saveExportStatus, type StatsExportStatus } from '../stats/exportStats.js';
+import { defineExport, writeWhole } from '../exports/exportJobs.js';
 import { userScopeSql } from '../stats/scope.js';
 
 /**
@@ -80,83 +72,47 @@ const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v ===
 export async function writeLogExport(actor: Actor, input: LogExportRequest, file: string, progress?: (rows: number) => void): Promise<number> {
   const req = logExportSchema.parse(input);
   const columns = COLUMNS[req.log];
-  await mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
-  let rows = 0;
-  if (req.format === 'csv') {
-    const out = createWriteStream(partial);
-    out.write('\uFEFF');
-    const csv = stringify({ header: true, columns: columns.map(([key, header]) => ({ key, header })) });
-    csv.pipe(out);
+  const rowsOf = async function* () {
+    let rows = 0;
     for await (const r of logRows(actor, req)) {
-      if (!csv.write(Object.fromEntries(columns.map(([k]) => [k, cell(r[k])])))) await once(csv, 'drain');
+      yield Object.fromEntries(columns.map(([k]) => [k, cell(r[k])]));
       if (++rows % 5000 === 0) progress?.(rows);
     }
-    csv.end();
-    await once(out, 'finish');
-  } else {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: partial, useStyles: false, useSharedStrings: false });
-    const sheet = workbook.addWorksheet(req.log === 'login' ? '登录日志' : '操作日志');
-    sheet.columns = columns.map(([key, header]) => ({ key, header, width: 20 }));
-    for await (const r of logRows(actor, req)) {
-      sheet.addRow(Object.fromEntries(columns.map(([k]) => [k, cell(r[k])]))).commit();
-      if (++rows % 5000 === 0) progress?.(rows);
-    }
-    sheet.commit();
-    await workbook.commit();
-  }
-  await rename(partial, file);
-  return rows;
-}
-
-/** Queues a log export for the worker; status and download as for the stats exports (`statsExportStatus`, `statsExportFile`). */
-export async function requestLogExport(actor: Actor, input: unknown): Promise<StatsExportStatus> {
-  const parsed = logExportSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(say('导出参数无效', 'invalid export request'), 'INVALID_LOG_EXPORT');
-  const status: StatsExportStatus = {
-    id: randomUUID(),
-    ownerId: actor.id,
-    view: `${parsed.data.log}-logs`,
-    format: parsed.data.format,
-    status: 'queued',
-    rows: 0,
-    progress: 0,
-    createdAt: new Date().toISOString(),
   };
-  await saveExportStatus(status);
-  await logExportJob.enqueue({ exportId: status.id, actorId: actor.id, request: parsed.data });
-  return status;
+  return writeWhole(file, async (partial) => {
+    let rows = 0;
+    if (req.format === 'csv') {
+      const out = createWriteStream(partial);
+      out.write('\uFEFF');
+      const csv = stringify({ header: true, columns: columns.map(([key, header]) => ({ key, header })) });
+      csv.pipe(out);
+      for await (const row of rowsOf()) {
+        rows++;
+        if (!csv.write(row)) await once(csv, 'drain');
+      }
+      csv.end();
+      await once(out, 'finish');
+    } else {
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: partial, useStyles: false, useSharedStrings: false });
+      const sheet = workbook.addWorksheet(req.log === 'login' ? '登录日志' : '操作日志');
+      sheet.columns = columns.map(([key, header]) => ({ key, header, width: 20 }));
+      for await (const row of rowsOf()) {
+        rows++;
+        sheet.addRow(row).commit();
+      }
+      sheet.commit();
+      await workbook.commit();
+    }
+    return rows;
+  });
 }
 
-export const logExportJob = defineJob({
+/** Exports of the login or operation log (job `logs.export`); status and download through services/exports. */
+export const logExport = defineExport({
   name: 'logs.export',
-  queue: 'exports',
   description: 'Stream the login or operation log the requester may see (CSV or XLSX) into EXPORT_DIR',
-  data: z.object({ exportId: z.string().uuid(), actorId: z.number().int().positive(), request: logExportSchema }),
-  options: { attempts: 2 },
-  run: async (data) => {
-    const user = await AdminUser.findByPk(data.actorId);
-    if (!user) throw new Error(`log export ${data.exportId}: user ${data.actorId} no longer exists`);
-    const actor: Actor = { id: user.id, role: user.role as Actor['role'], parentId: user.parentId };
-    const file = path.resolve(config().EXPORT_DIR, `${data.request.log}-logs-${data.exportId}.${data.request.format}`);
-    const base: StatsExportStatus = {
-      id: data.exportId,
-      ownerId: actor.id,
-      view: `${data.request.log}-logs`,
-      format: data.request.format,
-      status: 'running',
-      rows: 0,
-      progress: 0,
-      createdAt: new Date().toISOString(),
-    };
-    await saveExportStatus(base);
-    try {
-      const rows = await writeLogExport(actor, data.request, file, (n) => void saveExportStatus({ ...base, rows: n }));
-      await saveExportStatus({ ...base, status: 'done', progress: 100, rows, file });
-      return { exportId: data.exportId, rows };
-    } catch (err) {
-      await saveExportStatus({ ...base, status: 'failed', error: (err as Error).message });
-      throw err;
-    }
-  },
+  request: logExportSchema,
+  invalidReason: 'INVALID_LOG_EXPORT',
+  describe: (req) => ({ view: `${req.log}-logs`, format: req.format, stem: `${req.log}-logs` }),
+  write: (actor, req, file, progress) => writeLogExport(actor, req, file, (rows) => progress({ rows })),
 });

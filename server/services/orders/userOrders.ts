@@ -3,15 +3,18 @@ import { AppError } from '../../errors.js';
 import type { Page } from '../../http/envelope.js';
 import { logger } from '../../logger.js';
 import { MiniUser, Order, Package } from '../../models/index.js';
+import { miniUserActor } from '../../policies/actor.js';
+import { authorize } from '../../policies/index.js';
 import { redis, redisKey } from '../../redis.js';
 import { WechatError, wechatNotifyUrl, wechatPay } from '../../wechat/index.js';
 import { closeAtWechat, markClosed, syncOrderWithWechat } from './syncOrder.js';
 import { amountToFen, orderExpired, orderNotFound, orderNotPending, OrderStatus, presentOrder, type OrderView } from './orderStatus.js';
 
-/** The user's own order, or 404 (never someone else's). */
-async function ownOrder(userId: string, orderId: string): Promise<Order> {
-  const order = await Order.findOne({ where: { id: orderId, userId } });
+/** The user's own order, or 404: someone else's is refused by the orders policy as "not found" too. */
+async function ownOrder(userId: string, orderId: string, verb: 'view' | 'pay' | 'cancel'): Promise<Order> {
+  const order = await Order.findByPk(orderId);
   if (!order) throw orderNotFound();
+  authorize(miniUserActor(userId), verb, 'meta_order', order);
   return order;
 }
 
@@ -40,7 +43,7 @@ export async function listOrders(
 }
 
 export async function getOrder(userId: string, orderId: string): Promise<OrderView> {
-  return describe(await ownOrder(userId, orderId));
+  return describe(await ownOrder(userId, orderId, 'view'));
 }
 
 function payRefusal(err: WechatError): AppError {
@@ -54,7 +57,7 @@ function payRefusal(err: WechatError): AppError {
  * own expiry.
  */
 export async function payOrder(userId: string, orderId: string, now: Date = new Date()) {
-  const order = await ownOrder(userId, orderId);
+  const order = await ownOrder(userId, orderId, 'pay');
   if (order.paymentStatus !== OrderStatus.pending) throw orderNotPending(order.paymentStatus);
   if (order.expiresAt <= now) throw orderExpired();
   const client = wechatPay();
@@ -100,7 +103,7 @@ const QUERY_EVERY_SECONDS = 5;
  * (at most once every few seconds per order, across all server processes).
  */
 export async function getOrderStatus(userId: string, orderId: string, now: Date = new Date()): Promise<OrderView> {
-  let order = await ownOrder(userId, orderId);
+  let order = await ownOrder(userId, orderId, 'view');
   if (order.paymentStatus === OrderStatus.pending && order.wxPrepayId && now.getTime() - order.updatedAt.getTime() >= QUERY_AFTER_MS) {
     const slot = await redis().set(redisKey('orders', 'status-query', order.id), '1', 'EX', QUERY_EVERY_SECONDS, 'NX');
     if (slot === 'OK') {
@@ -117,7 +120,7 @@ export async function getOrderStatus(userId: string, orderId: string, now: Date 
 
 /** The user gives up on a pending order: closed at WeChat first, then here. */
 export async function cancelOrder(userId: string, orderId: string): Promise<OrderView> {
-  const order = await ownOrder(userId, orderId);
+  const order = await ownOrder(userId, orderId, 'cancel');
   if (order.paymentStatus !== OrderStatus.pending) throw orderNotPending(order.paymentStatus);
   let outcome: 'closed' | 'paid';
   try {

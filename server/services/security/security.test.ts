@@ -7,7 +7,6 @@ import { solveCaptcha, startMailDelivery } from '../../../test/support/identity.
 import { authenticate } from '../identity/authenticate.js';
 import { createCaptcha } from '../identity/captcha.js';
 import { changePassword } from '../identity/passwordReset.js';
-import { queue } from '../../queues/queue.js';
 import { transferQuota } from '../quota/transferQuota.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
 import { browserOf, networkOf } from './fingerprint.js';
@@ -56,12 +55,6 @@ describe('account anomalies', () => {
     });
 
     it('another network: the user is told in-site and by email (real SMTP), and the security log has it', async () => {
-      // Files that ran before this one (same process, same Redis) queued hundreds of emails with no
-      // email worker running; the worker started here would deliver that whole backlog first (about
-      // 50 a second), so in the full suite this user's mail came after the 30 s timeout. Their
-      // delivery jobs are dropped (their rows stay 'queued' for the requeue schedule, as after a lost
-      // Redis): this user's mail still goes through the real queue, worker and SMTP.
-      await queue('email').clean(0, 'wait');
       const delivery = await startMailDelivery();
       try {
         await login('192.0.2.44', CHROME_WIN, new Date(T0.getTime() + 2 * DAY));

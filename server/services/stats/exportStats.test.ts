@@ -9,7 +9,8 @@ import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import { makeStatsWorld, type StatsWorld } from '../../../test/support/statsWorld.js';
-import { requestStatsExport, statsExportFile, statsExportJob, statsExportStatus, writeStatsExport } from './exportStats.js';
+import { exportFile, exportStatus } from '../exports/exportJobs.js';
+import { statsExport, writeStatsExport } from './exportStats.js';
 import { rollupRange } from './rollup.js';
 
 const FROM = '2026-02-28';
@@ -105,16 +106,16 @@ describe('stats exports (XLSX and PDF, scoped)', () => {
   });
 
   it('runs in the worker job with progress, and only the requester gets the file', async () => {
-    const status = await requestStatsExport(w.adminA, { view: 'activity', format: 'xlsx', query });
+    const status = await statsExport.request(w.adminA, { view: 'activity', format: 'xlsx', query });
     assert.equal(status.status, 'queued');
-    await statsExportJob.runNow({ exportId: status.id, actorId: w.adminA.id, request: { view: 'activity', format: 'xlsx', query } });
-    const done = await statsExportStatus(w.adminA, status.id);
+    await statsExport.job.runNow({ exportId: status.id, actorId: w.adminA.id, request: { view: 'activity', format: 'xlsx', query } });
+    const done = await exportStatus(w.adminA, status.id);
     assert.deepEqual([done.status, done.progress], ['done', 100]);
-    const out = await statsExportFile(w.adminA, status.id);
+    const out = await exportFile(w.adminA, status.id);
     assert.ok(existsSync(out.file));
     assert.match(out.filename, /^stats-activity-\d{4}-\d{2}-\d{2}\.xlsx$/);
-    await assert.rejects(statsExportFile(w.adminB, status.id), (e: { status?: number }) => e.status === 404);
-    await assert.rejects(requestStatsExport(w.adminA, { view: 'secrets', format: 'xlsx' }), (e: { status?: number }) => e.status === 400);
+    await assert.rejects(exportFile(w.adminB, status.id), (e: { status?: number }) => e.status === 404);
+    await assert.rejects(statsExport.request(w.adminA, { view: 'secrets', format: 'xlsx' }), (e: { status?: number }) => e.status === 400);
     await rm(out.file, { force: true });
   });
 });

@@ -1,28 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { z } from 'zod';
-import { config } from '../../config.js';
-import { badRequest, notFound } from '../../errors.js';
 import { say, type Lang } from '../../i18n.js';
-import { AdminUser } from '../../models/index.js';
 import type { Actor } from '../../policies/actor.js';
-import { defineJob } from '../../queues/defineJob.js';
-import { redis, redisKey } from '../../redis.js';
+import { defineExport, writeWhole } from '../exports/exportJobs.js';
 import { fontRuns } from './pdfFont.js';
 import { statsQuerySchema } from './scope.js';
-import { cellText, statsView, statsViewSchema, type StatsTable, type StatsView } from './views.js';
+import { cellText, statsView, statsViewSchema, type StatsTable } from './views.js';
 
 /**
  * Exports of the stats views: XLSX (every row) and PDF (title, range and filters, the view's chart
  * drawn as vector bars, the table, the totals; Chinese embedded as Noto Sans SC subsets). The
  * writers take a finished table and a file path and know nothing of HTTP; the worker job writes
- * the file under EXPORT_DIR and records its progress, and `statsExportFile` hands the finished file
- * of the requester's own export to whatever route serves downloads.
+ * the file under EXPORT_DIR and records its progress (services/exports: the same plumbing as the
+ * log exports), whose `exportFile` hands the requester's own finished file to the download route.
  */
 
 export const STATS_EXPORT_FORMATS = ['xlsx', 'pdf'] as const;
@@ -168,108 +161,27 @@ export async function writeStatsPdf(table: StatsTable, file: string, lang: Lang 
   await once(out, 'finish');
 }
 
-export interface StatsExportStatus {
-  id: string;
-  ownerId: number;
-  /** A stats view, or a log (exports of services/logs/exportLogs.ts share this store). */
-  view: StatsView | 'login-logs' | 'operation-logs';
-  format: StatsExportFormat | 'csv';
-  status: 'queued' | 'running' | 'done' | 'failed';
-  rows: number;
-  /** 0–100 while running. */
-  progress: number;
-  file?: string;
-  error?: string;
-  createdAt: string;
-}
-
-const STATUS_TTL_SECONDS = 24 * 3600;
-const statusKey = (id: string) => redisKey('stats-export', id);
-export const saveExportStatus = (s: StatsExportStatus) => redis().set(statusKey(s.id), JSON.stringify(s), 'EX', STATUS_TTL_SECONDS);
-
 /** Writes the actor's view to `file` in `format`; returns the number of table rows. */
 export async function writeStatsExport(actor: Actor, input: StatsExportRequest, file: string, progress?: (percent: number) => void): Promise<number> {
   const req = statsExportSchema.parse(input);
   const table = await statsView(actor, req.view, req.query);
-  await mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
   const total = Math.max(1, req.format === 'pdf' ? Math.min(table.rows.length, PDF_MAX_ROWS) : table.rows.length);
   const tell = (done: number) => progress?.(Math.min(99, Math.round((done / total) * 100)));
-  if (req.format === 'xlsx') await writeStatsXlsx(table, partial, req.lang, tell);
-  else await writeStatsPdf(table, partial, req.lang, tell);
-  await rename(partial, file);
+  await writeWhole(file, (partial) => (req.format === 'xlsx' ? writeStatsXlsx(table, partial, req.lang, tell) : writeStatsPdf(table, partial, req.lang, tell)));
   return table.rows.length;
 }
 
-/** Queues an export of a stats view for the worker; the requester polls `statsExportStatus`. */
-export async function requestStatsExport(actor: Actor, input: unknown): Promise<StatsExportStatus> {
-  const parsed = statsExportSchema.safeParse(input);
-  if (!parsed.success) throw badRequest(say('导出参数无效', 'invalid export request'), 'INVALID_STATS_EXPORT');
-  const status: StatsExportStatus = {
-    id: randomUUID(),
-    ownerId: actor.id,
-    view: parsed.data.view,
-    format: parsed.data.format,
-    status: 'queued',
-    rows: 0,
-    progress: 0,
-    createdAt: new Date().toISOString(),
-  };
-  await saveExportStatus(status);
-  await statsExportJob.enqueue({ exportId: status.id, actorId: actor.id, request: parsed.data });
-  return status;
-}
-
-/** Worker side: the actor's scope is read from the database now, not trusted from the queue. */
-export async function runStatsExport(data: { exportId: string; actorId: number; request: StatsExportRequest }): Promise<StatsExportStatus> {
-  const user = await AdminUser.findByPk(data.actorId);
-  if (!user) throw new Error(`stats export ${data.exportId}: user ${data.actorId} no longer exists`);
-  const actor: Actor = { id: user.id, role: user.role as Actor['role'], parentId: user.parentId };
-  const req = statsExportSchema.parse(data.request);
-  const file = path.resolve(config().EXPORT_DIR, `stats-${req.view}-${data.exportId}.${req.format}`);
-  const base: StatsExportStatus = { id: data.exportId, ownerId: actor.id, view: req.view, format: req.format, status: 'running', rows: 0, progress: 0, createdAt: new Date().toISOString() };
-  await saveExportStatus(base);
-  try {
-    let last = 0;
-    const rows = await writeStatsExport(actor, req, file, (p) => {
-      if (p >= last + 10) void saveExportStatus({ ...base, progress: (last = p) });
-    });
-    const done: StatsExportStatus = { ...base, status: 'done', progress: 100, rows, file };
-    await saveExportStatus(done);
-    return done;
-  } catch (err) {
-    await saveExportStatus({ ...base, status: 'failed', error: (err as Error).message });
-    throw err;
-  }
-}
-
-/** The requester's own export (nobody else's, whatever their role). */
-export async function statsExportStatus(actor: Actor, exportId: string): Promise<StatsExportStatus> {
-  const raw = /^[0-9a-f-]{36}$/.test(exportId) ? await redis().get(statusKey(exportId)) : null;
-  const status = raw ? (JSON.parse(raw) as StatsExportStatus) : null;
-  if (!status || status.ownerId !== actor.id) throw notFound(say('导出任务不存在或已过期', 'export not found or expired'), 'EXPORT_NOT_FOUND', 3442);
-  return status;
-}
-
-/** The finished file of the requester's export, for a download route (streamed or not). */
-export async function statsExportFile(actor: Actor, exportId: string): Promise<{ file: string; filename: string; size: number; contentType: string }> {
-  const s = await statsExportStatus(actor, exportId);
-  if (s.status !== 'done' || !s.file) throw badRequest(say('导出尚未完成', 'the export is not finished yet'), 'EXPORT_NOT_READY', 3443);
-  const { size } = await stat(s.file);
-  const contentType = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }[s.format];
-  const name = s.view.endsWith('-logs') ? s.view : `stats-${s.view}`;
-  return { file: s.file, filename: `${name}-${s.createdAt.slice(0, 10)}.${s.format}`, size, contentType };
-}
-
-export const statsExportJob = defineJob({
+/** Exports of a stats view (job `stats.export`); status and download through services/exports. */
+export const statsExport = defineExport({
   name: 'stats.export',
-  queue: 'exports',
   description: 'Write a stats view (card keys, quota, activity) the requester may see as XLSX or PDF into EXPORT_DIR',
-  data: z.object({ exportId: z.string().uuid(), actorId: z.number().int().positive(), request: statsExportSchema }),
-  options: { attempts: 2 },
-  run: async (data, ctx) => {
-    const done = await runStatsExport(data);
-    await ctx.job?.progress(100);
-    return { exportId: done.id, rows: done.rows };
+  request: statsExportSchema,
+  invalidReason: 'INVALID_STATS_EXPORT',
+  describe: (req) => ({ view: req.view, format: req.format, stem: `stats-${req.view}` }),
+  write: (actor, req, file, progress) => {
+    let last = 0;
+    return writeStatsExport(actor, req, file, (p) => {
+      if (p >= last + 10) progress({ progress: (last = p) });
+    });
   },
 });

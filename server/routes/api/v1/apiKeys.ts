@@ -1,5 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { handle, ok, validate } from '../../../http/envelope.js';
+import { miniUserActor } from '../../../policies/actor.js';
+import { authorize } from '../../../policies/index.js';
 import { listActiveApis } from '../../../services/apiKeys/catalog.js';
 import { deleteApiKeys, setApiKeysEnabled, updateApiKey } from '../../../services/apiKeys/changeApiKeys.js';
 import { createApiKey } from '../../../services/apiKeys/createApiKey.js';
@@ -33,21 +35,33 @@ export interface MiniUserAuth {
 export function apiKeysRouter(auth: MiniUserAuth): Router {
   const router = Router();
   const actorOf = (req: Request): KeyActor => ({ kind: 'mini_user', userId: auth.userIdOf(req), ip: req.ip ?? null });
+  /** The mini_user actor must be allowed `verb` on API keys (server/policies/apiKeys.ts); the rows are then the actor's own. */
+  const allowed = (verb: string): RequestHandler => (req, _res, next) => {
+    try {
+      authorize(miniUserActor(auth.userIdOf(req)), verb, 'meta_auth_key');
+    } catch (err) {
+      return next(err);
+    }
+    next();
+  };
   router.use('/v1/api-keys', auth.authenticate);
 
   router.get(
     '/v1/api-keys',
+    allowed('listOwn'),
     validate({ query: listQuery }),
     handle(async (req, res) => ok(res, await listApiKeys(auth.userIdOf(req), req.query as never))),
   );
 
   router.get(
     '/v1/api-keys/apis',
+    allowed('listOwn'),
     handle(async (_req, res) => ok(res, await listActiveApis())),
   );
 
   router.get(
     '/v1/api-keys/:id',
+    allowed('view'),
     validate({ params: keyParams }),
     handle(async (req, res) => {
       const id = (req.params as { id: string }).id;
@@ -59,36 +73,42 @@ export function apiKeysRouter(auth: MiniUserAuth): Router {
 
   router.get(
     '/v1/api-keys/:id/stats',
+    allowed('view'),
     validate({ params: keyParams }),
     handle(async (req, res) => ok(res, await apiKeyDailyStats(auth.userIdOf(req), (req.params as { id: string }).id))),
   );
 
   router.put(
     '/v1/api-keys/:id/access',
+    allowed('manage'),
     validate({ params: keyParams, body: apiKeyAccessInput }),
     handle(async (req, res) => ok(res, await setApiKeyAccess(actorOf(req), (req.params as { id: string }).id, req.body))),
   );
 
   router.post(
     '/v1/api-keys',
+    allowed('createKey'),
     validate({ body: createBody }),
     handle(async (req, res) => ok(res, await createApiKey({ userId: auth.userIdOf(req), ip: req.ip ?? null }, req.body), 201)),
   );
 
   router.patch(
     '/v1/api-keys/:id',
+    allowed('manage'),
     validate({ params: keyParams, body: updateBody }),
     handle(async (req, res) => ok(res, await updateApiKey(actorOf(req), (req.params as { id: string }).id, req.body as { name?: string; enabled?: boolean }))),
   );
 
   router.delete(
     '/v1/api-keys/:id',
+    allowed('manage'),
     validate({ params: keyParams }),
     handle(async (req, res) => ok(res, await deleteApiKeys(actorOf(req), [(req.params as { id: string }).id]))),
   );
 
   router.post(
     '/v1/api-keys/batch',
+    allowed('manage'),
     validate({ body: batchBody }),
     handle(async (req, res) => {
       const { action, ids } = req.body as { action: 'enable' | 'disable' | 'delete'; ids: string[] };

@@ -1,0 +1,49 @@
+/**
+ * Every model, one line each: add a model here and it is exported by server/models/index.ts and
+ * initialised by `initModels()` (its `allModels` is this module's exports).
+ */
+export { AdminUser } from './AdminUser.js';
+export { LoginLog } from './LoginLog.js';
+export { EmailToken } from './EmailToken.js';
+export { QuotaAccount } from './QuotaAccount.js';
+export { QuotaLedgerEntry } from './QuotaLedgerEntry.js';
+export { QuotaTransfer } from './QuotaTransfer.js';
+export { Withdrawal } from './Withdrawal.js';
+export { Project } from './Project.js';
+export { ProjectPrice } from './ProjectPrice.js';
+export { ProjectAuthorization } from './ProjectAuthorization.js';
+export { ProjectApplication } from './ProjectApplication.js';
+export { CardKeyBatch } from './CardKeyBatch.js';
+export { CardKey } from './CardKey.js';
+export { CardKeyVerification } from './CardKeyVerification.js';
+export { CallbackDelivery } from './CallbackDelivery.js';
+export { Product } from './Product.js';
+export { Promotion } from './Promotion.js';
+export { Package } from './Package.js';
+export { MiniUser } from './MiniUser.js';
+export { Order } from './Order.js';
+export { WechatPayment } from './WechatPayment.js';
+export { PointsLot } from './PointsLot.js';
+export { ApiCatalogEntry } from './ApiCatalogEntry.js';
+export { ApiKey } from './ApiKey.js';
+export { ApiKeyScope } from './ApiKeyScope.js';
+export { MeteringService } from './MeteringService.js';
+export { PurchaseRecord } from './PurchaseRecord.js';
+export { Banner } from './Banner.js';
+export { Article } from './Article.js';
+export { Notification } from './Notification.js';
+export { NotificationRecipient } from './NotificationRecipient.js';
+export { SystemConfig } from './SystemConfig.js';
+export { SystemConfigChange } from './SystemConfigChange.js';
+export { OperationLog } from './OperationLog.js';
+export { SystemLog } from './SystemLog.js';
+export { SecurityEvent } from './SecurityEvent.js';
+export { ApiCallLog } from './ApiCallLog.js';
+export { EmailMessage } from './EmailMessage.js';
+export { Backup } from './Backup.js';
+export { BackupRestoreRequest } from './BackupRestoreRequest.js';
+export { LogArchive } from './LogArchive.js';
+export { DailyCardKeyStat } from './DailyCardKeyStat.js';
+export { DailyQuotaStat } from './DailyQuotaStat.js';
+export { DailyActivityStat } from './DailyActivityStat.js';
+export { DailyPointsStat } from './DailyPointsStat.js';
