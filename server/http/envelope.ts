@@ -17,6 +17,17 @@ export interface Page<T> {
   items: T[];
 }
 
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+/** The LIMIT / OFFSET of the page asked for. */
+export const pageWindow = (q: PageRequest): { limit: number; offset: number } => ({ limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+
+/** One page of `items` out of `total`. */
+export const pageOf = <T>(q: PageRequest, total: number, items: T[]): Page<T> => ({ total, page: q.page, pageSize: q.pageSize, items });
+
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

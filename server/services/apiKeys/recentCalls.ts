@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
-import type { Page } from '../../http/envelope.js';
+import { pageOf, pageWindow, type Page } from '../../http/envelope.js';
 
 export interface RecentCallView {
   id: string;
@@ -37,13 +37,12 @@ export async function listRecentCalls(userId: string, query: { page: number; pag
       WHERE c.mini_user_id = :userId
       ORDER BY c.created_at DESC, c.id DESC
       LIMIT :limit OFFSET :offset`,
-    { replacements: { userId, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }, type: QueryTypes.SELECT },
+    { replacements: { userId, ...pageWindow(query) }, type: QueryTypes.SELECT },
   );
-  return {
-    total: rows[0] ? Number(rows[0].total) : 0,
-    page: query.page,
-    pageSize: query.pageSize,
-    items: rows.map((r) => ({
+  return pageOf(
+    query,
+    rows[0] ? Number(rows[0].total) : 0,
+    rows.map((r) => ({
       id: String(r.id),
       at: r.created_at.toISOString(),
       apiName: r.api_name,
@@ -53,5 +52,5 @@ export async function listRecentCalls(userId: string, query: { page: number; pag
       allowed: r.status < 400 && !r.error_code,
       reason: r.error_code ?? (r.status < 400 ? null : `HTTP_${r.status}`),
     })),
-  };
+  );
 }

@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import type { Page } from '../../http/envelope.js';
+import { pageOf, pageWindow, type Page } from '../../http/envelope.js';
 import { Article, Banner } from '../../models/index.js';
 
 export interface BannerView {
@@ -32,15 +32,9 @@ export async function listArticles(query: { page: number; pageSize: number; kind
   const { rows, count } = await Article.findAndCountAll({
     where: { ...published(now), kind: query.kind ?? ['article', 'announcement'] },
     order: [['publishedAt', 'DESC'], ['id', 'DESC']],
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
+    ...pageWindow(query),
   });
-  return {
-    total: count,
-    page: query.page,
-    pageSize: query.pageSize,
-    items: rows.map((a) => ({ id: a.id, kind: a.kind, title: a.title, summary: a.summary, publishedAt: a.publishedAt?.toISOString() ?? null })),
-  };
+  return pageOf(query, count, rows.map((a) => ({ id: a.id, kind: a.kind, title: a.title, summary: a.summary, publishedAt: a.publishedAt?.toISOString() ?? null })));
 }
 
 /** One published article with its content; null when it is not public. */

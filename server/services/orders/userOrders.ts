@@ -1,6 +1,6 @@
 import { inTransaction } from '../../db/index.js';
 import { AppError } from '../../errors.js';
-import type { Page } from '../../http/envelope.js';
+import { pageOf, pageWindow, type Page } from '../../http/envelope.js';
 import { logger } from '../../logger.js';
 import { MiniUser, Order, Package } from '../../models/index.js';
 import { miniUserActor } from '../../policies/actor.js';
@@ -31,15 +31,14 @@ export async function listOrders(
   const { rows, count } = await Order.findAndCountAll({
     where,
     order: [['createdAt', 'DESC'], ['id', 'DESC']],
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
+    ...pageWindow(query),
   });
   const names = new Map(
     (await Package.findAll({ where: { id: [...new Set(rows.map((r) => r.packageId).filter((x): x is string => !!x))] }, attributes: ['id', 'name'] })).map(
       (p) => [p.id, p.name],
     ),
   );
-  return { total: count, page: query.page, pageSize: query.pageSize, items: rows.map((o) => presentOrder(o, names.get(o.packageId ?? '') ?? null)) };
+  return pageOf(query, count, rows.map((o) => presentOrder(o, names.get(o.packageId ?? '') ?? null)));
 }
 
 export async function getOrder(userId: string, orderId: string): Promise<OrderView> {

@@ -1,7 +1,7 @@
 import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { inTransaction } from '../../db/index.js';
 import { PointsLot, PurchaseRecord } from '../../models/index.js';
-import type { Page } from '../../http/envelope.js';
+import { pageOf, pageWindow, type Page } from '../../http/envelope.js';
 import { expireUserLots } from './expireLots.js';
 import { POINTS_OPERATION_NAMES, type PointsOperationType } from './operations.js';
 
@@ -67,14 +67,12 @@ export async function listPointsRecords(
   const { rows, count } = await PurchaseRecord.findAndCountAll({
     where,
     order: [['seq', 'DESC']],
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
+    ...pageWindow(query),
   });
-  return {
-    total: count,
-    page: query.page,
-    pageSize: query.pageSize,
-    items: rows.map((r) => ({
+  return pageOf(
+    query,
+    count,
+    rows.map((r) => ({
       id: r.id,
       type: POINTS_OPERATION_NAMES[r.operationType as PointsOperationType],
       operationType: r.operationType,
@@ -87,5 +85,5 @@ export async function listPointsRecords(
       expireTime: r.expireTime.toISOString(),
       createdAt: r.createdAt.toISOString(),
     })),
-  };
+  );
 }
