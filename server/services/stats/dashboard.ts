@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import type { Actor } from '../../policies/actor.js';
+import { CURRENT_TREES_SQL } from './rollup.js';
 import { statsWindow, userScopeSql, type RangeKind, type StatsWindow } from './scope.js';
 
 /**
@@ -130,6 +131,35 @@ async function currentFigures(actor: Actor): Promise<DashboardFigure[]> {
   return [...mine, { key: 'authorizedProjects', value: Number(r!.projects) }];
 }
 
+/**
+ * The per-tree rollups stand for the actor's scope when they were summed with exactly the users the
+ * actor sees now (see rollup.ts `syncTreeRollups`): an agent admin's tree, or every tree for a super
+ * admin. Returns the tree predicate, or null when the per-user rows must be read (an agent, a filter
+ * on one agent, or a membership changed since the last rollup — until the next one sums it again).
+ */
+export async function treeScope(actor: Actor, w: StatsWindow): Promise<string | null> {
+  if (w.agentId || actor.role === 'agent') return null;
+  const id = Number(actor.id);
+  if (actor.role === 'agent_admin') {
+    const [r] = await select<{ ok: boolean }>(
+      `SELECT NOT EXISTS (
+                (SELECT id FROM admin_users WHERE id = :id OR parent_id = :id)
+                EXCEPT SELECT user_id FROM stats_tree_members WHERE tree_id = :id)
+          AND NOT EXISTS (
+                (SELECT user_id FROM stats_tree_members WHERE tree_id = :id)
+                EXCEPT SELECT id FROM admin_users WHERE id = :id OR parent_id = :id) AS ok`,
+      { id },
+    );
+    return r!.ok ? `tree_id = ${id}` : null;
+  }
+  const [r] = await select<{ ok: boolean }>(
+    `WITH now AS (${CURRENT_TREES_SQL})
+     SELECT NOT EXISTS (SELECT user_id, tree_id FROM now EXCEPT SELECT user_id, tree_id FROM stats_tree_members)
+        AND NOT EXISTS (SELECT user_id, tree_id FROM stats_tree_members EXCEPT SELECT user_id, tree_id FROM now) AS ok`,
+  );
+  return r!.ok ? 'TRUE' : null;
+}
+
 /** Everything the landing page of `actor` shows for the range `query` names (default: the last 30 days by day). */
 export async function dashboardData(actor: Actor, query: unknown = {}, today?: string): Promise<DashboardData> {
   const w = statsWindow(query, today);
@@ -137,42 +167,81 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
   const bucket = TRUNC[w.range];
   const at = new Map(w.buckets.map((b, i) => [b, i]));
   const zeros = () => w.buckets.map(() => 0);
-  const keyWhere = cardKeyWhere(actor, w);
-
-  const quotaWhere = userWhere(actor, w);
-  const scopeOnly = [userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND ');
   const notAgent = actor.role !== 'agent';
   const isSuper = actor.role === 'super_admin';
+
+  // Independent of the tree check: started first.
+  const figures = currentFigures(actor);
+  // The ranking reads two running totals per agent (at the end, before the start) instead of every
+  // day of the window; a project filter needs the per-project rows.
+  const rankingRows = !notAgent
+    ? undefined
+    : w.projectId
+      ? select<{ agent_id: number; agent: string; g: string; a: string }>(
+          `SELECT s.agent_id, u.username AS agent, s.g, s.a
+             FROM (SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE ${cardKeyWhere(actor, w)} GROUP BY 1) s
+             JOIN admin_users u ON u.id = s.agent_id AND u.role = 'agent'
+            ORDER BY s.g DESC, s.a DESC, u.username LIMIT 10`,
+          rep,
+        )
+      : select<{ agent_id: number; agent: string; g: string; a: string }>(
+          `SELECT u.id AS agent_id, u.username AS agent, hi.tg - coalesce(lo.tg, 0) AS g, hi.ta - coalesce(lo.ta, 0) AS a
+             FROM admin_users u
+             JOIN LATERAL (SELECT t.day, t.total_generated AS tg, t.total_activated AS ta FROM daily_agent_key_totals t
+                            WHERE t.agent_id = u.id AND t.day <= :to ORDER BY t.day DESC LIMIT 1) hi ON hi.day >= :from
+             LEFT JOIN LATERAL (SELECT t.total_generated AS tg, t.total_activated AS ta FROM daily_agent_key_totals t
+                                 WHERE t.agent_id = u.id AND t.day < :from ORDER BY t.day DESC LIMIT 1) lo ON TRUE
+            WHERE u.role = 'agent' AND ${[userScopeSql(actor, 'u.id'), w.agentId ? 'u.id = :agentId' : ''].filter(Boolean).join(' AND ')}
+            ORDER BY 3 DESC, 4 DESC, u.username LIMIT 10`,
+          rep,
+        );
+  rankingRows?.catch(() => undefined);
+  figures.catch(() => undefined);
+
+  // The sums of a whole scope come from the per-tree rollups when they hold exactly that scope.
+  const tree = await treeScope(actor, w);
+  const src = tree
+    ? {
+        keys: 'daily_tree_card_key_stats',
+        quota: 'daily_tree_quota_stats',
+        activity: 'daily_tree_activity_stats',
+        keyWhere: ['day BETWEEN :from AND :to', tree, w.projectId ? 'project_id = :projectId' : ''].filter(Boolean).join(' AND '),
+        userWhere: `day BETWEEN :from AND :to AND ${tree}`,
+        scopeOnly: tree,
+      }
+    : {
+        keys: 'daily_card_key_stats',
+        quota: 'daily_quota_stats',
+        activity: 'daily_activity_stats',
+        keyWhere: cardKeyWhere(actor, w),
+        userWhere: userWhere(actor, w),
+        scopeOnly: [userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND '),
+      };
+  const keyWhere = src.keyWhere;
+  const quotaWhere = src.userWhere;
+  const scopeOnly = src.scopeOnly;
   // Every read is independent: they run at once on the pool, the page waits for the slowest.
   const pending = {
-    figures: currentFigures(actor),
+    figures,
     project: select<{ project_id: number; project: string; g: string; a: string }>(
       `SELECT s.project_id, p.name AS project, sum(s.generated) AS g, sum(s.activated) AS a
-         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
+         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM ${src.keys} WHERE ${keyWhere} GROUP BY 1) s
          JOIN projects p ON p.id = s.project_id
         GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
       rep,
     ),
     quotaType: select<{ type: string; inc: string; outc: string }>(
       `SELECT type, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS inc, coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS outc
-         FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
+         FROM ${src.quota} WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
       rep,
     ),
-    opening: select<{ s: string }>(`SELECT coalesce(sum(amount), 0) AS s FROM daily_quota_stats WHERE day < :from AND ${scopeOnly}`, rep),
-    moves: select<{ b: string; s: string }>(`SELECT ${bucket}::text AS b, sum(amount) AS s FROM daily_quota_stats WHERE ${quotaWhere} GROUP BY 1`, rep),
-    ranking: notAgent
-      ? select<{ agent_id: number; agent: string; g: string; a: string }>(
-          `SELECT s.agent_id, u.username AS agent, s.g, s.a
-             FROM (SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1) s
-             JOIN admin_users u ON u.id = s.agent_id AND u.role = 'agent'
-            ORDER BY s.g DESC, s.a DESC, u.username LIMIT 10`,
-          rep,
-        )
-      : undefined,
+    opening: select<{ s: string }>(`SELECT coalesce(sum(amount), 0) AS s FROM ${src.quota} WHERE day < :from AND ${scopeOnly}`, rep),
+    moves: select<{ b: string; s: string }>(`SELECT ${bucket}::text AS b, sum(amount) AS s FROM ${src.quota} WHERE ${quotaWhere} GROUP BY 1`, rep),
+    ranking: rankingRows,
     heatmap: notAgent
       ? select<{ wd: number; hour: number; n: string }>(
           `SELECT (extract(isodow FROM day)::int - 1) AS wd, hour, sum(logins + operations) AS n
-             FROM daily_activity_stats WHERE ${quotaWhere} GROUP BY 1, 2 ORDER BY 1, 2`,
+             FROM ${src.activity} WHERE ${quotaWhere} GROUP BY 1, 2 ORDER BY 1, 2`,
           rep,
         )
       : undefined,
@@ -197,7 +266,7 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
 
   const keyRows = await select<{ b: string; g: string; a: string; v: string; e: string; d: string }>(
     `SELECT ${bucket}::text AS b, sum(generated) AS g, sum(activated) AS a, sum(verified) AS v, sum(expired) AS e, sum(disabled) AS d
-       FROM daily_card_key_stats WHERE ${keyWhere} GROUP BY 1`,
+       FROM ${src.keys} WHERE ${keyWhere} GROUP BY 1`,
     rep,
   );
   const keys = { generated: zeros(), activated: zeros(), verified: zeros() };

@@ -99,10 +99,126 @@ export const ROLLUPS = [
 ] as const;
 export type RollupTable = (typeof ROLLUPS)[number][0];
 
+/**
+ * The per-tree rollups (migration 20261206100000): the card-key, quota and activity rollups summed
+ * per tree (an agent admin and their agents; anyone else alone), so a dashboard reads one row per
+ * day instead of one per agent and day. Always derived from the per-user tables above, with the
+ * membership saved in stats_tree_members.
+ */
+export const TREE_ROLLUPS = [
+  [
+    'daily_tree_card_key_stats',
+    `INSERT INTO daily_tree_card_key_stats (tree_id, day, project_id, generated, activated, verified, expired, disabled)
+     SELECT m.tree_id, s.day, s.project_id, sum(s.generated), sum(s.activated), sum(s.verified), sum(s.expired), sum(s.disabled)
+       FROM daily_card_key_stats s JOIN stats_tree_members m ON m.user_id = s.agent_id
+      WHERE $WHERE GROUP BY 1, 2, 3`,
+  ],
+  [
+    'daily_tree_quota_stats',
+    `INSERT INTO daily_tree_quota_stats (tree_id, day, type, amount, moves)
+     SELECT m.tree_id, s.day, s.type, sum(s.amount), sum(s.moves)
+       FROM daily_quota_stats s JOIN stats_tree_members m ON m.user_id = s.user_id
+      WHERE $WHERE GROUP BY 1, 2, 3`,
+  ],
+  [
+    'daily_tree_activity_stats',
+    `INSERT INTO daily_tree_activity_stats (tree_id, day, hour, logins, operations)
+     SELECT m.tree_id, s.day, s.hour, sum(s.logins), sum(s.operations)
+       FROM daily_activity_stats s JOIN stats_tree_members m ON m.user_id = s.user_id
+      WHERE $WHERE GROUP BY 1, 2, 3`,
+  ],
+] as const;
+
+/** The tree of each user now: an agent admin heads their own; anyone else belongs to their parent's, or is alone. */
+export const CURRENT_TREES_SQL = `SELECT id AS user_id, CASE WHEN role = 'agent_admin' THEN id ELSE coalesce(parent_id, id) END AS tree_id FROM admin_users`;
+
+const TREE_LOCK = -1; // second key of the advisory lock the tree step holds (day numbers are ≥ 0 in practice)
+
+/**
+ * Brings the tree rollups in line, inside `transaction`: first every tree whose membership changed
+ * since it was last summed (a new, moved, promoted or deleted user) is summed again over all days
+ * and the membership saved; then `day` (when given) is summed again for every tree. One lock
+ * serializes this step across rollups, so the saved membership always matches the tree rows.
+ */
+export async function syncTreeRollups(day: string | null, transaction: Transaction): Promise<{ trees: number; rows: number }> {
+  await db().query(`SELECT pg_advisory_xact_lock(${DAY_LOCK}, ${TREE_LOCK})`, { transaction });
+  const changed = await db().query<{ tree_id: number }>(
+    `WITH now AS (${CURRENT_TREES_SQL})
+     SELECT DISTINCT tree_id FROM (
+       (SELECT user_id, tree_id FROM now EXCEPT SELECT user_id, tree_id FROM stats_tree_members)
+       UNION ALL
+       (SELECT user_id, tree_id FROM stats_tree_members EXCEPT SELECT user_id, tree_id FROM now)
+     ) d`,
+    { transaction, type: QueryTypes.SELECT },
+  );
+  const trees = changed.map((c) => c.tree_id);
+  if (trees.length) {
+    await db().query(`DELETE FROM stats_tree_members; INSERT INTO stats_tree_members (user_id, tree_id) ${CURRENT_TREES_SQL}`, { transaction });
+    for (const [table, sql] of TREE_ROLLUPS) {
+      await db().query(`DELETE FROM ${table} WHERE tree_id IN (:trees)`, { replacements: { trees }, transaction });
+      await db().query(sql.replace('$WHERE', 'm.tree_id IN (:trees)'), { replacements: { trees }, transaction });
+    }
+  }
+  let rows = 0;
+  if (day) {
+    for (const sql of AGENT_TOTALS_SQL) await db().query(sql, { replacements: { day }, transaction });
+    for (const [table, sql] of TREE_ROLLUPS) {
+      await db().query(`DELETE FROM ${table} WHERE day = :day::date`, { replacements: { day }, transaction });
+      rows += await insertedRows(sql.replace('$WHERE', 's.day = :day::date'), { day }, transaction);
+    }
+  }
+  return { trees: trees.length, rows };
+}
+
+/**
+ * Recomputes `day` in daily_agent_key_totals from daily_card_key_stats (already rolled up in the
+ * same transaction), in three statements: every later day of an agent whose count for `day` changed
+ * moves by the difference (a backfilled past day carries through to today); the day's rows are
+ * removed; they are written again, each running total being the agent's last one before the day
+ * plus the day's count. Runs under the tree lock, so two days never move one agent's rows at once.
+ */
+const FRESH_AGENT_DAY = `SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE day = :day::date GROUP BY 1`;
+const AGENT_TOTALS_SQL = [
+  `UPDATE daily_agent_key_totals t
+      SET total_generated = t.total_generated + d.dg, total_activated = t.total_activated + d.da
+     FROM (SELECT agent_id, coalesce(f.g, 0) - coalesce(o.generated, 0) AS dg, coalesce(f.a, 0) - coalesce(o.activated, 0) AS da
+             FROM (${FRESH_AGENT_DAY}) f
+             FULL JOIN (SELECT agent_id, generated, activated FROM daily_agent_key_totals WHERE day = :day::date) o USING (agent_id)) d
+    WHERE t.agent_id = d.agent_id AND t.day > :day::date AND (d.dg <> 0 OR d.da <> 0)`,
+  `DELETE FROM daily_agent_key_totals WHERE day = :day::date`,
+  `INSERT INTO daily_agent_key_totals (agent_id, day, generated, activated, total_generated, total_activated)
+   SELECT f.agent_id, :day::date, f.g, f.a, f.g + coalesce(p.tg, 0), f.a + coalesce(p.ta, 0)
+     FROM (${FRESH_AGENT_DAY}) f
+     LEFT JOIN LATERAL (
+       SELECT total_generated AS tg, total_activated AS ta FROM daily_agent_key_totals t
+        WHERE t.agent_id = f.agent_id AND t.day < :day::date ORDER BY t.day DESC LIMIT 1
+     ) p ON TRUE`,
+];
+
+/** Sums every tree and every running total again from the per-user rollups (after writing those directly, as the benchmark does). */
+export async function rebuildDerivedRollups(): Promise<void> {
+  await db().transaction(async (transaction) => {
+    await db().query(`SELECT pg_advisory_xact_lock(${DAY_LOCK}, ${TREE_LOCK})`, { transaction });
+    for (const [table] of TREE_ROLLUPS) await db().query(`DELETE FROM ${table}`, { transaction });
+    await db().query(`DELETE FROM stats_tree_members`, { transaction });
+    await syncTreeRollups(null, transaction);
+    await db().query(
+      `DELETE FROM daily_agent_key_totals;
+       INSERT INTO daily_agent_key_totals (agent_id, day, generated, activated, total_generated, total_activated)
+       SELECT agent_id, day, g, a, sum(g) OVER w, sum(a) OVER w
+         FROM (SELECT agent_id, day, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats GROUP BY 1, 2) s
+       WINDOW w AS (PARTITION BY agent_id ORDER BY day)`,
+      { transaction },
+    );
+  });
+}
+
 export interface DayRollup {
   day: string;
   /** Rows written per table. */
   rows: Record<RollupTable, number>;
+  /** Per-tree rows written for the day, and trees summed again over all days because their membership changed. */
+  tree: { rows: number; rebuilt: number };
   ms: number;
 }
 
@@ -117,14 +233,17 @@ export async function rollupDay(dayText: string): Promise<DayRollup> {
   const started = performance.now();
   const replacements = { day, from: dayStart(day), to: dayStart(addDays(day, 1)) };
   const rows = {} as Record<RollupTable, number>;
+  let tree = { rows: 0, rebuilt: 0 };
   await db().transaction(async (transaction) => {
     await db().query(`SELECT pg_advisory_xact_lock(${DAY_LOCK}, (:day::date - '2000-01-01'::date))`, { replacements, transaction });
     for (const [table, sql] of ROLLUPS) {
       await db().query(`DELETE FROM ${table} WHERE day = :day::date`, { replacements, transaction });
       rows[table] = await insertedRows(sql, replacements, transaction);
     }
+    const synced = await syncTreeRollups(day, transaction);
+    tree = { rows: synced.rows, rebuilt: synced.trees };
   });
-  return { day, rows, ms: Math.round(performance.now() - started) };
+  return { day, rows, tree, ms: Math.round(performance.now() - started) };
 }
 
 /** The days a scheduled run recomputes at `now`: today (UTC+8), and yesterday during the first two hours after midnight. */

@@ -1,0 +1,105 @@
+'use strict';
+
+/**
+ * Per-tree daily rollups for the dashboards (issue 13): an agent admin's page summed 30 days × every
+ * agent of the tree (and every earlier day for the opening balance) at each call; these tables hold
+ * the same figures already summed per tree, so the page reads one row per day (and project / type /
+ * hour).
+ * - A tree is an agent admin with their agents; any other user (super admin, agent without a
+ *   parent) is a tree of their own: tree_id = the user's id for an agent admin, else
+ *   coalesce(parent_id, id).
+ * - stats_tree_members is the membership the tree rows were summed with (no foreign key: a deleted
+ *   user must stay listed until the tree is summed again). The rollup re-sums every day of a tree
+ *   whose membership changed; a reader uses a tree only while its members are the scope it shows.
+ * - daily_agent_key_totals: per agent and day (projects summed) the keys generated and activated
+ *   that day and the running totals up to that day, so a ranking over any window is two index reads
+ *   per agent (total at the end − total before the start), not a scan of every day. A past day
+ *   rolled up again moves the running totals of that agent's later days by the difference.
+ *   (Projects are never deleted by the product; a hand deletion would need rebuildDerivedRollups.)
+ * - Everything here is derived from the per-user daily_*_stats tables and is filled now from them.
+ */
+module.exports = {
+  async up(queryInterface) {
+    await queryInterface.sequelize.query(`
+      CREATE TABLE stats_tree_members (
+        user_id INTEGER PRIMARY KEY,
+        tree_id INTEGER NOT NULL
+      );
+      CREATE INDEX stats_tree_members_tree_idx ON stats_tree_members (tree_id, user_id);
+
+      CREATE TABLE daily_tree_card_key_stats (
+        tree_id INTEGER NOT NULL,
+        day DATE NOT NULL,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        generated BIGINT NOT NULL DEFAULT 0,
+        activated BIGINT NOT NULL DEFAULT 0,
+        verified BIGINT NOT NULL DEFAULT 0,
+        expired BIGINT NOT NULL DEFAULT 0,
+        disabled BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (tree_id, day, project_id)
+      );
+      CREATE INDEX daily_tree_card_key_stats_day_idx ON daily_tree_card_key_stats (day);
+
+      CREATE TABLE daily_tree_quota_stats (
+        tree_id INTEGER NOT NULL,
+        day DATE NOT NULL,
+        type VARCHAR(32) NOT NULL,
+        amount NUMERIC(18,2) NOT NULL DEFAULT 0,
+        moves INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tree_id, day, type)
+      );
+      CREATE INDEX daily_tree_quota_stats_day_idx ON daily_tree_quota_stats (day);
+
+      CREATE TABLE daily_tree_activity_stats (
+        tree_id INTEGER NOT NULL,
+        day DATE NOT NULL,
+        hour SMALLINT NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        logins INTEGER NOT NULL DEFAULT 0,
+        operations INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tree_id, day, hour)
+      );
+      CREATE INDEX daily_tree_activity_stats_day_idx ON daily_tree_activity_stats (day);
+
+      CREATE TABLE daily_agent_key_totals (
+        agent_id INTEGER NOT NULL REFERENCES admin_users(id) ON DELETE CASCADE,
+        day DATE NOT NULL,
+        generated BIGINT NOT NULL DEFAULT 0,
+        activated BIGINT NOT NULL DEFAULT 0,
+        total_generated BIGINT NOT NULL DEFAULT 0,
+        total_activated BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (agent_id, day)
+      );
+
+      INSERT INTO daily_agent_key_totals (agent_id, day, generated, activated, total_generated, total_activated)
+      SELECT agent_id, day, g, a, sum(g) OVER w, sum(a) OVER w
+        FROM (SELECT agent_id, day, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats GROUP BY 1, 2) s
+      WINDOW w AS (PARTITION BY agent_id ORDER BY day);
+
+      INSERT INTO stats_tree_members (user_id, tree_id)
+      SELECT id, CASE WHEN role = 'agent_admin' THEN id ELSE coalesce(parent_id, id) END FROM admin_users;
+
+      INSERT INTO daily_tree_card_key_stats (tree_id, day, project_id, generated, activated, verified, expired, disabled)
+      SELECT m.tree_id, s.day, s.project_id, sum(s.generated), sum(s.activated), sum(s.verified), sum(s.expired), sum(s.disabled)
+        FROM daily_card_key_stats s JOIN stats_tree_members m ON m.user_id = s.agent_id
+       GROUP BY 1, 2, 3;
+      INSERT INTO daily_tree_quota_stats (tree_id, day, type, amount, moves)
+      SELECT m.tree_id, s.day, s.type, sum(s.amount), sum(s.moves)
+        FROM daily_quota_stats s JOIN stats_tree_members m ON m.user_id = s.user_id
+       GROUP BY 1, 2, 3;
+      INSERT INTO daily_tree_activity_stats (tree_id, day, hour, logins, operations)
+      SELECT m.tree_id, s.day, s.hour, sum(s.logins), sum(s.operations)
+        FROM daily_activity_stats s JOIN stats_tree_members m ON m.user_id = s.user_id
+       GROUP BY 1, 2, 3;
+    `);
+  },
+
+  async down(queryInterface) {
+    await queryInterface.sequelize.query(`
+      DROP TABLE IF EXISTS daily_agent_key_totals;
+      DROP TABLE IF EXISTS daily_tree_activity_stats;
+      DROP TABLE IF EXISTS daily_tree_quota_stats;
+      DROP TABLE IF EXISTS daily_tree_card_key_stats;
+      DROP TABLE IF EXISTS stats_tree_members;
+    `);
+  },
+};
