@@ -16,6 +16,11 @@
  *   per agent (total at the end − total before the start), not a scan of every day. A past day
  *   rolled up again moves the running totals of that agent's later days by the difference.
  *   (Projects are never deleted by the product; a hand deletion would need rebuildDerivedRollups.)
+ * - stats_rankings: the agent ranking of each tree (tree 0: every agent, for a super admin) over
+ *   the default windows ending today (stats_ranking_windows), the top 10 and any agent tied with
+ *   the 10th. A rollup of a day recomputes every stored window holding that day; a tree whose
+ *   membership changed is recomputed with it. Filled by the next rollup (readers compute the
+ *   ranking from the running totals until then).
  * - Everything here is derived from the per-user daily_*_stats tables and is filled now from them.
  */
 module.exports = {
@@ -23,7 +28,8 @@ module.exports = {
     await queryInterface.sequelize.query(`
       CREATE TABLE stats_tree_members (
         user_id INTEGER PRIMARY KEY,
-        tree_id INTEGER NOT NULL
+        tree_id INTEGER NOT NULL,
+        role VARCHAR(16) NOT NULL
       );
       CREATE INDEX stats_tree_members_tree_idx ON stats_tree_members (tree_id, user_id);
 
@@ -67,7 +73,8 @@ module.exports = {
         activated BIGINT NOT NULL DEFAULT 0,
         total_generated BIGINT NOT NULL DEFAULT 0,
         total_activated BIGINT NOT NULL DEFAULT 0,
-        PRIMARY KEY (agent_id, day)
+        -- The totals ride in the index: a ranking's probes are index-only scans.
+        PRIMARY KEY (agent_id, day) INCLUDE (total_generated, total_activated)
       );
 
       INSERT INTO daily_agent_key_totals (agent_id, day, generated, activated, total_generated, total_activated)
@@ -75,8 +82,24 @@ module.exports = {
         FROM (SELECT agent_id, day, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats GROUP BY 1, 2) s
       WINDOW w AS (PARTITION BY agent_id ORDER BY day);
 
-      INSERT INTO stats_tree_members (user_id, tree_id)
-      SELECT id, CASE WHEN role = 'agent_admin' THEN id ELSE coalesce(parent_id, id) END FROM admin_users;
+      INSERT INTO stats_tree_members (user_id, tree_id, role)
+      SELECT id, CASE WHEN role = 'agent_admin' THEN id ELSE coalesce(parent_id, id) END, role FROM admin_users;
+
+      CREATE TABLE stats_ranking_windows (
+        from_day DATE NOT NULL,
+        to_day DATE NOT NULL,
+        PRIMARY KEY (from_day, to_day)
+      );
+      CREATE TABLE stats_rankings (
+        tree_id INTEGER NOT NULL,
+        from_day DATE NOT NULL,
+        to_day DATE NOT NULL,
+        agent_id INTEGER NOT NULL,
+        generated BIGINT NOT NULL,
+        activated BIGINT NOT NULL,
+        PRIMARY KEY (tree_id, from_day, to_day, agent_id),
+        FOREIGN KEY (from_day, to_day) REFERENCES stats_ranking_windows ON DELETE CASCADE
+      );
 
       INSERT INTO daily_tree_card_key_stats (tree_id, day, project_id, generated, activated, verified, expired, disabled)
       SELECT m.tree_id, s.day, s.project_id, sum(s.generated), sum(s.activated), sum(s.verified), sum(s.expired), sum(s.disabled)
@@ -95,6 +118,8 @@ module.exports = {
 
   async down(queryInterface) {
     await queryInterface.sequelize.query(`
+      DROP TABLE IF EXISTS stats_rankings;
+      DROP TABLE IF EXISTS stats_ranking_windows;
       DROP TABLE IF EXISTS daily_agent_key_totals;
       DROP TABLE IF EXISTS daily_tree_activity_stats;
       DROP TABLE IF EXISTS daily_tree_quota_stats;

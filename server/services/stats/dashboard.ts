@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
 import type { Actor } from '../../policies/actor.js';
-import { CURRENT_TREES_SQL } from './rollup.js';
+import { ALL_TREES, CURRENT_TREES_SQL } from './rollup.js';
 import { statsWindow, userScopeSql, type RangeKind, type StatsWindow } from './scope.js';
 
 /**
@@ -154,8 +154,8 @@ export async function treeScope(actor: Actor, w: StatsWindow): Promise<string | 
   }
   const [r] = await select<{ ok: boolean }>(
     `WITH now AS (${CURRENT_TREES_SQL})
-     SELECT NOT EXISTS (SELECT user_id, tree_id FROM now EXCEPT SELECT user_id, tree_id FROM stats_tree_members)
-        AND NOT EXISTS (SELECT user_id, tree_id FROM stats_tree_members EXCEPT SELECT user_id, tree_id FROM now) AS ok`,
+     SELECT NOT EXISTS (SELECT user_id, tree_id, role FROM now EXCEPT SELECT user_id, tree_id, role FROM stats_tree_members)
+        AND NOT EXISTS (SELECT user_id, tree_id, role FROM stats_tree_members EXCEPT SELECT user_id, tree_id, role FROM now) AS ok`,
   );
   return r!.ok ? 'TRUE' : null;
 }
@@ -170,21 +170,25 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
   const notAgent = actor.role !== 'agent';
   const isSuper = actor.role === 'super_admin';
 
-  // Independent of the tree check: started first.
+  // Started first: the tree check (the other reads depend on it) and the current figures.
   const figures = currentFigures(actor);
-  // The ranking reads two running totals per agent (at the end, before the start) instead of every
-  // day of the window; a project filter needs the per-project rows.
-  const rankingRows = !notAgent
-    ? undefined
-    : w.projectId
-      ? select<{ agent_id: number; agent: string; g: string; a: string }>(
+  figures.catch(() => undefined);
+  const treeCheck = treeScope(actor, w);
+  treeCheck.catch(() => undefined);
+
+  type RankRow = { agent_id: number; agent: string; g: string; a: string };
+  // The ranking: stored per tree for the default windows (kept by the rollup); else two index-only
+  // reads of the running totals per agent; a project filter needs the per-project rows.
+  const liveRanking = (): Promise<RankRow[]> =>
+    w.projectId
+      ? select<RankRow>(
           `SELECT s.agent_id, u.username AS agent, s.g, s.a
              FROM (SELECT agent_id, sum(generated) AS g, sum(activated) AS a FROM daily_card_key_stats WHERE ${cardKeyWhere(actor, w)} GROUP BY 1) s
              JOIN admin_users u ON u.id = s.agent_id AND u.role = 'agent'
             ORDER BY s.g DESC, s.a DESC, u.username LIMIT 10`,
           rep,
         )
-      : select<{ agent_id: number; agent: string; g: string; a: string }>(
+      : select<RankRow>(
           `SELECT u.id AS agent_id, u.username AS agent, hi.tg - coalesce(lo.tg, 0) AS g, hi.ta - coalesce(lo.ta, 0) AS a
              FROM admin_users u
              JOIN LATERAL (SELECT t.day, t.total_generated AS tg, t.total_activated AS ta FROM daily_agent_key_totals t
@@ -195,11 +199,27 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
             ORDER BY 3 DESC, 4 DESC, u.username LIMIT 10`,
           rep,
         );
+  const rankingRows = notAgent
+    ? (async (): Promise<RankRow[]> => {
+        if ((await treeCheck) === null || w.projectId) return liveRanking();
+        const stored = await select<{ stored: boolean; agent_id: number | null; agent: string | null; g: string; a: string }>(
+          `SELECT sw.from_day IS NOT NULL AS stored, r.agent_id, u.username AS agent, r.generated AS g, r.activated AS a
+             FROM (SELECT 1) one
+             LEFT JOIN stats_ranking_windows sw ON sw.from_day = :from AND sw.to_day = :to
+             LEFT JOIN stats_rankings r ON r.tree_id = :tree AND r.from_day = sw.from_day AND r.to_day = sw.to_day
+             LEFT JOIN admin_users u ON u.id = r.agent_id AND u.role = 'agent'
+            ORDER BY r.generated DESC, r.activated DESC, u.username`,
+          { ...rep, tree: isSuper ? ALL_TREES : Number(actor.id) },
+        );
+        // Not kept for this window, or an agent of it is gone (deleted, no longer an agent): compute it.
+        if (!stored[0]?.stored || stored.some((r) => r.agent_id !== null && r.agent === null)) return liveRanking();
+        return stored.filter((r): r is RankRow & { stored: boolean } => r.agent_id !== null).slice(0, 10);
+      })()
+    : undefined;
   rankingRows?.catch(() => undefined);
-  figures.catch(() => undefined);
 
   // The sums of a whole scope come from the per-tree rollups when they hold exactly that scope.
-  const tree = await treeScope(actor, w);
+  const tree = await treeCheck;
   const src = tree
     ? {
         keys: 'daily_tree_card_key_stats',

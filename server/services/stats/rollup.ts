@@ -5,6 +5,7 @@ import { badRequest } from '../../errors.js';
 import { say } from '../../i18n.js';
 import { defineJob } from '../../queues/defineJob.js';
 import { addDays, chinaDay, chinaHour, dayStart, daysBetween, parseDay, STATS_TIME_ZONE } from './days.js';
+import { RANGES, statsWindow } from './scope.js';
 
 /**
  * The daily rollups: one China business day (UTC+8) of the raw tables, summed into the
@@ -129,8 +130,54 @@ export const TREE_ROLLUPS = [
   ],
 ] as const;
 
-/** The tree of each user now: an agent admin heads their own; anyone else belongs to their parent's, or is alone. */
-export const CURRENT_TREES_SQL = `SELECT id AS user_id, CASE WHEN role = 'agent_admin' THEN id ELSE coalesce(parent_id, id) END AS tree_id FROM admin_users`;
+/** The tree (and role) of each user now: an agent admin heads their own; anyone else belongs to their parent's, or is alone. */
+export const CURRENT_TREES_SQL = `SELECT id AS user_id, CASE WHEN role = 'agent_admin' THEN id ELSE coalesce(parent_id, id) END AS tree_id, role FROM admin_users`;
+
+/** The tree id of a super admin's ranking (every agent); no user has id 0. */
+export const ALL_TREES = 0;
+
+/**
+ * The ranking of every tree, and of all agents (tree 0), over one window: per agent two index-only
+ * reads of the running totals (at the end, before the start); the top 10 by keys generated then
+ * activated, with every agent tied with the 10th (the reader breaks ties by the current username).
+ * Agents are those of the saved membership (role 'agent') with a card-key row in the window.
+ */
+const RANKING_SQL = `
+  WITH agents AS (
+    SELECT m.user_id AS agent_id, m.tree_id, hi.tg - coalesce(lo.tg, 0) AS g, hi.ta - coalesce(lo.ta, 0) AS a
+      FROM stats_tree_members m
+      JOIN LATERAL (SELECT t.day, t.total_generated AS tg, t.total_activated AS ta FROM daily_agent_key_totals t
+                     WHERE t.agent_id = m.user_id AND t.day <= :to::date ORDER BY t.day DESC LIMIT 1) hi ON hi.day >= :from::date
+      LEFT JOIN LATERAL (SELECT t.total_generated AS tg, t.total_activated AS ta FROM daily_agent_key_totals t
+                          WHERE t.agent_id = m.user_id AND t.day < :from::date ORDER BY t.day DESC LIMIT 1) lo ON TRUE
+     WHERE m.role = 'agent'
+  ), scoped AS (
+    SELECT tree_id, agent_id, g, a FROM agents
+    UNION ALL
+    SELECT ${ALL_TREES}, agent_id, g, a FROM agents
+  )
+  INSERT INTO stats_rankings (tree_id, from_day, to_day, agent_id, generated, activated)
+  SELECT tree_id, :from::date, :to::date, agent_id, g, a
+    FROM (SELECT s.*, rank() OVER (PARTITION BY tree_id ORDER BY g DESC, a DESC) AS r FROM scoped s) x
+   WHERE r <= 10`;
+
+/** The windows whose rankings are kept: the default window of each range kind ending `today`. */
+export function rankingWindows(today: string): Array<[string, string]> {
+  return RANGES.map((range) => {
+    const w = statsWindow({ range }, today);
+    return [w.from, w.to] as [string, string];
+  });
+}
+
+/** Computes (again) the rankings of `windows` for every tree, inside `transaction` (holding the tree lock). */
+export async function storeRankings(windows: Array<[string, string]>, transaction: Transaction): Promise<void> {
+  for (const [from, to] of windows) {
+    const replacements = { from, to };
+    await db().query(`DELETE FROM stats_ranking_windows WHERE from_day = :from::date AND to_day = :to::date`, { replacements, transaction });
+    await db().query(`INSERT INTO stats_ranking_windows (from_day, to_day) VALUES (:from::date, :to::date)`, { replacements, transaction });
+    await db().query(RANKING_SQL, { replacements, transaction });
+  }
+}
 
 const TREE_LOCK = -1; // second key of the advisory lock the tree step holds (day numbers are ≥ 0 in practice)
 
@@ -140,20 +187,24 @@ const TREE_LOCK = -1; // second key of the advisory lock the tree step holds (da
  * and the membership saved; then `day` (when given) is summed again for every tree. One lock
  * serializes this step across rollups, so the saved membership always matches the tree rows.
  */
-export async function syncTreeRollups(day: string | null, transaction: Transaction): Promise<{ trees: number; rows: number }> {
+export async function syncTreeRollups(
+  day: string | null,
+  transaction: Transaction,
+  rankings: { today: string } | null = null,
+): Promise<{ trees: number; rows: number }> {
   await db().query(`SELECT pg_advisory_xact_lock(${DAY_LOCK}, ${TREE_LOCK})`, { transaction });
   const changed = await db().query<{ tree_id: number }>(
     `WITH now AS (${CURRENT_TREES_SQL})
      SELECT DISTINCT tree_id FROM (
-       (SELECT user_id, tree_id FROM now EXCEPT SELECT user_id, tree_id FROM stats_tree_members)
+       (SELECT user_id, tree_id, role FROM now EXCEPT SELECT user_id, tree_id, role FROM stats_tree_members)
        UNION ALL
-       (SELECT user_id, tree_id FROM stats_tree_members EXCEPT SELECT user_id, tree_id FROM now)
+       (SELECT user_id, tree_id, role FROM stats_tree_members EXCEPT SELECT user_id, tree_id, role FROM now)
      ) d`,
     { transaction, type: QueryTypes.SELECT },
   );
   const trees = changed.map((c) => c.tree_id);
   if (trees.length) {
-    await db().query(`DELETE FROM stats_tree_members; INSERT INTO stats_tree_members (user_id, tree_id) ${CURRENT_TREES_SQL}`, { transaction });
+    await db().query(`DELETE FROM stats_tree_members; INSERT INTO stats_tree_members (user_id, tree_id, role) ${CURRENT_TREES_SQL}`, { transaction });
     for (const [table, sql] of TREE_ROLLUPS) {
       await db().query(`DELETE FROM ${table} WHERE tree_id IN (:trees)`, { replacements: { trees }, transaction });
       await db().query(sql.replace('$WHERE', 'm.tree_id IN (:trees)'), { replacements: { trees }, transaction });
@@ -166,6 +217,17 @@ export async function syncTreeRollups(day: string | null, transaction: Transacti
       await db().query(`DELETE FROM ${table} WHERE day = :day::date`, { replacements: { day }, transaction });
       rows += await insertedRows(sql.replace('$WHERE', 's.day = :day::date'), { day }, transaction);
     }
+  }
+  // Rankings: a changed membership or a window holding the day makes a stored ranking wrong, so it
+  // goes (readers compute it from the running totals meanwhile); the default windows of `today`
+  // are then computed again when asked (the last day of a backfill, every scheduled run).
+  if (trees.length) await db().query(`DELETE FROM stats_ranking_windows`, { transaction });
+  else if (day) await db().query(`DELETE FROM stats_ranking_windows WHERE from_day <= :day::date AND to_day >= :day::date`, { replacements: { day }, transaction });
+  if (rankings) {
+    await db().query(`DELETE FROM stats_ranking_windows WHERE to_day < :today::date`, { replacements: rankings, transaction });
+    const stored = await db().query<{ f: string; t: string }>(`SELECT from_day::text AS f, to_day::text AS t FROM stats_ranking_windows`, { transaction, type: QueryTypes.SELECT });
+    const have = new Set(stored.map((x) => `${x.f}|${x.t}`));
+    await storeRankings(rankingWindows(rankings.today).filter(([f, t]) => !have.has(`${f}|${t}`)), transaction);
   }
   return { trees: trees.length, rows };
 }
@@ -200,8 +262,7 @@ export async function rebuildDerivedRollups(): Promise<void> {
   await db().transaction(async (transaction) => {
     await db().query(`SELECT pg_advisory_xact_lock(${DAY_LOCK}, ${TREE_LOCK})`, { transaction });
     for (const [table] of TREE_ROLLUPS) await db().query(`DELETE FROM ${table}`, { transaction });
-    await db().query(`DELETE FROM stats_tree_members`, { transaction });
-    await syncTreeRollups(null, transaction);
+    await db().query(`DELETE FROM stats_tree_members; DELETE FROM stats_ranking_windows`, { transaction });
     await db().query(
       `DELETE FROM daily_agent_key_totals;
        INSERT INTO daily_agent_key_totals (agent_id, day, generated, activated, total_generated, total_activated)
@@ -210,6 +271,7 @@ export async function rebuildDerivedRollups(): Promise<void> {
        WINDOW w AS (PARTITION BY agent_id ORDER BY day)`,
       { transaction },
     );
+    await syncTreeRollups(null, transaction, { today: chinaDay() });
   });
 }
 
@@ -227,8 +289,12 @@ async function insertedRows(sql: string, replacements: Record<string, unknown>, 
   return Number(affected ?? 0);
 }
 
-/** Recomputes one China business day in every rollup table (delete + insert in one transaction). */
-export async function rollupDay(dayText: string): Promise<DayRollup> {
+/**
+ * Recomputes one China business day in every rollup table (delete + insert in one transaction), then
+ * the per-tree rollups, running totals and, unless `rankings` is false (the days of a backfill before
+ * its last), the stored rankings of the default windows ending `today`.
+ */
+export async function rollupDay(dayText: string, options: { rankings?: boolean; today?: string } = {}): Promise<DayRollup> {
   const day = parseDay(dayText);
   const started = performance.now();
   const replacements = { day, from: dayStart(day), to: dayStart(addDays(day, 1)) };
@@ -240,7 +306,7 @@ export async function rollupDay(dayText: string): Promise<DayRollup> {
       await db().query(`DELETE FROM ${table} WHERE day = :day::date`, { replacements, transaction });
       rows[table] = await insertedRows(sql, replacements, transaction);
     }
-    const synced = await syncTreeRollups(day, transaction);
+    const synced = await syncTreeRollups(day, transaction, options.rankings === false ? null : { today: options.today ?? chinaDay() });
     tree = { rows: synced.rows, rebuilt: synced.trees };
   });
   return { day, rows, tree, ms: Math.round(performance.now() - started) };
@@ -281,7 +347,7 @@ export async function rollupRange(range: RollupRange, progress?: (done: DayRollu
   const days = rangeDays(range);
   const out: DayRollup[] = [];
   for (const [i, day] of days.entries()) {
-    const r = await rollupDay(day);
+    const r = await rollupDay(day, { rankings: i === days.length - 1 });
     out.push(r);
     await progress?.(r, i + 1, days.length);
   }

@@ -186,6 +186,55 @@ describe('stats per-tree rollups and running totals (what the dashboards read)',
     }
   });
 
+  it('keeps the ranking of each tree for the default windows, equal to the one computed live, and drops it when a day inside changes', async () => {
+    const today = '2026-05-12';
+    await rollupDay(DAYS[4]!, { today });
+    const windows = await rows<{ f: string; t: string }>(`SELECT from_day::text AS f, to_day::text AS t FROM stats_ranking_windows WHERE to_day = :today ORDER BY 1`, { today });
+    assert.deepEqual(windows.map((x) => [x.f, x.t]), [['2022-01-01', today], ['2025-06-01', today], ['2026-02-23', today], ['2026-04-13', today]]);
+    const [kept] = await rows<{ n: string }>(`SELECT count(*) AS n FROM stats_rankings WHERE tree_id IN (:trees) AND to_day = :today`, { trees: [w.adminA.id, w.adminB.id, 0], today });
+    assert.ok(Number(kept!.n) >= 3 * 4, 'rankings kept for trees A, B and all agents');
+    const live = async (actor: Actor, range: 'day' | 'week' | 'month' | 'year') => {
+      const win = statsWindow({ range }, today);
+      const saved = await rows(`SELECT * FROM stats_ranking_windows WHERE from_day = :f AND to_day = :t`, { f: win.from, t: win.to });
+      await db().query(`DELETE FROM stats_ranking_windows WHERE from_day = :f AND to_day = :t`, { replacements: { f: win.from, t: win.to } });
+      try {
+        return (await dashboardData(actor, { range }, today)).ranking;
+      } finally {
+        if (saved.length) await rollupDay(DAYS[4]!, { today });
+      }
+    };
+    for (const actor of [w.adminA, w.adminB, w.root] as Actor[]) {
+      for (const range of ['day', 'week', 'month', 'year'] as const) {
+        const stored = (await dashboardData(actor, { range }, today)).ranking!;
+        if (actor.role !== 'super_admin') assert.ok(stored.length === 2, `${actor.id} ${range}: both agents of the tree ranked`);
+        assert.deepEqual(stored, await live(actor, range), `${actor.id} ${range}`);
+      }
+    }
+
+    // A late key of b2 on a day inside the windows: rolling that day up keeps the ranking right.
+    const b2 = w.agents[3]!;
+    const at = new Date(`${DAYS[2]}T09:00:00+08:00`);
+    await db().query(
+      `INSERT INTO card_keys (code, batch_id, project_id, agent_id, status, duration_days, created_at, updated_at)
+       SELECT 'LATE-0000-0000-0003', batch_id, project_id, agent_id, 'unused', duration_days, :at, :at FROM card_keys WHERE agent_id = :a LIMIT 1`,
+      { replacements: { a: b2.id, at } },
+    );
+    try {
+      const before = (await dashboardData(w.adminB, { range: 'day' }, today)).ranking!.find((r) => r.agentId === b2.id)!;
+      await rollupDay(DAYS[2]!, { rankings: false });
+      const [left] = await rows<{ n: string }>(`SELECT count(*) AS n FROM stats_ranking_windows WHERE to_day = :today`, { today });
+      assert.equal(Number(left!.n), 0, 'every window holding the day was dropped');
+      const during = (await dashboardData(w.adminB, { range: 'day' }, today)).ranking!.find((r) => r.agentId === b2.id)!;
+      await rollupDay(DAYS[2]!, { today });
+      const after = (await dashboardData(w.adminB, { range: 'day' }, today)).ranking!.find((r) => r.agentId === b2.id)!;
+      assert.equal(during.generated, before.generated + 1);
+      assert.deepEqual(after, during);
+    } finally {
+      await db().query(`DELETE FROM card_keys WHERE code = 'LATE-0000-0000-0003'`);
+      await rollupDay(DAYS[2]!, { today });
+    }
+  });
+
   it('reads a tree only while its members are the scope: a moved agent is read per user until the next rollup sums the trees again', async () => {
     const b1 = w.agents[2]!;
     const window = statsWindow({ from: FROM, to: TO });
