@@ -8,9 +8,10 @@
  * - A tree is an agent admin with their agents; any other user (super admin, agent without a
  *   parent) is a tree of their own: tree_id = the user's id for an agent admin, else
  *   coalesce(parent_id, id).
- * - stats_tree_members is the membership the tree rows were summed with (no foreign key: a deleted
- *   user must stay listed until the tree is summed again). The rollup re-sums every day of a tree
- *   whose membership changed; a reader uses a tree only while its members are the scope it shows.
+ * - stats_tree_members is the membership (tree and role of every user) the tree rows were summed
+ *   with (no foreign key: a deleted user must stay listed until the tree is summed again). The
+ *   rollup re-sums every day of a tree whose membership changed; a reader uses a tree only while its
+ *   members are the scope it shows.
  * - daily_agent_key_totals: per agent and day (projects summed) the keys generated and activated
  *   that day and the running totals up to that day, so a ranking over any window is two index reads
  *   per agent (total at the end − total before the start), not a scan of every day. A past day
@@ -18,9 +19,9 @@
  *   (Projects are never deleted by the product; a hand deletion would need rebuildDerivedRollups.)
  * - stats_rankings: the agent ranking of each tree (tree 0: every agent, for a super admin) over
  *   the default windows ending today (stats_ranking_windows), the top 10 and any agent tied with
- *   the 10th. A rollup of a day recomputes every stored window holding that day; a tree whose
- *   membership changed is recomputed with it. Filled by the next rollup (readers compute the
- *   ranking from the running totals until then).
+ *   the 10th. A rollup of a day drops every kept window holding that day (all of them when a
+ *   membership changed); the last day of each rollup run computes the default windows of today
+ *   again. Filled by the next rollup (readers compute the ranking from the running totals until then).
  * - Everything here is derived from the per-user daily_*_stats tables and is filled now from them.
  */
 module.exports = {
@@ -51,6 +52,9 @@ module.exports = {
         day DATE NOT NULL,
         type VARCHAR(32) NOT NULL,
         amount NUMERIC(18,2) NOT NULL DEFAULT 0,
+        -- the members' positive and negative day amounts apart (quota in / out as the per-user rows say)
+        amount_in NUMERIC(18,2) NOT NULL DEFAULT 0,
+        amount_out NUMERIC(18,2) NOT NULL DEFAULT 0,
         moves INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (tree_id, day, type)
       );
@@ -105,8 +109,9 @@ module.exports = {
       SELECT m.tree_id, s.day, s.project_id, sum(s.generated), sum(s.activated), sum(s.verified), sum(s.expired), sum(s.disabled)
         FROM daily_card_key_stats s JOIN stats_tree_members m ON m.user_id = s.agent_id
        GROUP BY 1, 2, 3;
-      INSERT INTO daily_tree_quota_stats (tree_id, day, type, amount, moves)
-      SELECT m.tree_id, s.day, s.type, sum(s.amount), sum(s.moves)
+      INSERT INTO daily_tree_quota_stats (tree_id, day, type, amount, amount_in, amount_out, moves)
+      SELECT m.tree_id, s.day, s.type, sum(s.amount), coalesce(sum(s.amount) FILTER (WHERE s.amount > 0), 0),
+             coalesce(sum(s.amount) FILTER (WHERE s.amount < 0), 0), sum(s.moves)
         FROM daily_quota_stats s JOIN stats_tree_members m ON m.user_id = s.user_id
        GROUP BY 1, 2, 3;
       INSERT INTO daily_tree_activity_stats (tree_id, day, hour, logins, operations)

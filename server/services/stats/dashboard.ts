@@ -228,6 +228,8 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
         keyWhere: ['day BETWEEN :from AND :to', tree, w.projectId ? 'project_id = :projectId' : ''].filter(Boolean).join(' AND '),
         userWhere: `day BETWEEN :from AND :to AND ${tree}`,
         scopeOnly: tree,
+        quotaIn: 'sum(amount_in)',
+        quotaOut: '-sum(amount_out)',
       }
     : {
         keys: 'daily_card_key_stats',
@@ -236,6 +238,8 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
         keyWhere: cardKeyWhere(actor, w),
         userWhere: userWhere(actor, w),
         scopeOnly: [userScopeSql(actor, 'user_id'), w.agentId ? 'user_id = :agentId' : ''].filter(Boolean).join(' AND '),
+        quotaIn: 'sum(amount) FILTER (WHERE amount > 0)',
+        quotaOut: '-sum(amount) FILTER (WHERE amount < 0)',
       };
   const keyWhere = src.keyWhere;
   const quotaWhere = src.userWhere;
@@ -251,7 +255,7 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
       rep,
     ),
     quotaType: select<{ type: string; inc: string; outc: string }>(
-      `SELECT type, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS inc, coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS outc
+      `SELECT type, coalesce(${src.quotaIn}, 0) AS inc, coalesce(${src.quotaOut}, 0) AS outc
          FROM ${src.quota} WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
       rep,
     ),

@@ -116,8 +116,9 @@ export const TREE_ROLLUPS = [
   ],
   [
     'daily_tree_quota_stats',
-    `INSERT INTO daily_tree_quota_stats (tree_id, day, type, amount, moves)
-     SELECT m.tree_id, s.day, s.type, sum(s.amount), sum(s.moves)
+    `INSERT INTO daily_tree_quota_stats (tree_id, day, type, amount, amount_in, amount_out, moves)
+     SELECT m.tree_id, s.day, s.type, sum(s.amount), coalesce(sum(s.amount) FILTER (WHERE s.amount > 0), 0),
+            coalesce(sum(s.amount) FILTER (WHERE s.amount < 0), 0), sum(s.moves)
        FROM daily_quota_stats s JOIN stats_tree_members m ON m.user_id = s.user_id
       WHERE $WHERE GROUP BY 1, 2, 3`,
   ],

@@ -81,6 +81,15 @@ describe('stats per-tree rollups and running totals (what the dashboards read)',
       );
       assert.deepEqual(await sums('daily_tree_quota_stats', 'type', ['amount', 'moves'], 'tree_id', [admin.id]), await sums('daily_quota_stats', 'type', ['amount', 'moves'], 'user_id', ids));
       assert.deepEqual(await sums('daily_tree_activity_stats', 'hour', ['logins', 'operations'], 'tree_id', [admin.id]), await sums('daily_activity_stats', 'hour', ['logins', 'operations'], 'user_id', ids));
+      // Quota in and out keep the members' signs apart (one member's recharge never nets another's refund).
+      assert.deepEqual(
+        await rows(`SELECT day::text AS day, type, amount_in::text AS i, amount_out::text AS o FROM daily_tree_quota_stats WHERE tree_id = :t ORDER BY 1, 2`, { t: admin.id }),
+        await rows(
+          `SELECT day::text AS day, type, coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::numeric(18,2)::text AS i, coalesce(sum(amount) FILTER (WHERE amount < 0), 0)::numeric(18,2)::text AS o
+             FROM daily_quota_stats WHERE user_id IN (:ids) GROUP BY 1, 2 ORDER BY 1, 2`,
+          { ids },
+        ),
+      );
       const [n] = await rows<{ n: string }>(`SELECT count(*) AS n FROM daily_tree_card_key_stats WHERE tree_id = :t`, { t: admin.id });
       assert.ok(Number(n!.n) > 0);
     }
