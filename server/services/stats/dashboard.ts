@@ -131,33 +131,62 @@ async function currentFigures(actor: Actor): Promise<DashboardFigure[]> {
   return [...mine, { key: 'authorizedProjects', value: Number(r!.projects) }];
 }
 
+/** How the per-tree rollups give an actor's scope: the trees, and the users to add or take away. */
+export interface TreeScope {
+  /** Predicate on tree_id. */
+  trees: string;
+  /** Users of the scope the trees were not summed with (their per-user rows are added). */
+  plus: number[];
+  /** Users the trees were summed with who are no longer in the scope (their per-user rows are taken away). */
+  minus: number[];
+  /** Membership unchanged since the last rollup (the kept rankings hold). */
+  exact: boolean;
+}
+
+/** Beyond this many changed users since the last rollup, the per-user rows are read instead. */
+const MAX_CORRECTIONS = 100;
+
 /**
- * The per-tree rollups stand for the actor's scope when they were summed with exactly the users the
- * actor sees now (see rollup.ts `syncTreeRollups`): an agent admin's tree, or every tree for a super
- * admin. Returns the tree predicate, or null when the per-user rows must be read (an agent, a filter
- * on one agent, or a membership changed since the last rollup — until the next one sums it again).
+ * Whether the per-tree rollups can give the actor's scope (see rollup.ts `syncTreeRollups`): an
+ * agent admin's tree, or every tree for a super admin, corrected by the per-user rows of the users
+ * who joined or left since the trees were last summed (an agent created or moved; the next rollup
+ * sums the trees again). Null when the per-user rows must be read: an agent, a filter on one agent,
+ * a user deleted since (their rows are gone, so their share cannot be taken away), or too many changes.
  */
-export async function treeScope(actor: Actor, w: StatsWindow): Promise<string | null> {
+export async function treeScope(actor: Actor, w: StatsWindow): Promise<TreeScope | null> {
   if (w.agentId || actor.role === 'agent') return null;
   const id = Number(actor.id);
-  if (actor.role === 'agent_admin') {
-    const [r] = await select<{ ok: boolean }>(
-      `SELECT NOT EXISTS (
-                (SELECT id FROM admin_users WHERE id = :id OR parent_id = :id)
-                EXCEPT SELECT user_id FROM stats_tree_members WHERE tree_id = :id)
-          AND NOT EXISTS (
-                (SELECT user_id FROM stats_tree_members WHERE tree_id = :id)
-                EXCEPT SELECT id FROM admin_users WHERE id = :id OR parent_id = :id) AS ok`,
-      { id },
-    );
-    return r!.ok ? `tree_id = ${id}` : null;
-  }
-  const [r] = await select<{ ok: boolean }>(
-    `WITH now AS (${CURRENT_TREES_SQL})
-     SELECT NOT EXISTS (SELECT user_id, tree_id, role FROM now EXCEPT SELECT user_id, tree_id, role FROM stats_tree_members)
-        AND NOT EXISTS (SELECT user_id, tree_id, role FROM stats_tree_members EXCEPT SELECT user_id, tree_id, role FROM now) AS ok`,
+  const agentAdmin = actor.role === 'agent_admin';
+  const scope = agentAdmin ? `SELECT id FROM admin_users WHERE id = ${id} OR parent_id = ${id}` : `SELECT id FROM admin_users`;
+  const saved = agentAdmin ? `SELECT user_id FROM stats_tree_members WHERE tree_id = ${id}` : `SELECT user_id FROM stats_tree_members`;
+  const [r] = await select<{ plus: number[]; minus: number[]; gone: boolean; exact: boolean }>(
+    `SELECT ARRAY(${scope} EXCEPT ${saved}) AS plus,
+            ARRAY(${saved} EXCEPT ${scope}) AS minus,
+            EXISTS (SELECT 1 FROM (${saved}) m WHERE NOT EXISTS (SELECT 1 FROM admin_users u WHERE u.id = m.user_id)) AS gone,
+            ${
+              agentAdmin
+                ? 'TRUE'
+                : `NOT EXISTS (SELECT user_id, tree_id, role FROM (${CURRENT_TREES_SQL}) n EXCEPT SELECT user_id, tree_id, role FROM stats_tree_members)
+                   AND NOT EXISTS (SELECT user_id, tree_id, role FROM stats_tree_members EXCEPT SELECT user_id, tree_id, role FROM (${CURRENT_TREES_SQL}) n)`
+            } AS exact`,
   );
-  return r!.ok ? 'TRUE' : null;
+  if (r!.gone || r!.plus.length + r!.minus.length > MAX_CORRECTIONS) return null;
+  const plus = r!.plus.map(Number);
+  const minus = r!.minus.map(Number);
+  return { trees: agentAdmin ? `tree_id = ${id}` : 'TRUE', plus, minus, exact: r!.exact && plus.length + minus.length === 0 };
+}
+
+const KEY_COLS = ['project_id', 'generated', 'activated', 'verified', 'expired', 'disabled'];
+
+/**
+ * The rows of a tree table for `t`, plus the per-user rows of `t.plus`, minus those of `t.minus`:
+ * `treeCols` of the tree table line up with `userCols` (expressions) of the per-user table; the
+ * first is the key (project, type, hour), the others are sums (negated for `minus`).
+ */
+function corrected(t: TreeScope, tree: string, treeCols: string[], user: string, owner: string, userCols: string[]): string {
+  const part = (ids: number[], sign: string) =>
+    ids.length ? ` UNION ALL SELECT day, ${userCols.map((c, i) => (i ? `${sign}(${c})` : c)).join(', ')} FROM ${user} WHERE ${owner} IN (${ids.join(',')})` : '';
+  return `(SELECT day, ${treeCols.join(', ')} FROM ${tree} WHERE ${t.trees}${part(t.plus, '')}${part(t.minus, '-')}) x`;
 }
 
 /** Everything the landing page of `actor` shows for the range `query` names (default: the last 30 days by day). */
@@ -201,7 +230,7 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
         );
   const rankingRows = notAgent
     ? (async (): Promise<RankRow[]> => {
-        if ((await treeCheck) === null || w.projectId) return liveRanking();
+        if (!(await treeCheck)?.exact || w.projectId) return liveRanking();
         const stored = await select<{ stored: boolean; agent_id: number | null; agent: string | null; g: string; a: string }>(
           `SELECT sw.from_day IS NOT NULL AS stored, r.agent_id, u.username AS agent, r.generated AS g, r.activated AS a
              FROM (SELECT 1) one
@@ -222,12 +251,12 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
   const tree = await treeCheck;
   const src = tree
     ? {
-        keys: 'daily_tree_card_key_stats',
-        quota: 'daily_tree_quota_stats',
-        activity: 'daily_tree_activity_stats',
-        keyWhere: ['day BETWEEN :from AND :to', tree, w.projectId ? 'project_id = :projectId' : ''].filter(Boolean).join(' AND '),
-        userWhere: `day BETWEEN :from AND :to AND ${tree}`,
-        scopeOnly: tree,
+        keys: corrected(tree, 'daily_tree_card_key_stats', KEY_COLS, 'daily_card_key_stats', 'agent_id', KEY_COLS),
+        quota: corrected(tree, 'daily_tree_quota_stats', ['type', 'amount', 'amount_in', 'amount_out'], 'daily_quota_stats', 'user_id', ['type', 'amount', 'greatest(amount, 0)', 'least(amount, 0)']),
+        activity: corrected(tree, 'daily_tree_activity_stats', ['hour', 'logins', 'operations'], 'daily_activity_stats', 'user_id', ['hour', 'logins', 'operations']),
+        keyWhere: ['day BETWEEN :from AND :to', w.projectId ? 'project_id = :projectId' : ''].filter(Boolean).join(' AND '),
+        userWhere: 'day BETWEEN :from AND :to',
+        scopeOnly: 'TRUE',
         quotaIn: 'sum(amount_in)',
         quotaOut: '-sum(amount_out)',
       }
@@ -244,19 +273,21 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
   const keyWhere = src.keyWhere;
   const quotaWhere = src.userWhere;
   const scopeOnly = src.scopeOnly;
-  // Every read is independent: they run at once on the pool, the page waits for the slowest.
+  // Every read is independent: they run at once on the pool, the page waits for the slowest. Groups
+  // that sum to nothing are left out (a corrected tree may hold them where the per-user rows do not).
   const pending = {
     figures,
     project: select<{ project_id: number; project: string; g: string; a: string }>(
       `SELECT s.project_id, p.name AS project, sum(s.generated) AS g, sum(s.activated) AS a
-         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM ${src.keys} WHERE ${keyWhere} GROUP BY 1) s
+         FROM (SELECT project_id, sum(generated) AS generated, sum(activated) AS activated FROM ${src.keys} WHERE ${keyWhere} GROUP BY 1
+                HAVING sum(generated) <> 0 OR sum(activated) <> 0) s
          JOIN projects p ON p.id = s.project_id
         GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
       rep,
     ),
     quotaType: select<{ type: string; inc: string; outc: string }>(
       `SELECT type, coalesce(${src.quotaIn}, 0) AS inc, coalesce(${src.quotaOut}, 0) AS outc
-         FROM ${src.quota} WHERE ${quotaWhere} GROUP BY 1 ORDER BY 1`,
+         FROM ${src.quota} WHERE ${quotaWhere} GROUP BY 1 HAVING ${src.quotaIn} <> 0 OR ${src.quotaOut} <> 0 ORDER BY 1`,
       rep,
     ),
     opening: select<{ s: string }>(`SELECT coalesce(sum(amount), 0) AS s FROM ${src.quota} WHERE day < :from AND ${scopeOnly}`, rep),
@@ -265,7 +296,7 @@ export async function dashboardData(actor: Actor, query: unknown = {}, today?: s
     heatmap: notAgent
       ? select<{ wd: number; hour: number; n: string }>(
           `SELECT (extract(isodow FROM day)::int - 1) AS wd, hour, sum(logins + operations) AS n
-             FROM ${src.activity} WHERE ${quotaWhere} GROUP BY 1, 2 ORDER BY 1, 2`,
+             FROM ${src.activity} WHERE ${quotaWhere} GROUP BY 1, 2 HAVING sum(logins + operations) <> 0 ORDER BY 1, 2`,
           rep,
         )
       : undefined,

@@ -244,37 +244,49 @@ describe('stats per-tree rollups and running totals (what the dashboards read)',
     }
   });
 
-  it('reads a tree only while its members are the scope: a moved agent is read per user until the next rollup sums the trees again', async () => {
+  it('a tree whose members changed since the rollup is corrected by the per-user rows of who joined or left, until the next rollup sums it again', async () => {
     const b1 = w.agents[2]!;
     const window = statsWindow({ from: FROM, to: TO });
-    assert.equal(await treeScope(w.adminA, window), `tree_id = ${w.adminA.id}`);
-    assert.equal(await treeScope(w.root, window), 'TRUE');
+    const exactly = (id: number | 'all') => ({ trees: id === 'all' ? 'TRUE' : `tree_id = ${id}`, plus: [], minus: [], exact: true });
+    assert.deepEqual(await treeScope(w.adminA, window), exactly(w.adminA.id));
+    assert.deepEqual(await treeScope(w.root, window), exactly('all'));
     assert.equal(await treeScope(b1, window), null, 'an agent reads their own rows');
     assert.equal(await treeScope(w.adminA, statsWindow({ from: FROM, to: TO, agentId: b1.id })), null, 'a filter on one agent reads their rows');
 
     const totals = async (actor: Actor) => {
       const d = await dashboardData(actor, { from: FROM, to: TO });
       const f = (k: string) => d.figures.find((x) => x.key === k)!.value;
-      return { generated: f('keysGenerated'), quotaIn: f('quotaIn'), balance: d.balance.at(-1), heat: d.heatmap!.reduce((s, h) => s + h[2], 0), ranking: d.ranking!.map((r) => r.agentId).sort() };
+      return {
+        generated: f('keysGenerated'),
+        quotaIn: f('quotaIn'),
+        quotaOut: f('quotaOut'),
+        balance: d.balance,
+        keys: d.keys,
+        byProject: d.keysByProject,
+        heat: d.heatmap,
+        ranking: d.ranking,
+      };
     };
     const a = await totals(w.adminA);
     const b = await totals(w.adminB);
+    const all = await totals(w.root);
 
     try {
       await db().query(`UPDATE admin_users SET parent_id = :a WHERE id = :b1`, { replacements: { a: w.adminA.id, b1: b1.id } });
-      assert.equal(await treeScope(w.adminA, window), null, 'tree A no longer holds what admin A sees');
-      assert.equal(await treeScope(w.adminB, window), null);
-      assert.equal(await treeScope(w.root, window), null);
+      assert.deepEqual(await treeScope(w.adminA, window), { trees: `tree_id = ${w.adminA.id}`, plus: [b1.id], minus: [], exact: false });
+      assert.deepEqual(await treeScope(w.adminB, window), { trees: `tree_id = ${w.adminB.id}`, plus: [], minus: [b1.id], exact: false });
+      assert.deepEqual(await treeScope(w.root, window), { ...exactly('all'), exact: false }, 'every tree summed: nothing to correct, but the kept rankings wait');
       const movedA = await totals(w.adminA);
       const movedB = await totals(w.adminB);
-      // What moved is exactly b1's share, read from the per-user rows.
       assert.equal(Number(movedA.generated) + Number(movedB.generated), Number(a.generated) + Number(b.generated));
-      assert.ok(movedA.ranking.includes(b1.id) && !movedB.ranking.includes(b1.id));
+      assert.ok(Number(movedA.generated) > Number(a.generated));
+      assert.ok(movedA.ranking!.some((r) => r.agentId === b1.id) && !movedB.ranking!.some((r) => r.agentId === b1.id));
+      assert.deepEqual(await totals(w.root), all);
 
-      // The next rollup (any day) sums trees A and B again over every day; the fast path is back and agrees.
+      // The next rollup (any day) sums trees A and B again over every day: the same figures, now exact.
       const r = await rollupDay(DAYS[0]!);
       assert.ok(r.tree.rebuilt >= 2);
-      assert.equal(await treeScope(w.adminA, window), `tree_id = ${w.adminA.id}`);
+      assert.deepEqual(await treeScope(w.adminA, window), exactly(w.adminA.id));
       assert.deepEqual(await totals(w.adminA), movedA);
       assert.deepEqual(await totals(w.adminB), movedB);
     } finally {
@@ -283,5 +295,16 @@ describe('stats per-tree rollups and running totals (what the dashboards read)',
     }
     assert.deepEqual(await totals(w.adminA), a);
     assert.deepEqual(await totals(w.adminB), b);
+
+    // A member deleted since the rollup took their rows with them: the tree cannot be corrected, the per-user rows are read.
+    const [temp] = await rows<{ id: number }>(`INSERT INTO admin_users (username, password_hash, role, parent_id) VALUES ('tree_temp', 'x', 'agent', :a) RETURNING id`, { a: w.adminA.id });
+    await rollupDay(DAYS[0]!);
+    assert.deepEqual(await treeScope(w.adminA, window), exactly(w.adminA.id));
+    await db().query(`DELETE FROM admin_users WHERE id = :id`, { replacements: { id: temp!.id } });
+    assert.equal(await treeScope(w.adminA, window), null);
+    assert.equal(await treeScope(w.root, window), null);
+    assert.deepEqual(await totals(w.adminA), a);
+    await rollupDay(DAYS[0]!);
+    assert.deepEqual(await treeScope(w.adminA, window), exactly(w.adminA.id));
   });
 });
