@@ -10,8 +10,8 @@
  *   coalesce(parent_id, id).
  * - stats_tree_members is the membership (tree and role of every user) the tree rows were summed
  *   with (no foreign key: a deleted user must stay listed until the tree is summed again). The
- *   rollup re-sums every day of a tree whose membership changed; a reader uses a tree only while its
- *   members are the scope it shows.
+ *   rollup re-sums every day of a tree whose membership changed; until then a reader adds or takes
+ *   away the per-user rows of who joined or left (server/services/stats/dashboard.ts treeScope).
  * - daily_agent_key_totals: per agent and day (projects summed) the keys generated and activated
  *   that day and the running totals up to that day, so a ranking over any window is two index reads
  *   per agent (total at the end − total before the start), not a scan of every day. A past day
