@@ -24,7 +24,7 @@ import { backupDownload } from './backupDownload.js';
 import { statsPageHandler } from './stats.js';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
-import { adminLocale } from './locales/index.js';
+import { adminLocaleFor, withAdminLang } from './language.js';
 import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 import { adminFormParser } from './uploads.js';
@@ -56,7 +56,7 @@ function buildAdmin(): AdminJS {
     componentLoader,
     dashboard: { component: Components.Dashboard, handler: dashboardHandler },
     pages: { stats: { component: Components.StatsPage, handler: statsPageHandler, icon: 'BarChart2' } },
-    locale: adminLocale,
+    locale: adminLocaleFor,
     branding: { companyName: 'Seahorse 海马', withMadeWithLove: false, logo: false },
     settings: { defaultPerPage: 20 },
   });
@@ -187,7 +187,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
     adminSessionOptions(),
   );
   app.use(`${ADMIN_ROOT}/api/resources`, rejectUnknownActions(admin));
-  app.use(admin.options.rootPath, router, adminErrorHandler);
+  app.use(admin.options.rootPath, withAdminLang, router, adminErrorHandler);
   app.use(ADMIN_ROOT, unavailablePage(admin));
   return admin;
 }

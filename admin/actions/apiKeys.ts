@@ -23,7 +23,7 @@ const adminActor = (request: ActionRequest, context: ActionContext) => ({
 const keyStatusAction = (enabled: boolean): DomainAction => ({
   actionType: 'record',
   icon: enabled ? 'Play' : 'Slash',
-  component: Components.QuotaActionForm,
+  component: Components.CommandForm,
   custom: {
     title: enabled ? '启用 API Key' : '禁用 API Key',
     description: enabled ? '启用后该 Key 可再次调用接口（未过期且用户积分充足时）。' : '禁用后该 Key 的所有调用立即被拒绝（所有服务器进程）。',
@@ -59,7 +59,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
   registerService: {
     actionType: 'resource',
     icon: 'Plus',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '注册计费服务',
       description: '注册后显示一次 Client ID 与 Secret；数据库只保存 Secret 的哈希。',
@@ -76,7 +76,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
   rotateSecret: {
     actionType: 'record',
     icon: 'RefreshCw',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '轮换密钥',
       description: '旧 Secret 立即失效；新 Secret 只显示这一次。',

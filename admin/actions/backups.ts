@@ -20,7 +20,7 @@ export const backupActions: Record<string, DomainAction> = {
   backupNow: {
     actionType: 'resource',
     icon: 'Save',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '立即备份',
       description: '由后台任务执行 pg_dump，加密写入备份目录并校验；进度和结果显示在备份列表中，失败会邮件通知超级管理员。',
@@ -49,7 +49,7 @@ export const backupActions: Record<string, DomainAction> = {
   requestRestore: {
     actionType: 'record',
     icon: 'RotateCcw',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => context.record?.params.status === 'verified',
     custom: {
       title: '申请恢复',

@@ -79,12 +79,11 @@ export const cardKeyActions: Record<string, DomainAction> = {
   generate: {
     actionType: 'resource',
     icon: 'Plus',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '生成卡密',
       description: '按「数量 × 单价」从代理额度中扣除；额度不足时不会生成任何卡密。大批量由后台任务生成，可在“卡密批次”中查看进度。',
       submitLabel: '生成',
-      loadOptions: true,
       fields: [
         { name: 'agentId', label: '代理（管理员代为生成时选择）', type: 'select', optionsKey: 'agents' },
         { name: 'projectId', label: '项目', type: 'select', optionsKey: 'projects', required: true },
@@ -107,7 +106,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   export: {
     actionType: 'resource',
     icon: 'Download',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '导出卡密',
       description: '导出当前筛选条件下您有权查看的卡密（由后台任务生成，完成后可下载）。',
@@ -133,7 +132,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   unbind: {
     actionType: 'record',
     icon: 'Unlock',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'active'),
     custom: { title: '解绑设备', description: '清除绑定设备，卡密可在新设备上重新激活；有效期不重置，解绑次数和间隔受项目规则限制。', submitLabel: '确认解绑', fields: [], summary: [{ label: '卡密', path: 'code' }, { label: '设备', path: 'deviceId' }] },
     handler: async (request, _response, context) => {
@@ -144,7 +143,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   disable: {
     actionType: 'record',
     icon: 'Slash',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'unused', 'active', 'expired'),
     custom: { title: '禁用卡密', description: '禁用后验证接口立即返回 DISABLED。', submitLabel: '确认禁用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: async (request, _response, context) => {
@@ -155,7 +154,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   enable: {
     actionType: 'record',
     icon: 'Check',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'disabled'),
     custom: { title: '启用卡密', submitLabel: '确认启用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: async (request, _response, context) => {
@@ -166,7 +165,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   bulkDisable: {
     actionType: 'bulk',
     icon: 'Slash',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '批量禁用', submitLabel: '确认禁用', fields: [] },
     handler: async (request, _response, context) => {
       const ids = (context.records ?? []).map((r) => Number(r.id()));
@@ -177,7 +176,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   bulkEnable: {
     actionType: 'bulk',
     icon: 'Check',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '批量启用', submitLabel: '确认启用', fields: [] },
     handler: async (request, _response, context) => {
       const ids = (context.records ?? []).map((r) => Number(r.id()));
@@ -191,7 +190,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
   disableBatch: {
     actionType: 'record',
     icon: 'Slash',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed'),
     custom: { title: '禁用整个批次', description: '批次内所有未作废的卡密将被禁用。', submitLabel: '确认禁用', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '数量', path: 'count' }] },
     handler: async (request, _response, context) => {
@@ -202,7 +201,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
   extendBatch: {
     actionType: 'record',
     icon: 'Clock',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '延长批次有效期', description: '批次内所有限时卡密的有效期延长指定天数（已激活的顺延到期时间）。', submitLabel: '确认延长', fields: [{ name: 'days', label: '延长天数', required: true, placeholder: '例如 30' }] },
     handler: async (request, _response, context) => {
@@ -213,7 +212,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
   revokeUnused: {
     actionType: 'record',
     icon: 'RotateCcw',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '作废未使用的卡密并退款', description: '从未激活过的卡密将作废，其额度按批次单价退回代理账户。', submitLabel: '确认作废', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '单价', path: 'unitPrice' }] },
     handler: async (request, _response, context) => {
@@ -224,7 +223,7 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
   exportBatch: {
     actionType: 'record',
     icon: 'Download',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '导出批次', submitLabel: '开始导出', fields: [formatField], summary: [{ label: '批次', path: 'id' }] },
     handler: async (request, _response, context) => {
@@ -238,7 +237,7 @@ export const callbackDeliveryActions: Record<string, DomainAction> = {
   replay: {
     actionType: 'record',
     icon: 'Repeat',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '重新投递回调', description: '以新的签名重新发送同一事件。', submitLabel: '重新投递', fields: [], summary: [{ label: '事件', path: 'event' }, { label: '地址', path: 'url' }] },
     handler: async (_request, _response, context) => {
       await replayCallback(sessionActor(context), idOf(context));

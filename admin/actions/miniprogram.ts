@@ -64,7 +64,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
   refund: {
     actionType: 'record',
     icon: 'CornerUpLeft',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: hasRecord,
     custom: {
       title: '标记退款',
@@ -110,7 +110,7 @@ export const miniUserAdminActions: Record<string, DomainAction> = {
   adjustPoints: {
     actionType: 'record',
     icon: 'PlusCircle',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: hasRecord,
     custom: {
       title: '调整积分',

@@ -50,7 +50,7 @@ export const projectActions: Record<string, DomainAction> = {
   createProject: {
     actionType: 'resource',
     icon: 'Plus',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '创建项目', description: '系统生成 app_key、app_secret 与响应签名密钥对。app_secret 只显示这一次，请立即保存。', submitLabel: '创建', fields: projectFields },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       if (request.method !== 'post') return {} as ActionResponse;
@@ -80,7 +80,7 @@ export const projectActions: Record<string, DomainAction> = {
   rotateSecret: {
     actionType: 'record',
     icon: 'RefreshCw',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '轮换 app_secret',
       description: '生成新的 app_secret；旧密钥在宽限期内仍然有效（0 = 立即失效）。新密钥只显示一次。',
@@ -104,7 +104,7 @@ export const projectActions: Record<string, DomainAction> = {
   publicKey: {
     actionType: 'record',
     icon: 'Key',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '客户端对接信息', description: '把 app_key 和下面的公钥交给客户端开发者（协议见 docs/card-key-api.md）。', submitLabel: '显示', fields: [], summary: [{ label: '项目', path: 'name' }] },
     handler: async (request, _response, context) => {
       const project = await Project.findByPk(idOf(context));
@@ -170,7 +170,7 @@ export const projectAuthorizationActions: Record<string, DomainAction> = {
   revoke: {
     actionType: 'record',
     icon: 'XCircle',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => context.record?.params?.status === 'active',
     custom: { title: '撤销授权', description: '撤销后该代理不能再生成此项目的卡密（已生成的卡密不受影响）。', submitLabel: '确认撤销', fields: [] },
     handler: async (_request, _response, context) => {
@@ -194,7 +194,7 @@ export const projectApplicationActions: Record<string, DomainAction> = {
   review: {
     actionType: 'record',
     icon: 'CheckSquare',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => context.record?.params?.status === 'pending',
     custom: {
       title: '审核项目申请',

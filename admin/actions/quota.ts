@@ -22,8 +22,6 @@ import { done, idOf, payloadOf, statusIs } from './helpers.js';
  * actor again and does the work in one transaction; `isAccessible` (synchronous, as AdminJS
  * requires) only decides whether the button and the route exist for this admin and record.
  */
-const QuotaActionForm = Components.QuotaActionForm;
-
 
 const meta = (request: ActionRequest, context: ActionContext) => ({
   actor: sessionActor(context),
@@ -84,7 +82,7 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
   recharge: {
     actionType: 'record',
     icon: 'DollarSign',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => manageable(context),
     custom: {
       title: '充值',
@@ -109,7 +107,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
   transfer: {
     actionType: 'resource',
     icon: 'Send',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '转账',
       description: '按用户名转账给其他用户。大额或短时间内多次转账需超级管理员审核，审核前额度冻结。',
@@ -131,7 +129,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
   review: {
     actionType: 'record',
     icon: 'CheckSquare',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'pending_review'),
     custom: {
       title: '审核转账',
@@ -161,7 +159,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
   requestWithdrawal: {
     actionType: 'resource',
     icon: 'CreditCard',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '申请提现',
       description: '申请的额度将被冻结，审核通过并线下打款后扣除，拒绝或撤销则解冻。',
@@ -184,7 +182,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
   review: {
     actionType: 'record',
     icon: 'CheckSquare',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     // Who may review which withdrawal is the withdrawals policy (given the record); here only its state.
     isAccessible: (context) => statusIs(context, 'pending'),
     custom: {
@@ -206,7 +204,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
   reviewHold: {
     actionType: 'record',
     icon: 'AlertTriangle',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     // Super admins only (the withdrawals policy, reviewHold); here only the state.
     isAccessible: (context) => statusIs(context, 'pending_review'),
     custom: {
@@ -239,7 +237,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
   cancel: {
     actionType: 'record',
     icon: 'XCircle',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'pending', 'pending_review'),
     custom: {
       title: '撤销提现申请',

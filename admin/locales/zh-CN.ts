@@ -152,7 +152,6 @@ export const zhCN = {
     "quotaType_card_key_refund": "卡密退款",
     "quotaType_adjustment": "调整",
     "loginWelcome": "海马后台",
-    "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}",
     "backup_restore_requests": "恢复申请",
     "log_archives": "日志归档",
     "backups_requestRestore_summary_sha256": "校验和（SHA-256）",
@@ -434,7 +433,6 @@ export const zhCN = {
     }
   },
   "messages": {
-    "selectPlaceholder": "请选择…",
     "takenOffSale": "已下架",
     "bannerImageHint": "JPG 或 PNG，不超过 2 MB，建议 750×300",
     "bannerImageTooLarge": "图片不能超过 2 MB",

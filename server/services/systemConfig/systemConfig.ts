@@ -92,7 +92,7 @@ export async function updateSetting(
     if (existing) await existing.update({ value, updatedBy: actor.id }, { transaction: t });
     else
       await SystemConfig.create(
-        { key, configGroup: definition.group, value, description: definition.description, updatedBy: actor.id },
+        { key, configGroup: definition.group, value, description: definition.description['zh-CN'], updatedBy: actor.id },
         { transaction: t },
       );
     await SystemConfigChange.create({ key, before, after: value, actorId: actor.id, ip }, { transaction: t });
@@ -108,7 +108,7 @@ export async function updateSetting(
 /** Writes every missing setting with its default (start-up, db:migrate, seeders); safe when several processes start at once. */
 export async function ensureDefaultSettings(): Promise<void> {
   await SystemConfig.bulkCreate(
-    Object.entries(systemConfigDefinitions).map(([key, d]) => ({ key, configGroup: d.group, value: d.default, description: d.description })),
+    Object.entries(systemConfigDefinitions).map(([key, d]) => ({ key, configGroup: d.group, value: d.default, description: d.description['zh-CN'] })),
     { ignoreDuplicates: true },
   );
   invalidateSystemConfigCache();
