@@ -16,6 +16,7 @@ import { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { toValidationError } from '../adapter/ScopedResource.js';
+import { servedLang } from '../language.js';
 import { Components } from '../componentLoader.js';
 import { auditAfter, snapshotBefore } from '../features/audit.js';
 
@@ -91,6 +92,10 @@ export function requestIp(request: ActionRequest): string | null {
  * browser's): refusals are shown in it.
  */
 export function adminLang(args: readonly unknown[]): Lang {
+  // AdminJS hands actions a spread copy of the request, which loses Node's `headers` getter: the
+  // language of the request being served was taken from the real one (admin/language.ts).
+  const served = servedLang();
+  if (served) return served;
   const request = args.find((a): a is { headers: IncomingHttpHeaders } => !!a && typeof a === 'object' && 'headers' in a && !!(a as { headers?: unknown }).headers);
   const context = args.find((a): a is ActionContext => !!a && typeof a === 'object' && 'currentAdmin' in a);
   if (!request) return asLang((context?.currentAdmin as { locale?: string } | undefined)?.locale);
