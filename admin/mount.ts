@@ -24,7 +24,7 @@ import { backupDownload } from './backupDownload.js';
 import { statsPageHandler } from './stats.js';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
-import { adminLocaleFor, withAdminLang } from './language.js';
+import { adminLocaleFor, servedLang, withAdminLang } from './language.js';
 import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 import { adminFormParser } from './uploads.js';
@@ -57,7 +57,8 @@ function buildAdmin(): AdminJS {
     dashboard: { component: Components.Dashboard, handler: dashboardHandler },
     pages: { stats: { component: Components.StatsPage, handler: statsPageHandler, icon: 'BarChart2' } },
     locale: adminLocaleFor,
-    branding: { companyName: 'Seahorse 海马', withMadeWithLove: false, logo: false },
+    // The brand in the reader's language too (the English screen carries no Chinese).
+    branding: () => ({ companyName: servedLang() === 'en' ? 'Seahorse' : 'Seahorse 海马', withMadeWithLove: false, logo: false }),
     settings: { defaultPerPage: 20 },
   });
 }

@@ -8,7 +8,9 @@ import { getExportStatus, requestCardKeyExport, type ExportFormat } from '../../
 import { activeAuthorization } from '../../server/services/projects/authorizations.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
+import { inLang, say } from '../../server/i18n.js';
 import { Components } from '../componentLoader.js';
+import { servedLang } from '../language.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { done, idOf, payloadOf, statusIs, type Params } from './helpers.js';
 
@@ -41,7 +43,7 @@ async function generateOptions(actor: Actor) {
     projects: projects.map((p) => ({ value: String(p.id), label: p.name })),
   };
   for (const p of projects) {
-    options[`validity:${p.id}`] = prices.filter((x) => x.projectId === p.id).map((x) => ({ value: x.label, label: `${x.label}（每张 ${x.unitPrice} 额度）` }));
+    options[`validity:${p.id}`] = prices.filter((x) => x.projectId === p.id).map((x) => ({ value: x.label, label: inLang(say(`${x.label}（每张 ${x.unitPrice} 额度）`, `${x.label} (${x.unitPrice} quota per key)`), servedLang() ?? 'zh-CN') }));
   }
   return options;
 }
