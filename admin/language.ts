@@ -14,6 +14,9 @@ const served = new AsyncLocalStorage<Lang>();
 
 export const withAdminLang: RequestHandler = (req, _res, next) => served.run(requestLang(req), next);
 
+/** Runs `work` (a page rendered outside the router, e.g. the login page of an error handler) in `lang`. */
+export const servingIn = <T>(lang: Lang, work: () => T): T => served.run(lang, work);
+
 /** The language of the admin request being served; undefined outside one. */
 export const servedLang = (): Lang | undefined => served.getStore();
 

@@ -24,7 +24,7 @@ import { backupDownload } from './backupDownload.js';
 import { statsPageHandler } from './stats.js';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
-import { adminLocaleFor, servedLang, withAdminLang } from './language.js';
+import { adminLocaleFor, servedLang, servingIn, withAdminLang } from './language.js';
 import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 import { adminFormParser } from './uploads.js';
@@ -153,8 +153,7 @@ function unavailablePage(admin: AdminJS): ErrorRequestHandler {
       res.json({ notice: { message: shown.messageIn(lang), type: 'error' }, records: [], record: { params: {}, populated: {}, errors: {} } });
       return;
     }
-    admin
-      .renderLogin({ action: `${ADMIN_ROOT}/login`, errorMessage: LOGIN_UNAVAILABLE[lang] })
+    servingIn(lang, () => admin.renderLogin({ action: `${ADMIN_ROOT}/login`, errorMessage: LOGIN_UNAVAILABLE[lang] }))
       .then((html) => res.type('html').send(html), next);
   };
 }

@@ -84,6 +84,10 @@ describe('admin translations cover every resource, action, property and form in 
         for (const key of Object.keys(table)) check(`screen words (${lang} table)`, null, [group, key]);
       }
     }
+    // The login page's words (our Login component adds the captcha and the links).
+    for (const key of Object.keys((adminLocale.translations['zh-CN'] as unknown as { components: { Login: Tree } }).components.Login)) {
+      if (key !== 'properties') check('login page', null, ['components', 'Login', key]);
+    }
     // Every setting's description, as the settings list and form show it.
     for (const key of Object.keys(systemConfigDefinitions)) check(`setting ${key}`, null, ['labels', settingLabel(key)]);
     for (const resource of admin.resources) {

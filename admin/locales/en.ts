@@ -514,7 +514,12 @@ export const en = {
         "email": "Username",
         "password": "Password"
       },
-      "loginButton": "Log in"
+      "loginButton": "Log in",
+      "captcha": "Captcha",
+      "captchaRefresh": "Another one",
+      "forgotPassword": "Forgot password?",
+      "registerAgent": "Register as an agent",
+      "captchaHint": "Required after repeated failed logins"
     }
   },
   "messages": {

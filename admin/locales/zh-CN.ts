@@ -429,7 +429,12 @@ export const zhCN = {
         "email": "用户名",
         "password": "密码"
       },
-      "loginButton": "登录"
+      "loginButton": "登录",
+      "captcha": "验证码",
+      "captchaRefresh": "换一张",
+      "forgotPassword": "忘记密码？",
+      "registerAgent": "注册代理账号",
+      "captchaHint": "连续登录失败后需要输入验证码"
     }
   },
   "messages": {

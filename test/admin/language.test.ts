@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mountAdmin } from '../../admin/mount.js';
 import { AdminUser } from '../../server/models/index.js';
+import { ensureDefaultSettings } from '../../server/services/systemConfig/systemConfig.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { fund, makeUser, snapshot, type TestUser } from '../support/quota.js';
 import { AdminClient, type ApiBody } from './client.js';
@@ -107,6 +108,25 @@ describe('the admin answers in the admin\'s language (login refusals, quota form
     const page = await (await fetch(`${srv.url}/admin`, { headers: { cookie: en.cookieHeader() } })).text();
     assert.match(page, /<html lang=en>/);
     assert.deepEqual(await snapshot([enAgent.id, zhAgent.id]), before, 'the refusals changed nothing');
+  });
+
+  it('the settings form\'s refusal and notice are in the reader\'s language', async () => {
+    await ensureDefaultSettings();
+    const client = await AdminClient.login(srv.url, root.username, PASSWORD);
+    const post = async (lang: string, value: string) => {
+      const res = await fetch(`${srv.url}/admin/api/resources/system_configs/records/points.redeem_attempts_per_hour/updateSetting`, {
+        method: 'POST',
+        headers: { cookie: `${client.cookieHeader()}; seahorse_lang=${lang}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ value }).toString(),
+      });
+      return (await res.json()) as ApiBody['body'];
+    };
+    const refusedEn = (await post('en', '0')).record?.baseError?.message ?? '';
+    assert.match(refusedEn, /^The value of points\.redeem_attempts_per_hour is not valid: /);
+    assert.ok(!CJK.test(refusedEn), refusedEn);
+    assert.match((await post('zh-CN', '0')).record?.baseError?.message ?? '', /^配置项 points\.redeem_attempts_per_hour 的值无效：.*数值过小/);
+    assert.equal((await post('en', '20')).notice?.message, 'Changed points.redeem_attempts_per_hour: 10 → 20');
+    assert.equal((await post('zh-CN', '10')).notice?.message, '已修改 points.redeem_attempts_per_hour：20 → 10');
   });
 
   it('the admin\'s error notices (an unknown action) are in the reader\'s language', async () => {

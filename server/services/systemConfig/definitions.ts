@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { say, type Localized } from '../../i18n.js';
+import { msg } from '../../lib/input.js';
 
 export type ConfigGroup = 'basic' | 'security' | 'quota' | 'notification' | 'card_key' | 'points';
 
@@ -64,8 +65,8 @@ export const systemConfigDefinitions = {
   'notification.email_enabled': def('notification', z.boolean(), true, say('业务通知是否同时发送邮件', 'Whether business notifications are emailed too')),
   'notification.email_body_retention_days': def('notification', count(3650), 30, say('已发送邮件正文保留天数（之后只保留主题和发送记录）', 'Days the body of a sent email is kept (after that only the subject and the delivery record)')),
   'notification.authorization_expiry_days': def('notification', count(90), 3, say('项目授权到期前多少天提醒代理', 'Days before a project authorization expires that the agent is reminded')),
-  'notification.wechat_payment_success_template': def('notification', z.string().max(128).regex(/^[A-Za-z0-9_-]*$/, '只能包含字母、数字、下划线和连字符'), '', say('微信订阅消息“支付成功”模板 ID（留空则不发送）', 'WeChat subscription message template ID for “payment succeeded” (empty: none is sent)')),
-  'notification.wechat_payment_success_fields': def('notification', z.string().max(160).regex(/^\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*(?:,\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*){3}$/, '格式：四个模板关键词，逗号分隔（套餐名称,支付金额,到账积分,支付时间），不用的留空'), 'thing1,amount2,number3,time4', say('“支付成功”模板的关键词：套餐名称,支付金额,到账积分,支付时间（须与所选模板一致）', 'Keywords of the “payment succeeded” template: package name, amount paid, points credited, time paid (must match the chosen template)')),
+  'notification.wechat_payment_success_template': def('notification', z.string().max(128).regex(/^[A-Za-z0-9_-]*$/, msg('只能包含字母、数字、下划线和连字符', 'Only letters, digits, underscores and hyphens')), '', say('微信订阅消息“支付成功”模板 ID（留空则不发送）', 'WeChat subscription message template ID for “payment succeeded” (empty: none is sent)')),
+  'notification.wechat_payment_success_fields': def('notification', z.string().max(160).regex(/^\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*(?:,\s*(?:[a-z]+(?:_[a-z]+)*\d{1,2})?\s*){3}$/, msg('格式：四个模板关键词，逗号分隔（套餐名称,支付金额,到账积分,支付时间），不用的留空', 'Format: four template keywords separated by commas (package name, amount paid, points credited, time paid); leave unused ones empty')), 'thing1,amount2,number3,time4', say('“支付成功”模板的关键词：套餐名称,支付金额,到账积分,支付时间（须与所选模板一致）', 'Keywords of the “payment succeeded” template: package name, amount paid, points credited, time paid (must match the chosen template)')),
   'notification.fault_alerts_enabled': def('notification', z.boolean(), true, say('故障告警：新故障及其恢复时通知超级管理员（站内 + 邮件）', 'Fault alerts: tell super admins (inbox and email) about a new fault and its recovery')),
   'notification.fault_queue_backlog_minutes': def('notification', count(24 * 60), 10, say('故障告警：队列中等待超过多少分钟的任务视为积压', 'Fault alerts: jobs waiting longer than this in a queue (minutes) count as a backlog')),
   'notification.fault_failed_jobs': def('notification', count(100_000), 1, say('故障告警：15 分钟内最终失败的任务达到多少个即告警', 'Fault alerts: alert when this many jobs finally failed within 15 minutes')),
