@@ -4,6 +4,8 @@ import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.j
 import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { say } from '../../server/i18n.js';
+import { spoken } from './helpers.js';
 
 /**
  * Back-office actions on API keys and metering services (super admin only): 禁用 / 启用 any user's
@@ -41,7 +43,7 @@ const keyStatusAction = (enabled: boolean): DomainAction => ({
     await setApiKeysEnabled(adminActor(request, context), [String(record.id())], enabled);
     return {
       record: record.toJSON(context.currentAdmin),
-      notice: { message: enabled ? 'API Key 已启用' : 'API Key 已禁用', type: 'success' },
+      notice: { message: spoken(enabled ? say('API Key 已启用', 'API key enabled') : say('API Key 已禁用', 'API key disabled'), context), type: 'success' },
       redirectUrl: context.h.resourceUrl({ resourceId: 'meta_auth_key' }),
     };
   },
@@ -53,7 +55,10 @@ export const apiKeyAdminActions: Record<string, DomainAction> = {
 };
 
 const credentialsNotice = (c: { clientId: string; secret: string }) =>
-  `Client ID：${c.clientId}　Secret：${c.secret}（仅显示这一次，请立即保存；调用方式：Authorization: Basic base64(ClientID:Secret)）`;
+  say(
+    `Client ID：${c.clientId}　Secret：${c.secret}（仅显示这一次，请立即保存；调用方式：Authorization: Basic base64(ClientID:Secret)）`,
+    `Client ID: ${c.clientId}  Secret: ${c.secret} (shown only this once, save it now; call with Authorization: Basic base64(ClientID:Secret))`,
+  );
 
 export const meteringServiceAdminActions: Record<string, DomainAction> = {
   registerService: {
@@ -70,7 +75,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return {};
       const name = String((request.payload ?? {}).name ?? '');
       const creds = await registerMeteringService(sessionActor(context), { name }, requestIp(request));
-      return { notice: { message: credentialsNotice(creds), type: 'success' } };
+      return { notice: { message: spoken(credentialsNotice(creds), context), type: 'success' } };
     },
   },
   rotateSecret: {
@@ -87,7 +92,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
       const creds = await rotateMeteringServiceSecret(sessionActor(context), Number(record.id()), requestIp(request));
-      return { record: record.toJSON(context.currentAdmin), notice: { message: credentialsNotice(creds), type: 'success' } };
+      return { record: record.toJSON(context.currentAdmin), notice: { message: spoken(credentialsNotice(creds), context), type: 'success' } };
     },
   },
 };
@@ -109,24 +114,24 @@ export const apiCatalogHandlers = {
     if (request.method !== 'post') return {};
     const entry = await createApiCatalogEntry(sessionActor(context), catalogPayload(request), requestIp(request));
     const record = await context.resource.findOne(String(entry.id), context);
-    return { redirectUrl: catalogList(context), notice: { message: '接口已创建', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
+    return { redirectUrl: catalogList(context), notice: { message: spoken(say('接口已创建', 'API created'), context), type: 'success' }, record: record!.toJSON(context.currentAdmin) };
   },
   edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
     const id = Number(context.record!.id());
     await updateApiCatalogEntry(sessionActor(context), id, catalogPayload(request), requestIp(request));
     const record = await context.resource.findOne(String(id), context);
-    return { redirectUrl: catalogList(context), notice: { message: '接口已更新', type: 'success' }, record: record!.toJSON(context.currentAdmin) };
+    return { redirectUrl: catalogList(context), notice: { message: spoken(say('接口已更新', 'API updated'), context), type: 'success' }, record: record!.toJSON(context.currentAdmin) };
   },
   delete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
     await deleteApiCatalogEntries(sessionActor(context), [Number(context.record!.id())], requestIp(request));
-    return { redirectUrl: catalogList(context), notice: { message: '接口已删除', type: 'success' }, record: context.record!.toJSON(context.currentAdmin) };
+    return { redirectUrl: catalogList(context), notice: { message: spoken(say('接口已删除', 'API deleted'), context), type: 'success' }, record: context.record!.toJSON(context.currentAdmin) };
   },
   bulkDelete: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     const records = context.records ?? [];
     if (request.method !== 'post') return { records: records.map((r) => r.toJSON(context.currentAdmin)) };
     await deleteApiCatalogEntries(sessionActor(context), records.map((r) => Number(r.id())), requestIp(request));
-    return { redirectUrl: catalogList(context), notice: { message: `已删除 ${records.length} 个接口`, type: 'success' }, records: records.map((r) => r.toJSON(context.currentAdmin)) };
+    return { redirectUrl: catalogList(context), notice: { message: spoken(say(`已删除 ${records.length} 个接口`, `${records.length} APIs deleted`), context), type: 'success' }, records: records.map((r) => r.toJSON(context.currentAdmin)) };
   },
 };

@@ -5,7 +5,8 @@ import { createBackupJob } from '../../server/services/backups/createBackup.js';
 import { decideRestore, requestRestore } from '../../server/services/backups/restoreRequests.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { payloadOf } from './helpers.js';
+import { payloadOf, spoken } from './helpers.js';
+import { say } from '../../server/i18n.js';
 
 /**
  * 备份: 立即备份 (queued for the worker, progress on the list), 下载 (the encrypted file, streamed
@@ -32,7 +33,7 @@ export const backupActions: Record<string, DomainAction> = {
       authorize(actor, 'backupNow', 'backups');
       const job = await createBackupJob.enqueue({ kind: 'manual', actorId: actor.id });
       await recordOperation({ actor, action: 'backup_now', resource: 'backups', recordId: null, after: { jobId: job.id }, ip: requestIp(request) });
-      return { notice: { message: '已开始备份，请在列表中查看进度', type: 'success' }, redirectUrl: listUrl(context, 'backups') };
+      return { notice: { message: spoken(say('已开始备份，请在列表中查看进度', 'Backup started: see its progress in the list'), context), type: 'success' }, redirectUrl: listUrl(context, 'backups') };
     },
   },
   download: {
@@ -74,7 +75,7 @@ export const backupActions: Record<string, DomainAction> = {
       );
       return {
         record: context.record!.toJSON(context.currentAdmin),
-        notice: { message: `已提交恢复申请 #${created.id}，等待另一位超级管理员审批`, type: 'success' },
+        notice: { message: spoken(say(`已提交恢复申请 #${created.id}，等待另一位超级管理员审批`, `Restore request #${created.id} submitted; it waits for another super admin's approval`), context), type: 'success' },
         redirectUrl: listUrl(context, 'backup_restore_requests'),
       };
     },
@@ -95,7 +96,7 @@ const decide = (decision: 'approve' | 'reject'): DomainAction => ({
     const record = (await context.resource.findOne(String(row.id), context)) ?? context.record!;
     return {
       record: record.toJSON(context.currentAdmin),
-      notice: { message: decision === 'approve' ? `已批准恢复申请 #${row.id}` : `已驳回恢复申请 #${row.id}`, type: 'success' },
+      notice: { message: spoken(decision === 'approve' ? say(`已批准恢复申请 #${row.id}`, `Restore request #${row.id} approved`) : say(`已驳回恢复申请 #${row.id}`, `Restore request #${row.id} rejected`), context), type: 'success' },
       redirectUrl: listUrl(context, 'backup_restore_requests'),
     };
   },

@@ -63,6 +63,9 @@ export function done(
   };
 }
 
+/** A message in the language of the admin being served (a plain string is the same in both). */
+export const spoken = (message: string | Localized, context?: ActionContext): string => inLang(message, adminLang([context]));
+
 /** The record as it is after the action (re-read through the scoped adapter). */
 export async function reloaded(context: ActionContext, id: string): Promise<RecordJSON> {
   return ((await context.resource.findOne(id, context)) ?? context.record!).toJSON(context.currentAdmin);

@@ -11,7 +11,7 @@ import {
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Model, ModelStatic } from 'sequelize';
 import { config } from '../../server/config.js';
-import { asLang, requestLang, type Lang } from '../../server/i18n.js';
+import { asLang, inLang, requestLang, say, type Lang } from '../../server/i18n.js';
 import { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
@@ -68,9 +68,12 @@ export interface ResourceSpec {
   options?: Partial<ResourceOptions>;
 }
 
+/** A refusal written here, in the language of the admin being served. */
+const said = (zh: string, en: string): string => inLang(say(zh, en), servedLang() ?? 'zh-CN');
+
 export function sessionActor(context: ActionContext): Actor {
   const actor = actorFromSession(context.currentAdmin);
-  if (!actor) throw new ValidationError({}, { message: '请先登录', type: 'unauthenticated' });
+  if (!actor) throw new ValidationError({}, { message: said('请先登录', 'Please log in first'), type: 'unauthenticated' });
   return actor;
 }
 
@@ -121,7 +124,7 @@ const rootKey = (key: string) => key.split('.')[0]!;
  */
 async function sanitizePayload(resourceId: string, spec: ResourceSpec, request: ActionRequest, context: ActionContext, isNew: boolean): Promise<ActionRequest> {
   if (request.method !== 'post') {
-    if (isNew) throw new ValidationError({}, { message: '请通过表单提交', type: 'method' });
+    if (isNew) throw new ValidationError({}, { message: said('请通过表单提交', 'Please submit the form'), type: 'method' });
     return request;
   }
   const actor = sessionActor(context);
@@ -134,14 +137,14 @@ async function sanitizePayload(resourceId: string, spec: ResourceSpec, request: 
   if (isNew && spec.ownerOnNew) {
     const col = spec.ownerOnNew;
     const requested = payload[col] === undefined || payload[col] === '' ? actor.id : Number(payload[col]);
-    if (!Number.isSafeInteger(requested)) throw new ValidationError({ [col]: { message: '请选择有效的用户' } });
+    if (!Number.isSafeInteger(requested)) throw new ValidationError({ [col]: { message: said('请选择有效的用户', 'Please choose a valid user') } });
     if (actor.role === 'agent' || !allowed.has(col)) {
       payload[col] = actor.id;
     } else if (requested !== actor.id) {
       const target = await AdminUser.findByPk(requested, { attributes: ['id', 'role', 'parentId'] });
       // Plain values: spreading a model instance would drop its attributes (they are getters).
       if (!target || !mayAssignOwner(actor, resourceId, requested, { role: target.role, parentId: target.parentId })) {
-        throw new ValidationError({ [col]: { message: '只能选择自己名下的代理' } });
+        throw new ValidationError({ [col]: { message: said('只能选择自己名下的代理', 'You can only choose your own agents') } });
       }
       payload[col] = requested;
     } else {
