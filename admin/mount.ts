@@ -10,7 +10,7 @@ import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandle
 import { config } from '../server/config.js';
 import { db } from '../server/db/index.js';
 import { asUnavailable, isAppError } from '../server/errors.js';
-import { requestLang, say } from '../server/i18n.js';
+import { inLang, requestLang, say } from '../server/i18n.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
@@ -97,7 +97,7 @@ function superAdminOnly(req: Request, res: Response, next: NextFunction): void {
   const user = req.session?.adminUser;
   if (!user) return res.redirect(`${ADMIN_ROOT}/login`);
   if (user.role !== 'super_admin') {
-    res.status(403).type('text/plain; charset=utf-8').send('仅超级管理员可以访问队列面板');
+    res.status(403).type('text/plain; charset=utf-8').send(inLang(say('仅超级管理员可以访问队列面板', 'Only super admins may open the queue dashboard'), requestLang(req)));
     return;
   }
   next();

@@ -1,11 +1,13 @@
 import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { setMiniUserStatus } from '../../server/services/miniUsers/index.js';
-import { adminQueryWechat, adminRefundOrder, orderStatusLabel } from '../../server/services/orders/index.js';
+import { adminQueryWechat, adminRefundOrder } from '../../server/services/orders/index.js';
+import { ORDER_STATUS_LABELS, ORDER_STATUS_NAMES } from '../../server/services/orders/orderStatus.js';
 import { adjustPoints } from '../../server/services/points/index.js';
 import { WechatError } from '../../server/wechat/errors.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { done, hasRecord, payloadOf, recordOf, refuse, reloaded } from './helpers.js';
+import { done, hasRecord, payloadOf, recordOf, refuse, reloaded, spoken } from './helpers.js';
+import { joinLocalized, say, type Localized } from '../../server/i18n.js';
 
 /**
  * Back-office actions of the mini-program business (super admin only): 向微信查询 / 标记退款 on
@@ -21,14 +23,17 @@ async function atWechat<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof WechatError) {
-      const detail = err.httpStatus === 0 ? '无法连接微信支付' : `微信返回 ${err.wxCode}`;
-      throw refuse(`${detail}，请稍后重试`, 'wechat');
+      const detail = err.httpStatus === 0 ? say('无法连接微信支付', 'WeChat Pay cannot be reached') : say(`微信返回 ${err.wxCode}`, `WeChat answered ${err.wxCode}`);
+      throw refuse(spoken(joinLocalized([detail, say('，请稍后重试', '; please try again later')])), 'wechat');
     }
     throw err;
   }
 }
 
-const shown = async (context: ActionContext, resourceId: string, id: string, message: string): Promise<ActionResponse> =>
+/** An order status as the admin reads it. */
+const statusText = (code: number): string | Localized => ORDER_STATUS_LABELS[ORDER_STATUS_NAMES[code]!] ?? String(code);
+
+const shown = async (context: ActionContext, resourceId: string, id: string, message: Localized): Promise<ActionResponse> =>
   done(context, message, resourceId, { record: await reloaded(context, id), showRecord: id });
 
 const orderSummary = [
@@ -51,14 +56,14 @@ export const orderAdminActions: Record<string, DomainAction> = {
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const { id, params } = recordOf(context);
-      if (!params.wxPrepayId) throw refuse('该订单尚未发起微信支付，微信没有这笔交易，无需查询');
+      if (!params.wxPrepayId) throw refuse(spoken(say('该订单尚未发起微信支付，微信没有这笔交易，无需查询', 'This order was never sent to WeChat Pay: WeChat has no such transaction to query')));
       const before = Number(params.paymentStatus);
       const after = await atWechat(() => adminQueryWechat({ orderId: id, actor: sessionActor(context), ip: requestIp(request) ?? undefined }));
       const outcome =
         after.paymentStatus === before
-          ? `订单状态未变（${orderStatusLabel(before)}）`
-          : `订单状态 ${orderStatusLabel(before)} → ${orderStatusLabel(after.paymentStatus)}`;
-      return shown(context, 'meta_order', id, `已向微信查询：${outcome}`);
+          ? joinLocalized([say('订单状态未变（', 'The order status did not change ('), statusText(before), say('）', ')')])
+          : joinLocalized([say('订单状态 ', 'Order status '), statusText(before), ' → ', statusText(after.paymentStatus)]);
+      return shown(context, 'meta_order', id, joinLocalized([say('已向微信查询：', 'Asked WeChat: '), outcome]));
     },
   },
   refund: {
@@ -77,7 +82,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
       const { id } = recordOf(context);
       const { reason } = payloadOf(request);
       const result = await atWechat(() => adminRefundOrder({ orderId: id, reason, actor: sessionActor(context), ip: requestIp(request) ?? undefined }));
-      return shown(context, 'meta_order', id, `已退款：微信退款单 ${result.refundId}，扣除积分 ${result.pointsRemoved}，用户剩余积分 ${result.balance}`);
+      return shown(context, 'meta_order', id, say(`已退款：微信退款单 ${result.refundId}，扣除积分 ${result.pointsRemoved}，用户剩余积分 ${result.balance}`, `Refunded: WeChat refund ${result.refundId}, ${result.pointsRemoved} points taken back, the user has ${result.balance} points left`));
     },
   },
 };
@@ -99,7 +104,7 @@ const statusAction = (frozen: boolean): DomainAction => ({
   handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     const { id } = recordOf(context);
     await setMiniUserStatus({ userId: id, frozen, actor: sessionActor(context), ip: requestIp(request) ?? undefined });
-    return shown(context, 'meta_user', id, frozen ? '用户已冻结，其登录凭证已全部失效' : '用户已解冻');
+    return shown(context, 'meta_user', id, frozen ? say('用户已冻结，其登录凭证已全部失效', 'User frozen; all their login tokens are void') : say('用户已解冻', 'User unfrozen'));
   },
 });
 
@@ -127,7 +132,7 @@ export const miniUserAdminActions: Record<string, DomainAction> = {
       const { id } = recordOf(context);
       const { delta, memo, expiresInDays } = payloadOf(request);
       const { balance, delta: change } = await adjustPoints({ userId: id, delta, memo, expiresInDays, actor: sessionActor(context), ip: requestIp(request) });
-      return shown(context, 'meta_user', id, `积分已调整 ${change > 0 ? '+' : ''}${change}，当前积分 ${balance}`);
+      return shown(context, 'meta_user', id, say(`积分已调整 ${change > 0 ? '+' : ''}${change}，当前积分 ${balance}`, `Points adjusted by ${change > 0 ? '+' : ''}${change}; the user now has ${balance}`));
     },
   },
 };
