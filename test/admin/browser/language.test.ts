@@ -95,6 +95,22 @@ describe('one language on screen: command forms, settings and uploads in zh-CN a
   }
 
   for (const lang of ['zh-CN', 'en'] as const) {
+    it(`${lang}: the login page and its refusal`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      await context.addCookies([{ name: 'seahorse_lang', value: lang, url: server.url }]);
+      const page = await context.newPage();
+      const problems = await visit(page, lang, '/admin/login', 'input[name="email"]');
+      await page.fill('input[name="email"]', root.username);
+      await page.fill('input[name="password"]', 'not-the-password');
+      await page.click('form button');
+      await page.waitForSelector('[data-testid="login-message"]');
+      assert.equal((await page.textContent('[data-testid="login-message"]'))?.trim(), lang === 'en' ? 'Wrong username or password' : '用户名或密码错误');
+      problems.push(...wrongLanguage(lang, await screenWords(page)));
+      await page.screenshot({ path: path.join(SHOTS, `lang-${lang}-login-refused.png`), fullPage: true });
+      assert.deepEqual(problems, [], `${lang}: words in the other language on the login page`);
+      await context.close();
+    });
+
     it(`${lang}: the super admin's command forms, settings and banner upload`, async () => {
       const { page, failures } = await logIn(root, lang);
       assert.equal(await page.getAttribute('html', 'lang'), lang, 'the page opens in the chosen language');
@@ -106,6 +122,7 @@ describe('one language on screen: command forms, settings and uploads in zh-CN a
         ['/admin/resources/system_configs/records/security.login_lock_minutes/updateSetting', '[data-testid="setting-form"]'],
         ['/admin/resources/system_configs/records/basic.registration_enabled/updateSetting', '[data-testid="setting-form"]'],
         ['/admin/resources/banners/actions/new', '[data-testid="banner-image-choose"]'],
+        ['/admin/resources/notification_recipients/actions/inbox', '[data-testid="notification-inbox"]'],
       ];
       const problems: string[] = [];
       for (const [url, ready] of pages) for (const t of await visit(page, lang, url, ready)) problems.push(`${url}: "${t}"`);
