@@ -2,7 +2,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from 'adminjs';
 import type AdminJS from 'adminjs';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isAppError } from '../server/errors.js';
-import { requestLang, say } from '../server/i18n.js';
+import { say } from '../server/i18n.js';
+import { adminRequestLang } from './language.js';
 
 /**
  * AdminJS's controllers throw some refusals instead of answering them (a bulk action whose ids
@@ -26,7 +27,7 @@ export const adminErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
     isAppError(err) ? err.status :
     0;
   if (!status) return next(err);
-  const lang = requestLang(req);
+  const lang = adminRequestLang(req);
   const message = isAppError(err) ? err.messageIn(lang) : (REFUSED[status as 404 | 403 | 400] ?? REFUSED[400])[lang];
   res.status(status).json({ notice: { message, type: 'error' }, records: [], record: { params: {}, populated: {}, errors: {} } });
 };
@@ -41,6 +42,6 @@ export function rejectUnknownActions(admin: AdminJS): RequestHandler {
     const resource = admin.resources.find((r) => r.id() === decodeURIComponent(m[1]!));
     const action = decodeURIComponent((m[2] ?? m[3] ?? m[4])!);
     if (resource && Object.prototype.hasOwnProperty.call(resource.decorate().actions, action)) return next();
-    res.status(404).json({ notice: { message: REFUSED.noAction[requestLang(req)], type: 'error' }, records: [], record: { params: {}, populated: {}, errors: {} } });
+    res.status(404).json({ notice: { message: REFUSED.noAction[adminRequestLang(req)], type: 'error' }, records: [], record: { params: {}, populated: {}, errors: {} } });
   };
 }

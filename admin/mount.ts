@@ -10,7 +10,7 @@ import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandle
 import { config } from '../server/config.js';
 import { db } from '../server/db/index.js';
 import { asUnavailable, isAppError } from '../server/errors.js';
-import { inLang, requestLang, say } from '../server/i18n.js';
+import { inLang, say } from '../server/i18n.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
@@ -24,7 +24,7 @@ import { backupDownload } from './backupDownload.js';
 import { statsPageHandler } from './stats.js';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
-import { adminLocaleFor, servedLang, servingIn, withAdminLang } from './language.js';
+import { adminLocaleFor, adminRequestLang, servedLang, servingIn, withAdminLang } from './language.js';
 import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 import { adminFormParser } from './uploads.js';
@@ -97,7 +97,7 @@ function superAdminOnly(req: Request, res: Response, next: NextFunction): void {
   const user = req.session?.adminUser;
   if (!user) return res.redirect(`${ADMIN_ROOT}/login`);
   if (user.role !== 'super_admin') {
-    res.status(403).type('text/plain; charset=utf-8').send(inLang(say('仅超级管理员可以访问队列面板', 'Only super admins may open the queue dashboard'), requestLang(req)));
+    res.status(403).type('text/plain; charset=utf-8').send(inLang(say('仅超级管理员可以访问队列面板', 'Only super admins may open the queue dashboard'), adminRequestLang(req)));
     return;
   }
   next();
@@ -128,7 +128,7 @@ async function authenticate(username: string, password: string, context?: { req?
   } catch (err) {
     // AdminJS shows the thrown message on its login page: in the reader's language, and a lost
     // database or Redis says "temporarily unavailable" instead of bouncing back without a word.
-    const lang = req ? requestLang(req) : 'zh-CN';
+    const lang = req ? adminRequestLang(req) : 'zh-CN';
     const shown = asUnavailable(err);
     if (isAppError(shown)) throw new Error(shown.status === 503 ? LOGIN_UNAVAILABLE[lang] : shown.messageIn(lang));
     logger().error({ err }, 'admin login failed');
@@ -146,7 +146,7 @@ function unavailablePage(admin: AdminJS): ErrorRequestHandler {
   return (err, req, res, next) => {
     const shown = asUnavailable(err);
     if (res.headersSent || !isAppError(shown) || shown.status !== 503) return next(err);
-    const lang = requestLang(req);
+    const lang = adminRequestLang(req);
     logger().warn({ service: shown.details, path: req.originalUrl }, 'admin: a backing service is unavailable');
     res.status(503).setHeader('Retry-After', '5');
     if (req.originalUrl.startsWith(`${ADMIN_ROOT}/api/`) || req.xhr) {

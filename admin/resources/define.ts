@@ -91,8 +91,8 @@ export function requestIp(request: ActionRequest): string | null {
 }
 
 /**
- * The language the admin reads (the screen's language cookie, else their saved locale, else the
- * browser's): refusals are shown in it.
+ * The language the admin reads (admin/language.ts `adminRequestLang`: the screen's language cookie,
+ * else their saved locale, else zh-CN): refusals are shown in it.
  */
 export function adminLang(args: readonly unknown[]): Lang {
   // AdminJS hands actions a spread copy of the request, which loses Node's `headers` getter: the
@@ -102,7 +102,7 @@ export function adminLang(args: readonly unknown[]): Lang {
   const request = args.find((a): a is { headers: IncomingHttpHeaders } => !!a && typeof a === 'object' && 'headers' in a && !!(a as { headers?: unknown }).headers);
   const context = args.find((a): a is ActionContext => !!a && typeof a === 'object' && 'currentAdmin' in a);
   if (!request) return asLang((context?.currentAdmin as { locale?: string } | undefined)?.locale);
-  return requestLang({ headers: request.headers, session: { adminUser: context?.currentAdmin as { locale?: string } | undefined } });
+  return requestLang({ headers: { cookie: request.headers.cookie }, session: { adminUser: context?.currentAdmin as { locale?: string } | undefined } });
 }
 
 /** Domain errors (AppError) and bad input become a message on the page (in the admin's language) instead of a 500. */

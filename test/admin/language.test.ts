@@ -69,6 +69,17 @@ describe('the admin answers in the admin\'s language (login refusals, quota form
     await AdminUser.update({ failedLoginCount: 0, lockedUntil: null }, { where: { id: zhAgent.id } });
 
     assert.equal((await refusedLogin('en', { email: '', password: '' })).message, 'Please enter your username and password');
+
+    // The browser's Accept-Language alone does not switch the admin: zh-CN unless English is chosen.
+    const res = await fetch(`${srv.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en-US,en;q=0.9' },
+      body: new URLSearchParams({ email: zhAgent.username, password: 'wrong-password-1' }).toString(),
+      redirect: 'manual',
+    });
+    const html = await res.text();
+    assert.match(html, /<html lang=zh-CN>/);
+    assert.match(html, /用户名或密码错误/);
   });
 
   const transfer = async (client: AdminClient, fields: Record<string, string>, cookie = client.cookieHeader()): Promise<ApiBody> => {
