@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { isAppError } from '../server/errors.js';
-import { requestLang } from '../server/i18n.js';
+import { inLang, say } from '../server/i18n.js';
+import { adminRequestLang } from './language.js';
 import { actorFromSession } from '../server/policies/access.js';
 import { EXPORT_MIME, exportDownload } from '../server/services/cardKeys/exportCardKeys.js';
 
@@ -16,7 +17,7 @@ export function exportDownloadRoute(): RequestHandler {
   return (req, res, next) => {
     const actor = actorFromSession(req.session?.adminUser);
     if (!actor) {
-      res.status(401).json({ success: false, code: 1401, reason: 'UNAUTHORIZED', message: '请先登录' });
+      res.status(401).json({ success: false, code: 1401, reason: 'UNAUTHORIZED', message: inLang(say('请先登录', 'Please log in first'), adminRequestLang(req)) });
       return;
     }
     exportDownload(actor, String(req.params.exportId ?? '')).then(
@@ -35,7 +36,7 @@ export function exportDownloadRoute(): RequestHandler {
       },
       (err: unknown) => {
         if (!isAppError(err)) return next(err);
-        res.status(err.status).json({ success: false, code: err.code, reason: err.reason, message: err.messageIn(requestLang(req)) });
+        res.status(err.status).json({ success: false, code: err.code, reason: err.reason, message: err.messageIn(adminRequestLang(req)) });
       },
     );
   };

@@ -10,7 +10,7 @@ import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandle
 import { config } from '../server/config.js';
 import { db } from '../server/db/index.js';
 import { asUnavailable, isAppError } from '../server/errors.js';
-import { requestLang, say } from '../server/i18n.js';
+import { inLang, say } from '../server/i18n.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { logger } from '../server/logger.js';
 import { AdminUser } from '../server/models/index.js';
@@ -24,8 +24,8 @@ import { backupDownload } from './backupDownload.js';
 import { statsPageHandler } from './stats.js';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './exportDownload.js';
 import { adminErrorHandler, rejectUnknownActions } from './errors.js';
-import { adminLocale } from './locales/index.js';
-import { CLIENT_IP, SCREEN_LANG } from './resources/define.js';
+import { adminLocaleFor, adminRequestLang, servedLang, servingIn, withAdminLang } from './language.js';
+import { CLIENT_IP } from './resources/define.js';
 import { adminResources } from './resources/index.js';
 import { adminFormParser } from './uploads.js';
 
@@ -56,8 +56,9 @@ function buildAdmin(): AdminJS {
     componentLoader,
     dashboard: { component: Components.Dashboard, handler: dashboardHandler },
     pages: { stats: { component: Components.StatsPage, handler: statsPageHandler, icon: 'BarChart2' } },
-    locale: adminLocale,
-    branding: { companyName: 'Seahorse 海马', withMadeWithLove: false, logo: false },
+    locale: adminLocaleFor,
+    // The brand in the reader's language too (the English screen carries no Chinese).
+    branding: () => ({ companyName: servedLang() === 'en' ? 'Seahorse' : 'Seahorse 海马', withMadeWithLove: false, logo: false }),
     settings: { defaultPerPage: 20 },
   });
 }
@@ -85,11 +86,10 @@ const refreshSessionUser: RequestHandler = async (req, _res, next) => {
   }
 };
 
-// Actions read the client's address through requestIp() and the reader's language through
-// adminLang(); AdminJS passes them a spread copy of the request, which keeps own properties only
-// (no `ip`, no `headers`), so both are kept as own properties here.
+// Actions read the client's address through requestIp(); AdminJS passes them a spread copy of the
+// request, which keeps own properties only.
 const keepClientIp: RequestHandler = (req, _res, next) => {
-  Object.assign(req, { [CLIENT_IP]: req.ip ?? null, [SCREEN_LANG]: requestLang(req) });
+  Object.assign(req, { [CLIENT_IP]: req.ip ?? null });
   next();
 };
 
@@ -97,7 +97,7 @@ function superAdminOnly(req: Request, res: Response, next: NextFunction): void {
   const user = req.session?.adminUser;
   if (!user) return res.redirect(`${ADMIN_ROOT}/login`);
   if (user.role !== 'super_admin') {
-    res.status(403).type('text/plain; charset=utf-8').send('仅超级管理员可以访问队列面板');
+    res.status(403).type('text/plain; charset=utf-8').send(inLang(say('仅超级管理员可以访问队列面板', 'Only super admins may open the queue dashboard'), adminRequestLang(req)));
     return;
   }
   next();
@@ -128,7 +128,7 @@ async function authenticate(username: string, password: string, context?: { req?
   } catch (err) {
     // AdminJS shows the thrown message on its login page: in the reader's language, and a lost
     // database or Redis says "temporarily unavailable" instead of bouncing back without a word.
-    const lang = req ? requestLang(req) : 'zh-CN';
+    const lang = req ? adminRequestLang(req) : 'zh-CN';
     const shown = asUnavailable(err);
     if (isAppError(shown)) throw new Error(shown.status === 503 ? LOGIN_UNAVAILABLE[lang] : shown.messageIn(lang));
     logger().error({ err }, 'admin login failed');
@@ -146,15 +146,14 @@ function unavailablePage(admin: AdminJS): ErrorRequestHandler {
   return (err, req, res, next) => {
     const shown = asUnavailable(err);
     if (res.headersSent || !isAppError(shown) || shown.status !== 503) return next(err);
-    const lang = requestLang(req);
+    const lang = adminRequestLang(req);
     logger().warn({ service: shown.details, path: req.originalUrl }, 'admin: a backing service is unavailable');
     res.status(503).setHeader('Retry-After', '5');
     if (req.originalUrl.startsWith(`${ADMIN_ROOT}/api/`) || req.xhr) {
       res.json({ notice: { message: shown.messageIn(lang), type: 'error' }, records: [], record: { params: {}, populated: {}, errors: {} } });
       return;
     }
-    admin
-      .renderLogin({ action: `${ADMIN_ROOT}/login`, errorMessage: LOGIN_UNAVAILABLE[lang] })
+    servingIn(lang, () => admin.renderLogin({ action: `${ADMIN_ROOT}/login`, errorMessage: LOGIN_UNAVAILABLE[lang] }))
       .then((html) => res.type('html').send(html), next);
   };
 }
@@ -188,7 +187,7 @@ export async function mountAdminWith(app: Express, options: AdminMountOptions = 
     adminSessionOptions(),
   );
   app.use(`${ADMIN_ROOT}/api/resources`, rejectUnknownActions(admin));
-  app.use(admin.options.rootPath, router, adminErrorHandler);
+  app.use(admin.options.rootPath, withAdminLang, router, adminErrorHandler);
   app.use(ADMIN_ROOT, unavailablePage(admin));
   return admin;
 }

@@ -4,7 +4,8 @@ import { setApiKeysEnabled } from '../../server/services/apiKeys/changeApiKeys.j
 import { registerMeteringService, rotateMeteringServiceSecret } from '../../server/services/metering/meteringServices.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, crudHandlers } from './helpers.js';
+import { commandHandler, crudHandlers, spoken } from './helpers.js';
+import { say } from '../../server/i18n.js';
 
 /**
  * Back-office actions on API keys and metering services (super admin only): 禁用 / 启用 any user's
@@ -18,7 +19,7 @@ import { commandHandler, crudHandlers } from './helpers.js';
 const keyStatusAction = (enabled: boolean): DomainAction => ({
   actionType: 'record',
   icon: enabled ? 'Play' : 'Slash',
-  component: Components.QuotaActionForm,
+  component: Components.CommandForm,
   custom: {
     title: enabled ? '启用 API Key' : '禁用 API Key',
     description: enabled ? '启用后该 Key 可再次调用接口（未过期且用户积分充足时）。' : '禁用后该 Key 的所有调用立即被拒绝（所有服务器进程）。',
@@ -33,7 +34,7 @@ const keyStatusAction = (enabled: boolean): DomainAction => ({
   isAccessible: (context) => Boolean(context.record) && (Number(context.record!.params.status) === 1) !== enabled,
   handler: commandHandler('meta_auth_key', async ({ actor, ids, ip }) => {
     await setApiKeysEnabled({ kind: 'admin', admin: actor, ip }, ids, enabled);
-    return enabled ? 'API Key 已启用' : 'API Key 已禁用';
+    return enabled ? say('API Key 已启用', 'API key enabled') : say('API Key 已禁用', 'API key disabled');
   }),
 });
 
@@ -43,13 +44,16 @@ export const apiKeyAdminActions: Record<string, DomainAction> = {
 };
 
 const credentialsNotice = (c: { clientId: string; secret: string }) =>
-  `Client ID：${c.clientId}　Secret：${c.secret}（仅显示这一次，请立即保存；调用方式：Authorization: Basic base64(ClientID:Secret)）`;
+  say(
+    `Client ID：${c.clientId}　Secret：${c.secret}（仅显示这一次，请立即保存；调用方式：Authorization: Basic base64(ClientID:Secret)）`,
+    `Client ID: ${c.clientId}  Secret: ${c.secret} (shown only this once, save it now; call with Authorization: Basic base64(ClientID:Secret))`,
+  );
 
 export const meteringServiceAdminActions: Record<string, DomainAction> = {
   registerService: {
     actionType: 'resource',
     icon: 'Plus',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '注册计费服务',
       description: '注册后显示一次 Client ID 与 Secret；数据库只保存 Secret 的哈希。',
@@ -60,13 +64,13 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
       if (request.method !== 'post') return {};
       const name = String((request.payload ?? {}).name ?? '');
       const creds = await registerMeteringService(sessionActor(context), { name }, requestIp(request));
-      return { notice: { message: credentialsNotice(creds), type: 'success' } };
+      return { notice: { message: spoken(credentialsNotice(creds), context), type: 'success' } };
     },
   },
   rotateSecret: {
     actionType: 'record',
     icon: 'RefreshCw',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '轮换密钥',
       description: '旧 Secret 立即失效；新 Secret 只显示这一次。',
@@ -77,7 +81,7 @@ export const meteringServiceAdminActions: Record<string, DomainAction> = {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
       const creds = await rotateMeteringServiceSecret(sessionActor(context), Number(record.id()), requestIp(request));
-      return { record: record.toJSON(context.currentAdmin), notice: { message: credentialsNotice(creds), type: 'success' } };
+      return { record: record.toJSON(context.currentAdmin), notice: { message: spoken(credentialsNotice(creds), context), type: 'success' } };
     },
   },
 };
@@ -98,5 +102,5 @@ export const apiCatalogHandlers = crudHandlers('api_catalog', {
   create: createApiCatalogEntry,
   update: (actor, id, entry: Record<string, unknown>, ip) => updateApiCatalogEntry(actor, Number(id), entry, ip),
   remove: (actor, ids, ip) => deleteApiCatalogEntries(actor, ids.map(Number), ip),
-  messages: { created: '接口已创建', updated: '接口已更新', deleted: '接口已删除', bulkDeleted: (n) => `已删除 ${n} 个接口` },
+  messages: { created: say('接口已创建', 'API created'), updated: say('接口已更新', 'API updated'), deleted: say('接口已删除', 'API deleted'), bulkDeleted: (n) => say(`已删除 ${n} 个接口`, `${n} APIs deleted`) },
 });

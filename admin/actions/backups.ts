@@ -5,7 +5,8 @@ import { createBackupJob } from '../../server/services/backups/createBackup.js';
 import { decideRestore, requestRestore } from '../../server/services/backups/restoreRequests.js';
 import { Components } from '../componentLoader.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, payloadOf } from './helpers.js';
+import { commandHandler, payloadOf, spoken } from './helpers.js';
+import { say } from '../../server/i18n.js';
 
 /**
  * 备份: 立即备份 (queued for the worker, progress on the list), 下载 (the encrypted file, streamed
@@ -20,7 +21,7 @@ export const backupActions: Record<string, DomainAction> = {
   backupNow: {
     actionType: 'resource',
     icon: 'Save',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '立即备份',
       description: '由后台任务执行 pg_dump，加密写入备份目录并校验；进度和结果显示在备份列表中，失败会邮件通知超级管理员。',
@@ -32,7 +33,7 @@ export const backupActions: Record<string, DomainAction> = {
       authorize(actor, 'backupNow', 'backups');
       const job = await createBackupJob.enqueue({ kind: 'manual', actorId: actor.id });
       await recordOperation({ actor, action: 'backup_now', resource: 'backups', recordId: null, after: { jobId: job.id }, ip: requestIp(request) });
-      return { notice: { message: '已开始备份，请在列表中查看进度', type: 'success' }, redirectUrl: listUrl(context, 'backups') };
+      return { notice: { message: spoken(say('已开始备份，请在列表中查看进度', 'Backup started: see its progress in the list'), context), type: 'success' }, redirectUrl: listUrl(context, 'backups') };
     },
   },
   download: {
@@ -49,7 +50,7 @@ export const backupActions: Record<string, DomainAction> = {
   requestRestore: {
     actionType: 'record',
     icon: 'RotateCcw',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => context.record?.params.status === 'verified',
     custom: {
       title: '申请恢复',
@@ -74,7 +75,7 @@ export const backupActions: Record<string, DomainAction> = {
       );
       return {
         record: context.record!.toJSON(context.currentAdmin),
-        notice: { message: `已提交恢复申请 #${created.id}，等待另一位超级管理员审批`, type: 'success' },
+        notice: { message: spoken(say(`已提交恢复申请 #${created.id}，等待另一位超级管理员审批`, `Restore request #${created.id} submitted; it waits for another super admin's approval`), context), type: 'success' },
         redirectUrl: listUrl(context, 'backup_restore_requests'),
       };
     },
@@ -94,7 +95,7 @@ const decide = (decision: 'approve' | 'reject'): DomainAction => ({
     'backup_restore_requests',
     async ({ actor, id, ip }) => {
       const row = await decideRestore(actor, { requestId: Number(id), decision }, ip);
-      return decision === 'approve' ? `已批准恢复申请 #${row.id}` : `已驳回恢复申请 #${row.id}`;
+      return decision === 'approve' ? say(`已批准恢复申请 #${row.id}`, `Restore request #${row.id} approved`) : say(`已驳回恢复申请 #${row.id}`, `Restore request #${row.id} rejected`);
     },
     'reload',
   ),

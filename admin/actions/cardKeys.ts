@@ -7,9 +7,13 @@ import { getExportStatus, requestCardKeyExport, type ExportFormat } from '../../
 import { activeAuthorization } from '../../server/services/projects/authorizations.js';
 import { generateCardKeys } from '../../server/services/cardKeys/generateCardKeys.js';
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
+import { inLang, say } from '../../server/i18n.js';
 import { Components } from '../componentLoader.js';
+import { servedLang } from '../language.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, idOf, payloadOf, selectField, statusIs, type Params } from './helpers.js';
+import { commandHandler, idOf, payloadOf, selectField, spoken, statusIs, type Params } from './helpers.js';
+
+const EXPORT_STARTED = say('导出任务已创建', 'Export started');
 
 /**
  * Card-key actions of the back office: 生成卡密, 导出, 解绑, 禁用/启用 (one or many), and the batch
@@ -38,7 +42,7 @@ async function generateOptions(actor: Actor) {
     projects: projects.map((p) => ({ value: String(p.id), label: p.name })),
   };
   for (const p of projects) {
-    options[`validity:${p.id}`] = prices.filter((x) => x.projectId === p.id).map((x) => ({ value: x.label, label: `${x.label}（每张 ${x.unitPrice} 额度）` }));
+    options[`validity:${p.id}`] = prices.filter((x) => x.projectId === p.id).map((x) => ({ value: x.label, label: inLang(say(`${x.label}（每张 ${x.unitPrice} 额度）`, `${x.label} (${x.unitPrice} quota per key)`), servedLang() ?? 'zh-CN') }));
   }
   return options;
 }
@@ -70,20 +74,19 @@ const formatField = selectField('format', '格式', { xlsx: 'Excel (XLSX)', csv:
 const setEnabled = (enabled: boolean) =>
   commandHandler('card_keys', async ({ actor, ids, ip, context }) => {
     const n = await setCardKeysEnabled({ actor, ids: ids.map(Number), enabled, ip });
-    const verb = enabled ? '启用' : '禁用';
-    return context.records ? `已${verb} ${n} 张卡密` : `已${verb}`;
+    if (context.records) return enabled ? say(`已启用 ${n} 张卡密`, `${n} card keys enabled`) : say(`已禁用 ${n} 张卡密`, `${n} card keys disabled`);
+    return enabled ? say('已启用', 'Enabled') : say('已禁用', 'Disabled');
   });
 
 export const cardKeyActions: Record<string, DomainAction> = {
   generate: {
     actionType: 'resource',
     icon: 'Plus',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '生成卡密',
       description: '按「数量 × 单价」从代理额度中扣除；额度不足时不会生成任何卡密。大批量由后台任务生成，可在“卡密批次”中查看进度。',
       submitLabel: '生成',
-      loadOptions: true,
       fields: [
         { name: 'agentId', label: '代理（管理员代为生成时选择）', type: 'select', optionsKey: 'agents' },
         { name: 'projectId', label: '项目', type: 'select', optionsKey: 'projects', required: true },
@@ -98,7 +101,15 @@ export const cardKeyActions: Record<string, DomainAction> = {
       const { agentId, projectId, validityLabel, count, memo } = payloadOf(request);
       const { batch, async } = await generateCardKeys({ actor, agentId, projectId, validityLabel, count, memo, ip: requestIp(request) });
       return {
-        notice: { message: async ? `批次 #${batch.id} 已扣除 ${batch.totalCost} 额度，正在后台生成 ${batch.count} 张卡密` : `已生成 ${batch.count} 张卡密（批次 #${batch.id}），扣除 ${batch.totalCost} 额度`, type: 'success' },
+        notice: {
+          message: spoken(
+            async
+              ? say(`批次 #${batch.id} 已扣除 ${batch.totalCost} 额度，正在后台生成 ${batch.count} 张卡密`, `Batch #${batch.id}: ${batch.totalCost} quota deducted; ${batch.count} card keys are being generated in the background`)
+              : say(`已生成 ${batch.count} 张卡密（批次 #${batch.id}），扣除 ${batch.totalCost} 额度`, `Generated ${batch.count} card keys (batch #${batch.id}); ${batch.totalCost} quota deducted`),
+            context,
+          ),
+          type: 'success',
+        },
         redirectUrl: context.h.recordActionUrl({ resourceId: 'card_key_batches', recordId: String(batch.id), actionName: 'show' }),
       };
     },
@@ -106,7 +117,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   export: {
     actionType: 'resource',
     icon: 'Download',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '导出卡密',
       description: '导出当前筛选条件下您有权查看的卡密（由后台任务生成，完成后可下载）。',
@@ -126,21 +137,21 @@ export const cardKeyActions: Record<string, DomainAction> = {
       }
       const p = payloadOf(request);
       const job = await requestCardKeyExport({ actor, format: String(p.format) as ExportFormat, filter: filterFromPayload(p) });
-      return { notice: { message: '导出任务已创建', type: 'success' }, exportJob: { id: job.id, pollResource: 'card_keys' } } as ActionResponse;
+      return { notice: { message: spoken(EXPORT_STARTED, context), type: 'success' }, exportJob: { id: job.id, pollResource: 'card_keys' } } as ActionResponse;
     },
   },
   unbind: {
     actionType: 'record',
     icon: 'Unlock',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'active'),
     custom: { title: '解绑设备', description: '清除绑定设备，卡密可在新设备上重新激活；有效期不重置，解绑次数和间隔受项目规则限制。', submitLabel: '确认解绑', fields: [], summary: [{ label: '卡密', path: 'code' }, { label: '设备', path: 'deviceId' }] },
-    handler: commandHandler('card_keys', async ({ actor, id, ip }) => (await unbindCardKey({ actor, cardKeyId: Number(id), ip }), '已解绑')),
+    handler: commandHandler('card_keys', async ({ actor, id, ip }) => (await unbindCardKey({ actor, cardKeyId: Number(id), ip }), say('已解绑', 'Unbound'))),
   },
   disable: {
     actionType: 'record',
     icon: 'Slash',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'unused', 'active', 'expired'),
     custom: { title: '禁用卡密', description: '禁用后验证接口立即返回 DISABLED。', submitLabel: '确认禁用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: setEnabled(false),
@@ -148,7 +159,7 @@ export const cardKeyActions: Record<string, DomainAction> = {
   enable: {
     actionType: 'record',
     icon: 'Check',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'disabled'),
     custom: { title: '启用卡密', submitLabel: '确认启用', fields: [], summary: [{ label: '卡密', path: 'code' }] },
     handler: setEnabled(true),
@@ -156,14 +167,14 @@ export const cardKeyActions: Record<string, DomainAction> = {
   bulkDisable: {
     actionType: 'bulk',
     icon: 'Slash',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '批量禁用', submitLabel: '确认禁用', fields: [] },
     handler: setEnabled(false),
   },
   bulkEnable: {
     actionType: 'bulk',
     icon: 'Check',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '批量启用', submitLabel: '确认启用', fields: [] },
     handler: setEnabled(true),
   },
@@ -173,39 +184,45 @@ export const cardKeyBatchActions: Record<string, DomainAction> = {
   disableBatch: {
     actionType: 'record',
     icon: 'Slash',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed'),
     custom: { title: '禁用整个批次', description: '批次内所有未作废的卡密将被禁用。', submitLabel: '确认禁用', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '数量', path: 'count' }] },
-    handler: commandHandler('card_key_batches', async ({ actor, id, ip }) => `已禁用 ${await disableBatch({ actor, batchId: Number(id), ip })} 张卡密`),
+    handler: commandHandler('card_key_batches', async ({ actor, id, ip }) => {
+      const n = await disableBatch({ actor, batchId: Number(id), ip });
+      return say(`已禁用 ${n} 张卡密`, `${n} card keys disabled`);
+    }),
   },
   extendBatch: {
     actionType: 'record',
     icon: 'Clock',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '延长批次有效期', description: '批次内所有限时卡密的有效期延长指定天数（已激活的顺延到期时间）。', submitLabel: '确认延长', fields: [{ name: 'days', label: '延长天数', required: true, placeholder: '例如 30' }] },
-    handler: commandHandler('card_key_batches', async ({ actor, id, payload, ip }) => `已延长 ${await extendBatch({ actor, batchId: Number(id), days: Number(payload.days), ip })} 张卡密`),
+    handler: commandHandler('card_key_batches', async ({ actor, id, payload, ip }) => {
+      const n = await extendBatch({ actor, batchId: Number(id), days: Number(payload.days), ip });
+      return say(`已延长 ${n} 张卡密`, `${n} card keys extended`);
+    }),
   },
   revokeUnused: {
     actionType: 'record',
     icon: 'RotateCcw',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '作废未使用的卡密并退款', description: '从未激活过的卡密将作废，其额度按批次单价退回代理账户。', submitLabel: '确认作废', fields: [], summary: [{ label: '批次', path: 'id' }, { label: '单价', path: 'unitPrice' }] },
     handler: commandHandler('card_key_batches', async ({ actor, id, ip }) => {
       const r = await revokeUnusedKeys({ actor, batchId: Number(id), ip });
-      return `已作废 ${r.revoked} 张卡密，退回 ${r.refund} 额度`;
+      return say(`已作废 ${r.revoked} 张卡密，退回 ${r.refund} 额度`, `${r.revoked} unused card keys revoked; ${r.refund} quota refunded`);
     }),
   },
   exportBatch: {
     actionType: 'record',
     icon: 'Download',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'completed', 'disabled'),
     custom: { title: '导出批次', submitLabel: '开始导出', fields: [formatField], summary: [{ label: '批次', path: 'id' }] },
     handler: async (request, _response, context) => {
       const job = await requestCardKeyExport({ actor: sessionActor(context), format: String(payloadOf(request).format) as ExportFormat, filter: { batchId: idOf(context) } });
-      return { notice: { message: '导出任务已创建', type: 'success' }, exportJob: { id: job.id, pollResource: 'card_keys' } } as ActionResponse;
+      return { notice: { message: spoken(EXPORT_STARTED, context), type: 'success' }, exportJob: { id: job.id, pollResource: 'card_keys' } } as ActionResponse;
     },
   },
 };
@@ -214,8 +231,8 @@ export const callbackDeliveryActions: Record<string, DomainAction> = {
   replay: {
     actionType: 'record',
     icon: 'Repeat',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '重新投递回调', description: '以新的签名重新发送同一事件。', submitLabel: '重新投递', fields: [], summary: [{ label: '事件', path: 'event' }, { label: '地址', path: 'url' }] },
-    handler: commandHandler('callback_deliveries', async ({ actor, id }) => (await replayCallback(actor, Number(id)), '已重新加入投递队列')),
+    handler: commandHandler('callback_deliveries', async ({ actor, id }) => (await replayCallback(actor, Number(id)), say('已重新加入投递队列', 'Queued for delivery again'))),
   },
 };

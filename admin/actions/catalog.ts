@@ -42,7 +42,7 @@ export function offSaleAction(resourceId: string, c: Pick<Commands, 'offSale'>, 
     takeOffSale: {
       actionType: 'record',
       icon: 'ArrowDownCircle',
-      component: Components.QuotaActionForm,
+      component: Components.CommandForm,
       // zh-CN texts; English under `<resource>_takeOffSale_<key>` in admin/locales.
       custom: {
         title: '下架',

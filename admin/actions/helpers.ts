@@ -72,6 +72,9 @@ export function done(
   };
 }
 
+/** A message in the language of the admin being served (a plain string is the same in both). */
+export const spoken = (message: string | Localized, context?: ActionContext): string => inLang(message, adminLang([context]));
+
 /** The record as it is after the action (re-read through the scoped adapter). */
 export async function reloaded(context: ActionContext, id: string): Promise<RecordJSON> {
   return ((await context.resource.findOne(id, context)) ?? context.record!).toJSON(context.currentAdmin);
@@ -114,7 +117,7 @@ export interface CrudCommands {
   update(actor: Actor, id: string, input: never, ip: string | null): Promise<unknown>;
   remove(actor: Actor, ids: string[], ip: string | null): Promise<unknown>;
   /** The notices (default: AdminJS's own message keys, which it translates). */
-  messages?: { created: string; updated: string; deleted: string; bulkDeleted: (n: number) => string };
+  messages?: { created: string | Localized; updated: string | Localized; deleted: string | Localized; bulkDeleted: (n: number) => string | Localized };
 }
 
 const ADMINJS_NOTICES = { created: 'successfullyCreated', updated: 'successfullyUpdated', deleted: 'successfullyDeleted', bulkDeleted: () => 'successfullyBulkDeleted' };
@@ -122,9 +125,9 @@ const ADMINJS_NOTICES = { created: 'successfullyCreated', updated: 'successfully
 /** new / edit / delete / bulk delete through `c`'s commands (validated and audited there); a GET only shows the form. */
 export function crudHandlers(resourceId: string, c: CrudCommands): NonNullable<ResourceSpec['handlers']> {
   const messages = c.messages ?? ADMINJS_NOTICES;
-  const answer = (context: ActionContext, message: string, more: ActionResponse): ActionResponse => ({
+  const answer = (context: ActionContext, message: string | Localized, more: ActionResponse): ActionResponse => ({
     redirectUrl: context.h.resourceUrl({ resourceId }),
-    notice: { message, type: 'success' },
+    notice: { message: spoken(message, context), type: 'success' },
     ...more,
   });
   const input = async (request: ActionRequest) => (await c.input(request)) as never;

@@ -6,6 +6,7 @@ import { freezeUser, unfreezeUser, unlockUser } from '../../server/services/iden
 import { Components } from '../componentLoader.js';
 import type { DomainAction } from '../resources/define.js';
 import { commandHandler, type Params } from './helpers.js';
+import { say, type Localized } from '../../server/i18n.js';
 
 
 type Command = (actor: Actor, userId: number, props: { ip?: string | null }) => Promise<AdminUser>;
@@ -19,7 +20,7 @@ export const manageable = (context: ActionContext, when: (p: Params) => boolean 
   return canManageUser(actor, { id: Number(p.id), role: String(p.role), parentId }) && when(p);
 };
 
-function userCommand(command: Command, spec: { title: string; description: string; done: string; icon: string; when: (p: Params) => boolean }): DomainAction {
+function userCommand(command: Command, spec: { title: string; description: string; done: Localized; icon: string; when: (p: Params) => boolean }): DomainAction {
   return {
     actionType: 'record',
     icon: spec.icon,
@@ -40,21 +41,21 @@ export const identityUserActions: Record<string, DomainAction> = {
   freeze: userCommand(freezeUser, {
     title: '冻结账号',
     description: '冻结后该用户的所有登录会话立即结束，且无法再登录，直到解冻。',
-    done: '账号已冻结，其所有登录会话已结束',
+    done: say('账号已冻结，其所有登录会话已结束', 'Account frozen; all its sessions have ended'),
     icon: 'Lock',
     when: (p) => p.status !== 'frozen',
   }),
   unfreeze: userCommand(unfreezeUser, {
     title: '解冻账号',
     description: '解冻后该用户可以重新登录。',
-    done: '账号已解冻',
+    done: say('账号已解冻', 'Account unfrozen'),
     icon: 'Unlock',
     when: (p) => p.status === 'frozen',
   }),
   unlock: userCommand(unlockUser, {
     title: '解除登录锁定',
     description: '清除连续登录失败次数并立即解除锁定。',
-    done: '登录锁定已解除',
+    done: say('登录锁定已解除', 'Login lock lifted'),
     icon: 'Key',
     when: (p) => Number(p.failedLoginCount ?? 0) > 0 || Boolean(p.lockedUntil),
   }),

@@ -1,10 +1,12 @@
 import { setMiniUserStatus } from '../../server/services/miniUsers/index.js';
-import { adminQueryWechat, adminRefundOrder, orderStatusLabel } from '../../server/services/orders/index.js';
+import { adminQueryWechat, adminRefundOrder } from '../../server/services/orders/index.js';
+import { ORDER_STATUS_LABELS, ORDER_STATUS_NAMES } from '../../server/services/orders/orderStatus.js';
 import { adjustPoints } from '../../server/services/points/index.js';
 import { WechatError } from '../../server/wechat/errors.js';
 import { Components } from '../componentLoader.js';
 import type { DomainAction } from '../resources/define.js';
-import { commandHandler, hasRecord, recordOf, refuse } from './helpers.js';
+import { commandHandler, hasRecord, recordOf, refuse, spoken } from './helpers.js';
+import { joinLocalized, say, type Localized } from '../../server/i18n.js';
 
 /**
  * Back-office actions of the mini-program business (super admin only): 向微信查询 / 标记退款 on
@@ -19,12 +21,15 @@ async function atWechat<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof WechatError) {
-      const detail = err.httpStatus === 0 ? '无法连接微信支付' : `微信返回 ${err.wxCode}`;
-      throw refuse(`${detail}，请稍后重试`, 'wechat');
+      const detail = err.httpStatus === 0 ? say('无法连接微信支付', 'WeChat Pay cannot be reached') : say(`微信返回 ${err.wxCode}`, `WeChat answered ${err.wxCode}`);
+      throw refuse(spoken(joinLocalized([detail, say('，请稍后重试', '; please try again later')])), 'wechat');
     }
     throw err;
   }
 }
+
+/** An order status as the admin reads it. */
+const statusText = (code: number): string | Localized => ORDER_STATUS_LABELS[ORDER_STATUS_NAMES[code]!] ?? String(code);
 
 const orderSummary = [
   { label: '订单号', path: 'orderNo' },
@@ -48,14 +53,14 @@ export const orderAdminActions: Record<string, DomainAction> = {
       'meta_order',
       async ({ actor, id, ip, context }) => {
         const { params } = recordOf(context);
-        if (!params.wxPrepayId) throw refuse('该订单尚未发起微信支付，微信没有这笔交易，无需查询');
+        if (!params.wxPrepayId) throw refuse(spoken(say('该订单尚未发起微信支付，微信没有这笔交易，无需查询', 'This order was never sent to WeChat Pay: WeChat has no such transaction to query'), context));
         const before = Number(params.paymentStatus);
         const after = await atWechat(() => adminQueryWechat({ orderId: id, actor, ip: ip ?? undefined }));
         const outcome =
           after.paymentStatus === before
-            ? `订单状态未变（${orderStatusLabel(before)}）`
-            : `订单状态 ${orderStatusLabel(before)} → ${orderStatusLabel(after.paymentStatus)}`;
-        return `已向微信查询：${outcome}`;
+            ? joinLocalized([say('订单状态未变（', 'The order status did not change ('), statusText(before), say('）', ')')])
+            : joinLocalized([say('订单状态 ', 'Order status '), statusText(before), ' → ', statusText(after.paymentStatus)]);
+        return joinLocalized([say('已向微信查询：', 'Asked WeChat: '), outcome]);
       },
       'show',
     ),
@@ -63,7 +68,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
   refund: {
     actionType: 'record',
     icon: 'CornerUpLeft',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: hasRecord,
     custom: {
       title: '标记退款',
@@ -76,7 +81,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
       'meta_order',
       async ({ actor, id, ip, payload }) => {
         const result = await atWechat(() => adminRefundOrder({ orderId: id, reason: payload.reason, actor, ip: ip ?? undefined }));
-        return `已退款：微信退款单 ${result.refundId}，扣除积分 ${result.pointsRemoved}，用户剩余积分 ${result.balance}`;
+        return say(`已退款：微信退款单 ${result.refundId}，扣除积分 ${result.pointsRemoved}，用户剩余积分 ${result.balance}`, `Refunded: WeChat refund ${result.refundId}, ${result.pointsRemoved} points taken back, the user has ${result.balance} points left`);
       },
       'show',
     ),
@@ -101,7 +106,7 @@ const statusAction = (frozen: boolean): DomainAction => ({
     'meta_user',
     async ({ actor, id, ip }) => {
       await setMiniUserStatus({ userId: id, frozen, actor, ip: ip ?? undefined });
-      return frozen ? '用户已冻结，其登录凭证已全部失效' : '用户已解冻';
+      return frozen ? say('用户已冻结，其登录凭证已全部失效', 'User frozen; all their login tokens are void') : say('用户已解冻', 'User unfrozen');
     },
     'show',
   ),
@@ -114,7 +119,7 @@ export const miniUserAdminActions: Record<string, DomainAction> = {
   adjustPoints: {
     actionType: 'record',
     icon: 'PlusCircle',
-    component: Components.QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: hasRecord,
     custom: {
       title: '调整积分',
@@ -131,7 +136,7 @@ export const miniUserAdminActions: Record<string, DomainAction> = {
       'meta_user',
       async ({ actor, id, ip, payload: { delta, memo, expiresInDays } }) => {
         const { balance, delta: change } = await adjustPoints({ userId: id, delta, memo, expiresInDays, actor, ip });
-        return `积分已调整 ${change > 0 ? '+' : ''}${change}，当前积分 ${balance}`;
+        return say(`积分已调整 ${change > 0 ? '+' : ''}${change}，当前积分 ${balance}`, `Points adjusted by ${change > 0 ? '+' : ''}${change}; the user now has ${balance}`);
       },
       'show',
     ),

@@ -6,7 +6,8 @@ import { createProject, type PriceInput } from '../../server/services/projects/c
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../../server/services/projects/manageProject.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, idOf, payloadOf, selectField, type Params } from './helpers.js';
+import { commandHandler, idOf, payloadOf, selectField, spoken, type Params } from './helpers.js';
+import { say, type Localized } from '../../server/i18n.js';
 
 /**
  * Project and authorization actions: 创建项目 (secret shown once), 编辑, 轮换密钥, 查看公钥,
@@ -17,9 +18,9 @@ import { commandHandler, idOf, payloadOf, selectField, type Params } from './hel
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : v == null ? '' : String(v));
 const optInt = (v: unknown) => (str(v) === '' ? undefined : Number(str(v)));
 
-async function recordResponse(context: ActionContext, resourceId: string, id: number, message: string): Promise<ActionResponse> {
+async function recordResponse(context: ActionContext, resourceId: string, id: number, message: Localized): Promise<ActionResponse> {
   const record = await context.resource.findOne(String(id), context);
-  return { redirectUrl: context.h.resourceUrl({ resourceId }), notice: { message, type: 'success' }, record: record!.toJSON(context.currentAdmin) };
+  return { redirectUrl: context.h.resourceUrl({ resourceId }), notice: { message: spoken(message, context), type: 'success' }, record: record!.toJSON(context.currentAdmin) };
 }
 
 /** One price per line: `label, days (or 永久/permanent), unit price`, e.g. `30天, 30, 2.50`. */
@@ -27,10 +28,10 @@ function parsePriceLines(text: string): PriceInput[] {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return lines.map((line, i) => {
     const parts = line.split(/[,，\t]/).map((p) => p.trim());
-    if (parts.length !== 3) throw badRequest(`价格第 ${i + 1} 行格式应为「名称, 天数或永久, 单价」`, 'INVALID_PRICE_LINE', 3010);
+    if (parts.length !== 3) throw badRequest(say(`价格第 ${i + 1} 行格式应为「名称, 天数或永久, 单价」`, `Price line ${i + 1} should read "name, days or permanent, unit price"`), 'INVALID_PRICE_LINE', 3010);
     const [label, days, unitPrice] = parts as [string, string, string];
     const permanent = /^(永久|permanent|0|-)$/i.test(days);
-    if (!permanent && !/^\d+$/.test(days)) throw badRequest(`价格第 ${i + 1} 行的天数无效`, 'INVALID_PRICE_LINE', 3010);
+    if (!permanent && !/^\d+$/.test(days)) throw badRequest(say(`价格第 ${i + 1} 行的天数无效`, `Price line ${i + 1}: the days are not valid`), 'INVALID_PRICE_LINE', 3010);
     return { label, durationDays: permanent ? null : Number(days), unitPrice };
   });
 }
@@ -50,7 +51,7 @@ export const projectActions: Record<string, DomainAction> = {
   createProject: {
     actionType: 'resource',
     icon: 'Plus',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '创建项目', description: '系统生成 app_key、app_secret 与响应签名密钥对。app_secret 只显示这一次，请立即保存。', submitLabel: '创建', fields: projectFields },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       if (request.method !== 'post') return {} as ActionResponse;
@@ -69,10 +70,10 @@ export const projectActions: Record<string, DomainAction> = {
         sessionActor(context),
       );
       return {
-        notice: { message: `项目「${project.name}」已创建`, type: 'success' },
+        notice: { message: spoken(say(`项目「${project.name}」已创建`, `Project "${project.name}" created`), context), type: 'success' },
         reveal: {
-          title: '请立即保存 app_secret：关闭本页后无法再次查看（只能轮换）',
-          lines: [`app_key: ${project.appKey}`, `app_secret: ${appSecret}`, '', '响应签名公钥 (Ed25519):', project.signPublicKey],
+          title: spoken(say('请立即保存 app_secret：关闭本页后无法再次查看（只能轮换）', 'Save the app_secret now: once this page is closed it cannot be shown again (only rotated)'), context),
+          lines: [`app_key: ${project.appKey}`, `app_secret: ${appSecret}`, '', spoken(say('响应签名公钥 (Ed25519):', 'Response signing public key (Ed25519):'), context), project.signPublicKey],
         },
       } as ActionResponse;
     },
@@ -80,7 +81,7 @@ export const projectActions: Record<string, DomainAction> = {
   rotateSecret: {
     actionType: 'record',
     icon: 'RefreshCw',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '轮换 app_secret',
       description: '生成新的 app_secret；旧密钥在宽限期内仍然有效（0 = 立即失效）。新密钥只显示一次。',
@@ -92,11 +93,11 @@ export const projectActions: Record<string, DomainAction> = {
       const grace = optInt(payloadOf(request).graceMinutes);
       const { appSecret, previousValidUntil } = await rotateProjectSecret(idOf(context), sessionActor(context), { graceMinutes: grace });
       return {
-        notice: { message: '密钥已轮换', type: 'success' },
+        notice: { message: spoken(say('密钥已轮换', 'Secret rotated'), context), type: 'success' },
         record: context.record!.toJSON(context.currentAdmin),
         reveal: {
-          title: '新的 app_secret（只显示这一次）',
-          lines: [`app_secret: ${appSecret}`, previousValidUntil ? `旧密钥有效至 ${previousValidUntil.toISOString()}` : '旧密钥已立即失效'],
+          title: spoken(say('新的 app_secret（只显示这一次）', 'The new app_secret (shown only this once)'), context),
+          lines: [`app_secret: ${appSecret}`, spoken(previousValidUntil ? say(`旧密钥有效至 ${previousValidUntil.toISOString()}`, `The old secret works until ${previousValidUntil.toISOString()}`) : say('旧密钥已立即失效', 'The old secret stopped working at once'), context)],
         },
       } as ActionResponse;
     },
@@ -104,14 +105,14 @@ export const projectActions: Record<string, DomainAction> = {
   publicKey: {
     actionType: 'record',
     icon: 'Key',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     custom: { title: '客户端对接信息', description: '把 app_key 和下面的公钥交给客户端开发者（协议见 docs/card-key-api.md）。', submitLabel: '显示', fields: [], summary: [{ label: '项目', path: 'name' }] },
     handler: async (request, _response, context) => {
       const project = await Project.findByPk(idOf(context));
       if (request.method !== 'post' || !project) return { record: context.record!.toJSON(context.currentAdmin) };
       return {
         record: context.record!.toJSON(context.currentAdmin),
-        reveal: { title: `${project.name} 对接信息`, lines: [`app_key: ${project.appKey}`, '', '响应签名公钥 (Ed25519, PEM):', project.signPublicKey] },
+        reveal: { title: spoken(say(`${project.name} 对接信息`, `${project.name}: integration info`), context), lines: [`app_key: ${project.appKey}`, '', spoken(say('响应签名公钥 (Ed25519, PEM):', 'Response signing public key (Ed25519, PEM):'), context), project.signPublicKey] },
       } as ActionResponse;
     },
   },
@@ -120,7 +121,7 @@ export const projectActions: Record<string, DomainAction> = {
 /** Built-in `new`/`edit` of projects go through the services (price list, cache invalidation on every node). */
 export const projectHandlers = {
   new: async (): Promise<ActionResponse> => {
-    throw badRequest('请使用「创建项目」操作（需要填写价格表）', 'USE_CREATE_PROJECT', 3011);
+    throw badRequest(say('请使用「创建项目」操作（需要填写价格表）', 'Use the "Create project" action (it needs a price list)'), 'USE_CREATE_PROJECT', 3011);
   },
   edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
@@ -143,7 +144,7 @@ export const projectHandlers = {
       actor,
     );
     if (has('status') && (str(p.status) === 'active' || str(p.status) === 'disabled')) await setProjectStatus(id, str(p.status) as 'active' | 'disabled', actor);
-    return recordResponse(context, 'projects', id, '项目已更新');
+    return recordResponse(context, 'projects', id, say('项目已更新', 'Project updated'));
   },
 };
 
@@ -153,7 +154,7 @@ export const projectAuthorizationHandlers = {
     if (request.method !== 'post') return {};
     const p = payloadOf(request);
     const auth = await grantAuthorization({ actor: sessionActor(context), projectId: p.projectId, agentId: p.agentId, expiresAt: p.expiresAt });
-    return recordResponse(context, 'project_authorizations', auth.id, '授权成功');
+    return recordResponse(context, 'project_authorizations', auth.id, say('授权成功', 'Authorization granted'));
   },
   edit: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
@@ -162,7 +163,7 @@ export const projectAuthorizationHandlers = {
     const current = context.record!.params as Params;
     if (str(p.status) === 'revoked') await revokeAuthorization({ actor, authorizationId: idOf(context) });
     else await grantAuthorization({ actor, projectId: current.projectId, agentId: current.agentId, expiresAt: p.expiresAt });
-    return recordResponse(context, 'project_authorizations', idOf(context), '授权已更新');
+    return recordResponse(context, 'project_authorizations', idOf(context), say('授权已更新', 'Authorization updated'));
   },
 };
 
@@ -170,10 +171,10 @@ export const projectAuthorizationActions: Record<string, DomainAction> = {
   revoke: {
     actionType: 'record',
     icon: 'XCircle',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => context.record?.params?.status === 'active',
     custom: { title: '撤销授权', description: '撤销后该代理不能再生成此项目的卡密（已生成的卡密不受影响）。', submitLabel: '确认撤销', fields: [] },
-    handler: commandHandler('project_authorizations', async ({ actor, id }) => (await revokeAuthorization({ actor, authorizationId: Number(id) }), '已撤销授权'), 'reload'),
+    handler: commandHandler('project_authorizations', async ({ actor, id }) => (await revokeAuthorization({ actor, authorizationId: Number(id) }), say('已撤销授权', 'Authorization revoked')), 'reload'),
   },
 };
 
@@ -183,7 +184,7 @@ export const projectApplicationHandlers = {
     if (request.method !== 'post') return {};
     const p = payloadOf(request);
     const application = await applyForProject({ actor: sessionActor(context), projectId: p.projectId, reason: p.reason });
-    return recordResponse(context, 'project_applications', application.id, '申请已提交，等待审核');
+    return recordResponse(context, 'project_applications', application.id, say('申请已提交，等待审核', 'Application submitted, waiting for review'));
   },
 };
 
@@ -191,7 +192,7 @@ export const projectApplicationActions: Record<string, DomainAction> = {
   review: {
     actionType: 'record',
     icon: 'CheckSquare',
-    component: Components.CardKeyActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => context.record?.params?.status === 'pending',
     custom: {
       title: '审核项目申请',
@@ -205,7 +206,7 @@ export const projectApplicationActions: Record<string, DomainAction> = {
     },
     handler: commandHandler(
       'project_applications',
-      async ({ actor, id, payload: p }) => (await reviewApplication({ actor, applicationId: Number(id), decision: p.decision, opinion: p.opinion, expiresAt: p.expiresAt }), '审核完成'),
+      async ({ actor, id, payload: p }) => (await reviewApplication({ actor, applicationId: Number(id), decision: p.decision, opinion: p.opinion, expiresAt: p.expiresAt }), say('审核完成', 'Review done')),
       'reload',
     ),
   },

@@ -22,7 +22,6 @@ import { commandHandler, payloadOf, selectField, statusIs } from './helpers.js';
  * actor again and does the work in one transaction; `isAccessible` (synchronous, as AdminJS
  * requires) only decides whether the button and the route exist for this admin and record.
  */
-const QuotaActionForm = Components.QuotaActionForm;
 
 const meta = (request: ActionRequest, context: ActionContext) => ({
   actor: sessionActor(context),
@@ -83,7 +82,7 @@ function reviewAction<R>(spec: {
   return {
     actionType: 'record',
     icon: spec.icon ?? 'CheckSquare',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, spec.status),
     custom: { title: spec.title, ...(spec.description ? { description: spec.description } : {}), submitLabel: '提交审核', summary: spec.summary, fields: spec.fields },
     handler: commandHandler(spec.resourceId, async ({ id, payload, request, context }) => {
@@ -109,7 +108,7 @@ export const adminUserQuotaActions: Record<string, DomainAction> = {
   recharge: {
     actionType: 'record',
     icon: 'DollarSign',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => manageable(context),
     custom: {
       title: '充值',
@@ -136,7 +135,7 @@ export const quotaTransferActions: Record<string, DomainAction> = {
   transfer: {
     actionType: 'resource',
     icon: 'Send',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '转账',
       description: '按用户名转账给其他用户。大额或短时间内多次转账需超级管理员审核，审核前额度冻结。',
@@ -167,7 +166,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
   requestWithdrawal: {
     actionType: 'resource',
     icon: 'CreditCard',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     custom: {
       title: '申请提现',
       description: '申请的额度将被冻结，审核通过并线下打款后扣除，拒绝或撤销则解冻。',
@@ -221,7 +220,7 @@ export const withdrawalActions: Record<string, DomainAction> = {
   cancel: {
     actionType: 'record',
     icon: 'XCircle',
-    component: QuotaActionForm,
+    component: Components.CommandForm,
     isAccessible: (context) => statusIs(context, 'pending', 'pending_review'),
     custom: {
       title: '撤销提现申请',

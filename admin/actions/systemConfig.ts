@@ -2,7 +2,8 @@ import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { systemConfigDefinitions, type SystemConfigKey } from '../../server/services/systemConfig/definitions.js';
 import { coerceSettingInput, settingKind, updateSetting, type SettingKind } from '../../server/services/systemConfig/systemConfig.js';
 import { Components } from '../componentLoader.js';
-import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
+import { inLang, joinLocalized, say, type Localized } from '../../server/i18n.js';
+import { adminLang, requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 
 /**
  * 修改 on a system setting (super admin only): a form suited to the setting's type, validated
@@ -13,12 +14,11 @@ import { requestIp, sessionActor, type DomainAction } from '../resources/define.
 export interface SettingFormSpec {
   kind: SettingKind;
   default: unknown;
-  description: string;
-  /** What the schema accepts, in words. */
-  hint: string;
+  /** What the schema accepts (the form says it in words, in the admin's language). */
+  accepts: { integer: boolean; min: number | null; max: number | null };
 }
 
-function hintFor(key: SystemConfigKey): string {
+function acceptsOf(key: SystemConfigKey): SettingFormSpec['accepts'] {
   const schema = systemConfigDefinitions[key].schema as unknown as {
     minValue?: number | null;
     maxValue?: number | null;
@@ -26,28 +26,17 @@ function hintFor(key: SystemConfigKey): string {
     minLength?: number | null;
     maxLength?: number | null;
   };
-  switch (settingKind(key)) {
-    case 'boolean':
-      return '开启或关闭';
-    case 'number':
-      return schema.isInt
-        ? `整数，${schema.minValue ?? '不限'} 至 ${schema.maxValue ?? '不限'}`
-        : `大于 ${schema.minValue ?? 0}，最多两位小数，不超过 ${schema.maxValue ?? '不限'}`;
-    default:
-      return `${schema.minLength ?? 0} 至 ${schema.maxLength ?? '不限'} 个字`;
-  }
+  return settingKind(key) === 'string'
+    ? { integer: true, min: schema.minLength ?? 0, max: schema.maxLength ?? null }
+    : { integer: Boolean(schema.isInt), min: schema.minValue ?? null, max: schema.maxValue ?? null };
 }
 
-/** Per key, what the form needs (the form is the same for every row; the record says which key). */
+/** Per key, what the form needs (the form is the same for every row; the record says which key; the description is a locale label). */
 const settingForms: Record<string, SettingFormSpec> = Object.fromEntries(
-  (Object.keys(systemConfigDefinitions) as SystemConfigKey[]).map((key) => [
-    key,
-    { kind: settingKind(key), default: systemConfigDefinitions[key].default, description: systemConfigDefinitions[key].description, hint: hintFor(key) },
-  ]),
+  (Object.keys(systemConfigDefinitions) as SystemConfigKey[]).map((key) => [key, { kind: settingKind(key), default: systemConfigDefinitions[key].default, accepts: acceptsOf(key) }]),
 );
 
-
-const shown = (value: unknown): string => (value === true ? '开启' : value === false ? '关闭' : JSON.stringify(value));
+const shown = (value: unknown): string | Localized => (value === true ? say('开启', 'on') : value === false ? say('关闭', 'off') : JSON.stringify(value));
 
 export const systemConfigActions: Record<string, DomainAction> = {
   updateSetting: {
@@ -55,7 +44,7 @@ export const systemConfigActions: Record<string, DomainAction> = {
     icon: 'Edit',
     component: Components.SettingForm,
     isAccessible: (context) => Boolean(context.record),
-    custom: { title: '修改配置项', submitLabel: '保存', settings: settingForms },
+    custom: { settings: settingForms },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const key = String(context.record!.id());
       const before = context.record!.params.value;
@@ -64,7 +53,7 @@ export const systemConfigActions: Record<string, DomainAction> = {
       const record = (await context.resource.findOne(key, context)) ?? context.record!;
       return {
         record: record.toJSON(context.currentAdmin),
-        notice: { message: `已修改 ${key}：${shown(before)} → ${shown(record.params.value)}`, type: 'success' },
+        notice: { message: inLang(joinLocalized([say('已修改 ', 'Changed '), key, say('：', ': '), shown(before), ' → ', shown(record.params.value)]), adminLang([request, context])), type: 'success' },
         redirectUrl: context.h.recordActionUrl({ resourceId: 'system_configs', recordId: key, actionName: 'show' }),
       };
     },

@@ -6,6 +6,7 @@ import { inLang, say, type Lang } from '../../server/i18n.js';
 import { MALFORMED_TEXT, malformedTextAt } from '../../server/lib/input.js';
 import { hiddenFields, ruleFor, scopeWhere, actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
+import { servedLang } from '../language.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 500;
@@ -19,7 +20,7 @@ type RawAttribute = { type: { key?: string }; primaryKey?: boolean; fieldName: s
  * database failure caused by what the user typed (bad date, out-of-range number, constraint) is a
  * message too, never a 500.
  */
-export function toValidationError(err: unknown, lang: Lang = 'zh-CN'): unknown {
+export function toValidationError(err: unknown, lang: Lang = servedLang() ?? 'zh-CN'): unknown {
   if (err instanceof ValidationError || err instanceof ForbiddenError) return err;
   if (isAppError(err)) return new ValidationError({}, { message: err.messageIn(lang), type: err.reason });
   const e = err as { name?: string; parent?: { code?: string; detail?: string; constraint?: string } };
@@ -91,7 +92,7 @@ export class ScopedResource extends SequelizeResource {
 
   private actor(context?: ActionContext): Actor {
     const actor = actorFromSession(context?.currentAdmin);
-    if (!actor) throw new ForbiddenError('请先登录');
+    if (!actor) throw new ForbiddenError('notLoggedIn');
     return actor;
   }
 
@@ -112,7 +113,7 @@ export class ScopedResource extends SequelizeResource {
     for (const f of Object.values((filter as unknown as { filters: Record<string, FilterElement> }).filters ?? {})) {
       const name = f.property?.name();
       if (!f.property || !name || !attrs[name]) continue;
-      if (hidden.has(name)) throw new ForbiddenError('不能按该字段筛选');
+      if (hidden.has(name)) throw new ForbiddenError('filterFieldRefused');
       const value = f.value;
       const typeKey = attrs[name].type?.key;
       const listed = this.listedValues(name);
@@ -120,7 +121,7 @@ export class ScopedResource extends SequelizeResource {
         const range = (value && typeof value === 'object' ? value : { from: value }) as { from?: unknown; to?: unknown };
         for (const bound of [range.from, range.to]) {
           if (bound !== undefined && bound !== '' && (typeof bound !== 'string' || Number.isNaN(Date.parse(bound)))) {
-            throw new ValidationError({ [name]: { message: '日期格式不正确' } }, { message: '日期格式不正确', type: 'invalid_filter' });
+            throw new ValidationError({ [name]: { message: 'invalidDateFilter' } }, { message: 'invalidDateFilter', type: 'invalid_filter' });
           }
         }
         rest.push(f);
@@ -259,7 +260,7 @@ export class ScopedResource extends SequelizeResource {
    */
   override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const actor = this.actor(context);
-    const refused = () => new ForbiddenError('记录不存在或无权访问');
+    const refused = () => new ForbiddenError('recordNotVisible');
     if (!this.validId(id)) throw refused();
     for (const f of hiddenFields(actor, this.id())) delete params[f];
     delete params[this.pk()];
@@ -281,7 +282,7 @@ export class ScopedResource extends SequelizeResource {
   override async delete(id: string, context?: ActionContext): Promise<void> {
     const actor = this.actor(context);
     const row = await this.findScoped(actor, id);
-    if (!row) throw new ForbiddenError('记录不存在或无权访问');
+    if (!row) throw new ForbiddenError('recordNotVisible');
     // Destroyed as an instance (as the stock adapter does, so instance hooks run), without reading it again.
     await this.guard(() => row.destroy());
   }

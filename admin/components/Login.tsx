@@ -7,11 +7,6 @@ interface LoginState {
   errorMessage?: string | null;
 }
 
-const TEXT = {
-  'zh-CN': { captcha: '验证码', refresh: '换一张', forgot: '忘记密码？', register: '注册代理账号', captchaHint: '连续登录失败后需要输入验证码' },
-  en: { captcha: 'Captcha', refresh: 'Another one', forgot: 'Forgot password?', register: 'Register as an agent', captchaHint: 'Required after repeated failed logins' },
-};
-
 /** The username of the last submit (this tab only), so the refused page can fill it in again and ask about its captcha. */
 const LAST_USERNAME = 'seahorse.login.username';
 
@@ -60,7 +55,6 @@ const Login: React.FC = () => {
   const { action, errorMessage: message } = ((window as unknown as { __APP_STATE__?: LoginState }).__APP_STATE__ ?? { action: '/admin/login' }) as LoginState;
   const { translateComponent, translateMessage } = useTranslation();
   const companyName = (window as unknown as { REDUX_STATE?: { branding?: { companyName?: string } } }).REDUX_STATE?.branding?.companyName;
-  const text = document.documentElement.lang === 'en' ? TEXT.en : TEXT['zh-CN'];
   const [captcha, setCaptcha] = useState<{ id: string; svg: string } | null>(null);
   // Only a refused submit brings the username back; a fresh visit starts empty.
   const [stored] = useState(() => (message ? lastUsernameStored() : ''));
@@ -143,7 +137,7 @@ const Login: React.FC = () => {
           </FormGroup>
           {required && captcha && (
             <FormGroup>
-              <Label>{text.captcha}</Label>
+              <Label>{translateComponent('Login.captcha')}</Label>
               <input type="hidden" name="captchaId" value={captcha.id} />
               <Box flex style={{ alignItems: 'center', gap: 12 }}>
                 <Input name="captchaAnswer" autoComplete="off" maxLength={8} style={{ flex: 1 }} data-testid="login-captcha" />
@@ -156,11 +150,11 @@ const Login: React.FC = () => {
                     loadCaptcha();
                   }}
                 >
-                  {text.refresh}
+                  {translateComponent('Login.captchaRefresh')}
                 </a>
               </Box>
               <Text variant="sm" color="grey60" mt="sm">
-                {text.captchaHint}
+                {translateComponent('Login.captchaHint')}
               </Text>
             </FormGroup>
           )}
@@ -170,8 +164,8 @@ const Login: React.FC = () => {
             </Button>
           </Text>
           <Box flex mt="xl" style={{ justifyContent: 'space-between' }}>
-            <a href="/auth/forgot">{text.forgot}</a>
-            <a href="/auth/register">{text.register}</a>
+            <a href="/auth/forgot">{translateComponent('Login.forgotPassword')}</a>
+            <a href="/auth/register">{translateComponent('Login.registerAgent')}</a>
           </Box>
         </Box>
       </Box>

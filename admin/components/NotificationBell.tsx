@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { Badge, Box, Icon, Link } from '@adminjs/design-system';
-import { ApiClient } from 'adminjs';
+import { ApiClient, useTranslation } from 'adminjs';
 import { useScreenLanguage } from './shared/useScreenLanguage';
 
 const api = new ApiClient();
@@ -12,7 +12,11 @@ const REFRESH_MS = 60_000;
  */
 const NotificationBell: React.FC<Record<string, unknown> & { OriginalComponent?: React.ComponentType<Record<string, unknown>>; paths?: { rootPath?: string } }> = (props) => {
   useScreenLanguage();
+  const { translateAction, translateLabel } = useTranslation();
   const { OriginalComponent, paths } = props;
+  // The session's title was written at login in zh-CN ("name · 超级管理员"): the role is said in the screen's language.
+  const session = props.session as { username?: string; role?: string; title?: string } | undefined;
+  const shownSession = session?.role && session.username ? { ...session, title: `${session.username} · ${translateLabel(`role.${session.role}`)}` } : session;
   const [count, setCount] = useState<number | null>(null);
   useEffect(() => {
     let alive = true;
@@ -33,11 +37,11 @@ const NotificationBell: React.FC<Record<string, unknown> & { OriginalComponent?:
   const href = `${paths?.rootPath ?? '/admin'}/resources/notification_recipients/actions/inbox`;
   return (
     <Box flex flexDirection="row" alignItems="center">
-      <Link href={href} title="我的通知" data-testid="notification-bell" data-unread={count ?? ''} style={{ display: 'flex', alignItems: 'center', gap: 4, padding: '0 12px' }}>
+      <Link href={href} title={translateAction('inbox', 'notification_recipients')} data-testid="notification-bell" data-unread={count ?? ''} style={{ display: 'flex', alignItems: 'center', gap: 4, padding: '0 12px' }}>
         <Icon icon="Bell" />
         {count ? <Badge variant="danger" size="sm">{count}</Badge> : null}
       </Link>
-      {OriginalComponent ? <OriginalComponent {...props} /> : null}
+      {OriginalComponent ? <OriginalComponent {...props} session={shownSession} /> : null}
     </Box>
   );
 };

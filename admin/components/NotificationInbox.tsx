@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { Badge, Box, Button, H3, Text } from '@adminjs/design-system';
-import { ApiClient, type ActionProps } from 'adminjs';
+import { ApiClient, useTranslation, type ActionProps } from 'adminjs';
 
 interface Item {
   id: number;
@@ -20,10 +20,10 @@ interface Inbox {
 }
 
 const api = new ApiClient();
-const TYPE_LABELS: Record<string, string> = { system: '系统公告', feature: '功能更新', maintenance: '维护通知' };
 
-/** 我的通知: the signed-in admin's own notifications, newest first, with read marks. */
+/** 我的通知: the signed-in admin's own notifications, newest first, with read marks (its words from the locale files). */
 const NotificationInbox: React.FC<ActionProps> = ({ resource, action }) => {
+  const { translateLabel: tl, i18n } = useTranslation();
   const [inbox, setInbox] = useState<Inbox | null>(null);
   const [page, setPage] = useState(1);
 
@@ -50,38 +50,38 @@ const NotificationInbox: React.FC<ActionProps> = ({ resource, action }) => {
   return (
     <Box variant="card" p="xl" data-testid="notification-inbox">
       <Box flex flexDirection="row" justifyContent="space-between" alignItems="center" mb="lg">
-        <H3>我的通知（未读 {inbox.unread}）</H3>
+        <H3>{tl('inbox_title', { unread: inbox.unread })}</H3>
         <Button size="sm" onClick={() => mark({ all: '1' })} disabled={inbox.unread === 0} data-testid="mark-all-read">
-          全部标为已读
+          {tl('inbox_markAllRead')}
         </Button>
       </Box>
-      {inbox.items.length === 0 && <Text>暂无通知</Text>}
+      {inbox.items.length === 0 && <Text>{tl('inbox_empty')}</Text>}
       {inbox.items.map((n) => (
         <Box key={n.id} py="lg" style={{ borderBottom: '1px solid #eee' }} data-testid="notification-item" data-read={n.readAt ? 'yes' : 'no'}>
           <Box flex flexDirection="row" alignItems="center" style={{ gap: 8 }}>
-            {!n.readAt && <Badge variant="primary" size="sm">未读</Badge>}
-            {n.announcementType && <Badge size="sm">{TYPE_LABELS[n.announcementType] ?? n.announcementType}</Badge>}
+            {!n.readAt && <Badge variant="primary" size="sm">{tl('inbox_unread')}</Badge>}
+            {n.announcementType && <Badge size="sm">{tl(`announcementType.${n.announcementType}`, { defaultValue: n.announcementType })}</Badge>}
             <Text fontWeight={n.readAt ? 'normal' : 'bold'}>{n.title}</Text>
-            <Text color="grey60" fontSize="sm">{new Date(n.createdAt).toLocaleString('zh-CN')}</Text>
+            <Text color="grey60" fontSize="sm">{new Date(n.createdAt).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'zh-CN')}</Text>
             {!n.readAt && (
               <Button size="sm" variant="text" onClick={() => mark({ ids: String(n.id) })}>
-                标为已读
+                {tl('inbox_markRead')}
               </Button>
             )}
           </Box>
           <Text mt="sm" style={{ whiteSpace: 'pre-wrap' }}>{n.body}</Text>
           {n.linkResource && n.linkRecordId && (
             <a href={`/admin/resources/${encodeURIComponent(n.linkResource)}/records/${encodeURIComponent(n.linkRecordId)}/show`} data-testid="notification-link">
-              查看相关记录
+              {tl('inbox_openRecord')}
             </a>
           )}
         </Box>
       ))}
       {pages > 1 && (
         <Box flex flexDirection="row" mt="lg" style={{ gap: 8 }}>
-          <Button size="sm" disabled={page <= 1} onClick={() => setPage(page - 1)}>上一页</Button>
+          <Button size="sm" disabled={page <= 1} onClick={() => setPage(page - 1)}>{tl('inbox_previous')}</Button>
           <Text>{page} / {pages}</Text>
-          <Button size="sm" disabled={page >= pages} onClick={() => setPage(page + 1)}>下一页</Button>
+          <Button size="sm" disabled={page >= pages} onClick={() => setPage(page + 1)}>{tl('inbox_next')}</Button>
         </Box>
       )}
     </Box>

@@ -1,30 +1,25 @@
 import React, { useState } from 'react';
 import { Box, Button, FormGroup, H4, Input, Label, MessageBox, Select, Text } from '@adminjs/design-system';
-import type { ActionProps } from 'adminjs';
+import { useTranslation, type ActionProps } from 'adminjs';
+import { settingLabel, useSettingWords } from './shared/settingWords';
 import { useActionSubmit } from './shared/useActionSubmit';
 
 interface SettingSpec {
   kind: 'boolean' | 'number' | 'string';
   default: unknown;
-  description: string;
-  hint: string;
+  accepts: { integer: boolean; min: number | null; max: number | null };
 }
-
-const SWITCH = [
-  { value: 'true', label: '开启' },
-  { value: 'false', label: '关闭' },
-];
-
-const shown = (value: unknown): string =>
-  value === true ? '开启' : value === false ? '关闭' : value === undefined || value === null ? '—' : String(value);
 
 /**
  * 修改 a system setting: the input matches the setting's type (switch, number, text); the server
- * (updateSetting) validates, and its message is shown as is when it refuses.
+ * (updateSetting) validates, and its message is shown as is when it refuses. Every word on it is a
+ * locale label (the description is the setting's `setting_<key>` label).
  */
 const SettingForm: React.FC<ActionProps> = (props) => {
   const { action, record } = props;
-  const custom = action.custom as { title: string; submitLabel: string; settings: Record<string, SettingSpec> };
+  const { translateLabel: tl } = useTranslation();
+  const { shown } = useSettingWords();
+  const custom = action.custom as { settings: Record<string, SettingSpec> };
   const key = String(record?.id ?? '');
   const spec = custom.settings[key];
   const current = record?.params?.value;
@@ -32,7 +27,20 @@ const SettingForm: React.FC<ActionProps> = (props) => {
   const { submit: send, error, busy } = useActionSubmit(props);
 
   if (!record) return null;
-  if (!spec) return <MessageBox variant="danger" message={`未知的配置项：${key}`} />;
+  if (!spec) return <MessageBox variant="danger" message={tl('settingForm_unknown', { key })} />;
+
+  const switchOptions = [
+    { value: 'true', label: tl('setting_on') },
+    { value: 'false', label: tl('setting_off') },
+  ];
+  const bound = (n: number | null) => (n === null ? tl('settingHint_unlimited') : String(n));
+  const { min, max, integer } = spec.accepts;
+  const hint =
+    spec.kind === 'boolean'
+      ? tl('settingHint_boolean')
+      : spec.kind === 'string'
+        ? tl('settingHint_text', { min: bound(min), max: bound(max) })
+        : tl(integer ? 'settingHint_integer' : 'settingHint_decimal', { min: bound(integer ? min : (min ?? 0)), max: bound(max) });
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
@@ -43,22 +51,24 @@ const SettingForm: React.FC<ActionProps> = (props) => {
 
   return (
     <Box variant="card" p="xl" as="form" onSubmit={submit} data-testid="setting-form">
-      <H4>{custom.title}</H4>
-      <Text mb="sm">配置项：{key}</Text>
-      <Text mb="sm">说明：{spec.description}</Text>
+      <H4>{tl('settingForm_title')}</H4>
+      <Text mb="sm">{tl('settingForm_key', { key })}</Text>
+      <Text mb="sm" data-testid="setting-form-description">
+        {tl('settingForm_description', { text: tl(settingLabel(key)) })}
+      </Text>
       <Text mb="sm" data-testid="setting-form-current">
-        当前值：{shown(current)}
+        {tl('settingForm_current', { value: shown(current) })}
       </Text>
       <Text mb="lg">
-        默认值：{shown(spec.default)}　取值：{spec.hint}
+        {tl('settingForm_default', { value: shown(spec.default) })}　{tl('settingForm_accepts', { hint })}
       </Text>
       {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="setting-form-error" />}
       <FormGroup>
-        <Label required>新的值</Label>
+        <Label required>{tl('settingForm_newValue')}</Label>
         {spec.kind === 'boolean' ? (
           <Select
-            value={SWITCH.find((o) => o.value === value) ?? null}
-            options={SWITCH}
+            value={switchOptions.find((o) => o.value === value) ?? null}
+            options={switchOptions}
             onChange={(selected: { value: string } | null) => setValue(selected?.value ?? '')}
           />
         ) : (
@@ -73,7 +83,7 @@ const SettingForm: React.FC<ActionProps> = (props) => {
         )}
       </FormGroup>
       <Button variant="contained" type="submit" disabled={busy} data-testid="setting-form-submit">
-        {custom.submitLabel}
+        {tl('settingForm_submit')}
       </Button>
     </Box>
   );

@@ -174,7 +174,6 @@ export const en = {
     "quota_transfers_review_decision_partial": "Approve in part",
     "quota_transfers_review_approvedAmount": "Amount to let through (more than 0 and less than the transfer; the rest is returned)",
     "quota_transfers_review_opinion": "Opinion (required to reject or to approve in part)",
-    "quota_form_account": "Available: {{balance}}　Frozen: {{frozen}}",
     "admin_users_recharge_title": "Recharge",
     "admin_users_recharge_description": "A super admin's recharge is a system recharge; an agent admin's recharge is taken from your own quota.",
     "admin_users_recharge_submitLabel": "Recharge",
@@ -515,11 +514,15 @@ export const en = {
         "email": "Username",
         "password": "Password"
       },
-      "loginButton": "Log in"
+      "loginButton": "Log in",
+      "captcha": "Captcha",
+      "captchaRefresh": "Another one",
+      "forgotPassword": "Forgot password?",
+      "registerAgent": "Register as an agent",
+      "captchaHint": "Required after repeated failed logins"
     }
   },
   "messages": {
-    "selectPlaceholder": "Select…",
     "takenOffSale": "Taken off sale",
     "bannerImageHint": "JPG or PNG, at most 2 MB, 750×300 recommended",
     "bannerImageTooLarge": "The image must be at most 2 MB",

@@ -1,5 +1,5 @@
 /**
- * English texts of the form-backed domain actions (QuotaActionForm, CardKeyActionForm…). Their
+ * English texts of the form-backed domain actions (CommandForm). Their
  * specs are written in zh-CN; the form looks up `<resource>_<action>_<key>` (title, description,
  * submitLabel, summary_<path>, <field>, <field>_placeholder, <field>_<option>) in the labels.
  * admin/locales/coverage.test.ts fails when one is missing.

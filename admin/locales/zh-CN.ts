@@ -152,7 +152,6 @@ export const zhCN = {
     "quotaType_card_key_refund": "卡密退款",
     "quotaType_adjustment": "调整",
     "loginWelcome": "海马后台",
-    "quota_form_account": "可用额度：{{balance}}　冻结额度：{{frozen}}",
     "backup_restore_requests": "恢复申请",
     "log_archives": "日志归档",
     "backups_requestRestore_summary_sha256": "校验和（SHA-256）",
@@ -430,11 +429,15 @@ export const zhCN = {
         "email": "用户名",
         "password": "密码"
       },
-      "loginButton": "登录"
+      "loginButton": "登录",
+      "captcha": "验证码",
+      "captchaRefresh": "换一张",
+      "forgotPassword": "忘记密码？",
+      "registerAgent": "注册代理账号",
+      "captchaHint": "连续登录失败后需要输入验证码"
     }
   },
   "messages": {
-    "selectPlaceholder": "请选择…",
     "takenOffSale": "已下架",
     "bannerImageHint": "JPG 或 PNG，不超过 2 MB，建议 750×300",
     "bannerImageTooLarge": "图片不能超过 2 MB",

@@ -7,6 +7,8 @@ import { defineResource, requestIp, sessionActor } from './define.js';
 import { adminUserQuotaActions } from '../actions/quota.js';
 import { identityUserActions } from '../actions/identity.js';
 import { onboardAgent } from '../../server/services/identity/onboardAgent.js';
+import { say } from '../../server/i18n.js';
+import { spoken } from '../actions/helpers.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const flag = (v: unknown) => v === true || v === 'true';
@@ -28,10 +30,10 @@ async function createUser(request: ActionRequest, _response: unknown, context: A
   if (actor.role === 'agent') throw forbidden();
   const byAgentAdmin = actor.role === 'agent_admin';
   const role = (byAgentAdmin ? 'agent' : str(p.role)) as Role;
-  if (!ROLES.includes(role)) throw badRequest('请选择角色', 'INVALID_ROLE', 2005);
+  if (!ROLES.includes(role)) throw badRequest(say('请选择角色', 'Please choose a role'), 'INVALID_ROLE', 2005);
   const parentId = byAgentAdmin ? actor.id : p.parentId ? Number(p.parentId) : null;
   const status = byAgentAdmin ? 'active' : ((str(p.status) || 'active') as 'active' | 'pending' | 'frozen');
-  if (!['active', 'pending', 'frozen'].includes(status)) throw badRequest('状态无效', 'INVALID_STATUS', 2007);
+  if (!['active', 'pending', 'frozen'].includes(status)) throw badRequest(say('状态无效', 'The status is not valid'), 'INVALID_STATUS', 2007);
   // Agents get the account email with a one-time set-password link and must change an initial password.
   if (role === 'agent' && status === 'active' && (byAgentAdmin || str(p.email))) {
     const agent = await onboardAgent({ actor, username: str(p.username), email: str(p.email), initialPassword: p.password, parentId });
@@ -66,7 +68,7 @@ async function editUser(request: ActionRequest, _response: unknown, context: Act
     keepSid: sessionIdOf(request),
     ip: requestIp(request),
   });
-  return recordResponse(context, user.id, emailPending ? `已保存。新邮箱 ${emailPending} 需点击发送到该邮箱的链接确认后生效` : 'successfullyUpdated');
+  return recordResponse(context, user.id, emailPending ? spoken(say(`已保存。新邮箱 ${emailPending} 需点击发送到该邮箱的链接确认后生效`, `Saved. The new email ${emailPending} takes effect once the link sent to it is opened`), context) : 'successfullyUpdated');
 }
 
 /** `admin_users`: super admins, agent admins and agents. */

@@ -11,11 +11,12 @@ import {
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Model, ModelStatic } from 'sequelize';
 import { config } from '../../server/config.js';
-import { asLang, requestLang, type Lang } from '../../server/i18n.js';
+import { asLang, inLang, requestLang, say, type Lang } from '../../server/i18n.js';
 import { AdminUser } from '../../server/models/index.js';
 import { actorFromSession, can, mayAssignOwner, ruleFor, SECRET_FIELDS, writableFields } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { toValidationError } from '../adapter/ScopedResource.js';
+import { servedLang } from '../language.js';
 import { Components } from '../componentLoader.js';
 import { auditAfter, snapshotBefore } from '../features/audit.js';
 
@@ -67,16 +68,17 @@ export interface ResourceSpec {
   options?: Partial<ResourceOptions>;
 }
 
+/** A refusal written here, in the language of the admin being served. */
+const said = (zh: string, en: string): string => inLang(say(zh, en), servedLang() ?? 'zh-CN');
+
 export function sessionActor(context: ActionContext): Actor {
   const actor = actorFromSession(context.currentAdmin);
-  if (!actor) throw new ValidationError({}, { message: '请先登录', type: 'unauthenticated' });
+  if (!actor) throw new ValidationError({}, { message: said('请先登录', 'Please log in first'), type: 'unauthenticated' });
   return actor;
 }
 
 /** Where the admin mount keeps Express's `req.ip` as an own property, so it survives AdminJS's copy. */
 export const CLIENT_IP = 'seahorseClientIp';
-/** The reader's language (`requestLang`), kept on the request for the same reason as `CLIENT_IP`. */
-export const SCREEN_LANG = 'seahorseScreenLang';
 
 /**
  * The client's address for audit rows: exactly Express's `req.ip` (trust-proxy applied by Express).
@@ -89,17 +91,18 @@ export function requestIp(request: ActionRequest): string | null {
 }
 
 /**
- * The language the admin reads (the screen's language cookie, else their saved locale, else the
- * browser's): refusals are shown in it.
+ * The language the admin reads (admin/language.ts `adminRequestLang`: the screen's language cookie,
+ * else their saved locale, else zh-CN): refusals are shown in it.
  */
 export function adminLang(args: readonly unknown[]): Lang {
-  // An action's request is AdminJS's spread copy, without headers: the mount kept the language in an own property.
-  const kept = args.find((a): a is { [SCREEN_LANG]: Lang } => !!a && typeof a === 'object' && SCREEN_LANG in a);
-  if (kept) return asLang(kept[SCREEN_LANG]);
+  // AdminJS hands actions a spread copy of the request, which loses Node's `headers` getter: the
+  // language of the request being served was taken from the real one (admin/language.ts).
+  const served = servedLang();
+  if (served) return served;
   const request = args.find((a): a is { headers: IncomingHttpHeaders } => !!a && typeof a === 'object' && 'headers' in a && !!(a as { headers?: unknown }).headers);
   const context = args.find((a): a is ActionContext => !!a && typeof a === 'object' && 'currentAdmin' in a);
   if (!request) return asLang((context?.currentAdmin as { locale?: string } | undefined)?.locale);
-  return requestLang({ headers: request.headers, session: { adminUser: context?.currentAdmin as { locale?: string } | undefined } });
+  return requestLang({ headers: { cookie: request.headers.cookie }, session: { adminUser: context?.currentAdmin as { locale?: string } | undefined } });
 }
 
 /** Domain errors (AppError) and bad input become a message on the page (in the admin's language) instead of a 500. */
@@ -121,7 +124,7 @@ const rootKey = (key: string) => key.split('.')[0]!;
  */
 async function sanitizePayload(resourceId: string, spec: ResourceSpec, request: ActionRequest, context: ActionContext, isNew: boolean): Promise<ActionRequest> {
   if (request.method !== 'post') {
-    if (isNew) throw new ValidationError({}, { message: '请通过表单提交', type: 'method' });
+    if (isNew) throw new ValidationError({}, { message: said('请通过表单提交', 'Please submit the form'), type: 'method' });
     return request;
   }
   const actor = sessionActor(context);
@@ -134,14 +137,14 @@ async function sanitizePayload(resourceId: string, spec: ResourceSpec, request: 
   if (isNew && spec.ownerOnNew) {
     const col = spec.ownerOnNew;
     const requested = payload[col] === undefined || payload[col] === '' ? actor.id : Number(payload[col]);
-    if (!Number.isSafeInteger(requested)) throw new ValidationError({ [col]: { message: '请选择有效的用户' } });
+    if (!Number.isSafeInteger(requested)) throw new ValidationError({ [col]: { message: said('请选择有效的用户', 'Please choose a valid user') } });
     if (actor.role === 'agent' || !allowed.has(col)) {
       payload[col] = actor.id;
     } else if (requested !== actor.id) {
       const target = await AdminUser.findByPk(requested, { attributes: ['id', 'role', 'parentId'] });
       // Plain values: spreading a model instance would drop its attributes (they are getters).
       if (!target || !mayAssignOwner(actor, resourceId, requested, { role: target.role, parentId: target.parentId })) {
-        throw new ValidationError({ [col]: { message: '只能选择自己名下的代理' } });
+        throw new ValidationError({ [col]: { message: said('只能选择自己名下的代理', 'You can only choose your own agents') } });
       }
       payload[col] = requested;
     } else {

@@ -17,6 +17,7 @@ export const systemConfigsResource = () =>
     options: {
       properties: {
         value: { isVisible: { list: true, filter: false, show: true, edit: false }, components: { list: Components.SettingValue, show: Components.Json } },
+        description: { components: { list: Components.SettingDescription, show: Components.SettingDescription } },
       },
     },
   });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import { ApiClient, useNotice, useTranslation, type ActionProps } from 'adminjs';
 
 const api = new ApiClient();
 
@@ -19,6 +19,7 @@ export interface ActionAnswer {
  */
 export function useActionSubmit({ action, resource, record, records }: ActionProps) {
   const addNotice = useNotice();
+  const { translateMessage } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -42,7 +43,7 @@ export function useActionSubmit({ action, resource, record, records }: ActionPro
       if (onAnswer?.(answer)) return;
       if (answer.redirectUrl) window.location.assign(answer.redirectUrl);
     } catch {
-      setError('请求失败，请稍后重试');
+      setError(translateMessage('requestFailed'));
     } finally {
       setBusy(false);
     }

@@ -2,6 +2,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { QueryTypes } from 'sequelize';
 import { db, inTransaction } from '../../db/index.js';
 import { AppError, tooMany } from '../../errors.js';
+import { joinLocalized, say, type Localized } from '../../i18n.js';
 import { AdminUser, LoginLog } from '../../models/index.js';
 import { networkOf } from '../../lib/clientAddress.js';
 import { redisLimiter } from '../../lib/rateLimit.js';
@@ -43,10 +44,11 @@ export type LoginReason =
   | 'frozen'
   | 'pending';
 
-const refusal = (status: number, code: number, reason: string, message: string, details: LoginRefusalDetails) =>
+const refusal = (status: number, code: number, reason: string, message: Localized, details: LoginRefusalDetails) =>
   new AppError(status, code, reason, message, details);
 
-const lockedMessage = (until: Date) => `账号已被锁定，请于 ${formatLocalTime(until)} 之后再试`;
+const lockedMessage = (until: Date) =>
+  say(`账号已被锁定，请于 ${formatLocalTime(until)} 之后再试`, `The account is locked; try again after ${formatLocalTime(until)}`);
 
 /** State of an account's consecutive failures: from admin_users, or from Redis for names that do not exist. */
 interface FailureState {
@@ -136,12 +138,13 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
     await log('rate_limited');
-    throw tooMany(`登录尝试过于频繁，请 ${Math.ceil(err.msBeforeNext / 1000)} 秒后再试`, 'LOGIN_RATE_LIMITED', 2036);
+    const seconds = Math.ceil(err.msBeforeNext / 1000);
+    throw tooMany(say(`登录尝试过于频繁，请 ${seconds} 秒后再试`, `Too many login attempts; try again in ${seconds} seconds`), 'LOGIN_RATE_LIMITED', 2036);
   }
 
   if (!username || !password) {
     await log('missing_fields');
-    throw refusal(400, 2029, 'MISSING_FIELDS', '请输入用户名和密码', { captchaRequired: false });
+    throw refusal(400, 2029, 'MISSING_FIELDS', say('请输入用户名和密码', 'Please enter your username and password'), { captchaRequired: false });
   }
 
   const [captchaAfter, lockAfter, lockMinutes] = await Promise.all([
@@ -165,11 +168,11 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
   if (state.count >= captchaAfter) {
     if (attempt.captchaId === undefined || attempt.captchaAnswer === undefined || attempt.captchaAnswer === '') {
       await log('captcha_required', userId);
-      throw refusal(400, 2031, 'CAPTCHA_REQUIRED', '请输入验证码', { captchaRequired: true });
+      throw refusal(400, 2031, 'CAPTCHA_REQUIRED', say('请输入验证码', 'Please enter the captcha'), { captchaRequired: true });
     }
     if (!(await checkCaptcha(attempt.captchaId, attempt.captchaAnswer))) {
       await log('captcha_invalid', userId);
-      throw refusal(400, 2032, 'CAPTCHA_INVALID', '验证码错误，请重新输入', { captchaRequired: true });
+      throw refusal(400, 2032, 'CAPTCHA_INVALID', say('验证码错误，请重新输入', 'The captcha was wrong, please try again'), { captchaRequired: true });
     }
   }
 
@@ -178,21 +181,21 @@ export async function authenticate(attempt: LoginAttempt): Promise<AdminUser> {
     const after = user ? await recordUserFailure(user, lockAfter, lockMinutes, ip, now) : await recordUnknownFailure(username, lockAfter, lockMinutes, now);
     await log(user ? 'wrong_password' : 'unknown_user', userId);
     if (after.lockedUntil && after.lockedUntil.getTime() > now.getTime() && !knownNetwork) {
-      throw refusal(403, 2033, 'ACCOUNT_LOCKED', `密码连续错误 ${lockAfter} 次，${lockedMessage(after.lockedUntil)}`, {
+      throw refusal(403, 2033, 'ACCOUNT_LOCKED', joinLocalized([say(`密码连续错误 ${lockAfter} 次，`, `${lockAfter} wrong passwords in a row. `), lockedMessage(after.lockedUntil)]), {
         captchaRequired: true,
         lockedUntil: after.lockedUntil.toISOString(),
       });
     }
-    throw refusal(401, 2030, 'BAD_CREDENTIALS', '用户名或密码错误', { captchaRequired: knownNetwork || after.count >= captchaAfter });
+    throw refusal(401, 2030, 'BAD_CREDENTIALS', say('用户名或密码错误', 'Wrong username or password'), { captchaRequired: knownNetwork || after.count >= captchaAfter });
   }
 
   if (user.status === 'frozen') {
     await log('frozen', user.id);
-    throw refusal(403, 2034, 'ACCOUNT_FROZEN', '账号已被冻结，请联系管理员', { captchaRequired: false });
+    throw refusal(403, 2034, 'ACCOUNT_FROZEN', say('账号已被冻结，请联系管理员', 'The account is frozen; please contact your administrator'), { captchaRequired: false });
   }
   if (user.status === 'pending') {
     await log('pending', user.id);
-    throw refusal(403, 2035, 'ACCOUNT_PENDING', '邮箱尚未验证，请先点击验证邮件中的链接（可在注册页重新发送）', { captchaRequired: false });
+    throw refusal(403, 2035, 'ACCOUNT_PENDING', say('邮箱尚未验证，请先点击验证邮件中的链接（可在注册页重新发送）', 'Your email address is not verified yet: open the link in the verification email (you can resend it from the registration page)'), { captchaRequired: false });
   }
 
   await user.update({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, lastLoginIp: ip });

@@ -2,14 +2,17 @@ import type { Transaction } from 'sequelize';
 import { authorize } from '../../policies/index.js';
 import { z } from 'zod';
 import { badRequest, forbidden } from '../../errors.js';
+import { inLang, say } from '../../i18n.js';
+import { localizedIssues } from '../../lib/input.js';
 import { SystemConfig, SystemConfigChange } from '../../models/index.js';
 import { inTransaction } from '../../db/index.js';
 import { recordOperation } from '../audit/operationLog.js';
 import { systemConfigDefinitions, type SystemConfigKey, type SystemConfigValue } from './definitions.js';
 
 const CACHE_MS = 2000;
-// Validation messages are shown to the (Chinese-speaking) super admin as they are.
+// zod's own validation messages, in each language the admin may read.
 const zhMessages = z.locales.zhCN().localeError;
+const enMessages = z.locales.en().localeError;
 let cache: { at: number; values: Map<string, unknown> } | undefined;
 
 async function load(): Promise<Map<string, unknown>> {
@@ -46,10 +49,14 @@ export async function getSettingIn<K extends SystemConfigKey>(key: K, t: Transac
 
 export function parseSettingValue(key: string, raw: unknown): unknown {
   const definition = systemConfigDefinitions[key as SystemConfigKey];
-  if (!definition) throw badRequest(`未知的配置项：${key}`, 'UNKNOWN_SETTING');
+  if (!definition) throw badRequest(say(`未知的配置项：${key}`, `Unknown setting: ${key}`), 'UNKNOWN_SETTING');
   const parsed = definition.schema.safeParse(raw, { error: zhMessages });
   if (!parsed.success) {
-    throw badRequest(`配置项 ${key} 的值无效：${parsed.error.issues.map((i) => i.message).join('; ')}`, 'INVALID_SETTING');
+    // Told in both languages: zod's messages in each, the definitions' own (`msg(zh, en)`) decoded.
+    const en = definition.schema.safeParse(raw, { error: enMessages });
+    const zhText = inLang(localizedIssues(parsed.error), 'zh-CN');
+    const enText = en.success ? zhText : inLang(localizedIssues(en.error), 'en');
+    throw badRequest(say(`配置项 ${key} 的值无效：${zhText}`, `The value of ${key} is not valid: ${enText}`), 'INVALID_SETTING');
   }
   return parsed.data;
 }
@@ -92,7 +99,7 @@ export async function updateSetting(
     if (existing) await existing.update({ value, updatedBy: actor.id }, { transaction: t });
     else
       await SystemConfig.create(
-        { key, configGroup: definition.group, value, description: definition.description, updatedBy: actor.id },
+        { key, configGroup: definition.group, value, description: definition.description['zh-CN'], updatedBy: actor.id },
         { transaction: t },
       );
     await SystemConfigChange.create({ key, before, after: value, actorId: actor.id, ip }, { transaction: t });
@@ -108,7 +115,7 @@ export async function updateSetting(
 /** Writes every missing setting with its default (start-up, db:migrate, seeders); safe when several processes start at once. */
 export async function ensureDefaultSettings(): Promise<void> {
   await SystemConfig.bulkCreate(
-    Object.entries(systemConfigDefinitions).map(([key, d]) => ({ key, configGroup: d.group, value: d.default, description: d.description })),
+    Object.entries(systemConfigDefinitions).map(([key, d]) => ({ key, configGroup: d.group, value: d.default, description: d.description['zh-CN'] })),
     { ignoreDuplicates: true },
   );
   invalidateSystemConfigCache();

@@ -56,10 +56,10 @@ describe('card keys in the admin (browser, production assets)', function () {
       try {
         const page = await logIn('ckweb_agent');
         await page.goto(`${server.url}/admin/resources/card_keys/actions/generate`);
-        await page.waitForSelector('[data-testid="card-key-form-generate"]');
-        await page.waitForFunction(() => document.querySelector('[data-testid="card-key-form-generate"]')?.textContent?.includes('ckweb project'));
+        await page.waitForSelector('[data-testid="command-form-generate"]');
+        await page.waitForFunction(() => document.querySelector('[data-testid="command-form-generate"]')?.textContent?.includes('ckweb project'));
         await page.fill('input[name="count"]', '6');
-        await page.click('[data-testid="card-key-form-submit"]');
+        await page.click('[data-testid="command-form-submit"]');
         await page.waitForURL(/\/admin\/resources\/card_key_batches\/records\/\d+\/show/);
         const batch = await CardKeyBatch.findOne({ where: { agentId: w.agent.id } });
         assert.equal(batch!.count, 6);
@@ -67,10 +67,10 @@ describe('card keys in the admin (browser, production assets)', function () {
         assert.equal(await balanceOf(w.agent.id), '94.00'); // 6 × 1.00 (the first validity, 1天)
 
         await page.goto(`${server.url}/admin/resources/card_keys/actions/export`);
-        await page.waitForSelector('[data-testid="card-key-form-export"]');
-        await page.click('[data-testid="card-key-form-submit"]');
-        await page.waitForSelector('[data-testid="card-key-export-download"]', { timeout: 60_000 });
-        const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="card-key-export-download"]')]);
+        await page.waitForSelector('[data-testid="command-form-export"]');
+        await page.click('[data-testid="command-form-submit"]');
+        await page.waitForSelector('[data-testid="command-form-export-download"]', { timeout: 60_000 });
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="command-form-export-download"]')]);
         const file = path.join(exportDir, 'downloaded.xlsx');
         await download.saveAs(file);
         const book = new ExcelJS.Workbook();
@@ -83,8 +83,8 @@ describe('card keys in the admin (browser, production assets)', function () {
         const key = (await CardKey.findOne({ where: { batchId: batch!.id }, order: [['id', 'ASC']] }))!;
         assert.equal((await verifyCardKey((await projectById(w.project.id))!, { code: key.code, deviceId: 'pc-1', ip: null })).reason, 'OK');
         await page.goto(`${server.url}/admin/resources/card_keys/records/${key.id}/unbind`);
-        await page.waitForSelector('[data-testid="card-key-form-unbind"]');
-        await page.click('[data-testid="card-key-form-submit"]');
+        await page.waitForSelector('[data-testid="command-form-unbind"]');
+        await page.click('[data-testid="command-form-submit"]');
         await page.waitForURL(/\/admin\/resources\/card_keys(\?|$)/);
         const unbound = (await CardKey.findByPk(key.id))!;
         assert.deepEqual([unbound.status, unbound.deviceId, unbound.unbindCount], ['unused', null, 1]);
@@ -98,12 +98,12 @@ describe('card keys in the admin (browser, production assets)', function () {
   it('the super admin creates a project and sees its secret once', async () => {
     const page = await logIn('ckweb_root');
     await page.goto(`${server.url}/admin/resources/projects/actions/createProject`);
-    await page.waitForSelector('[data-testid="card-key-form-createProject"]');
+    await page.waitForSelector('[data-testid="command-form-createProject"]');
     await page.fill('input[name="name"]', 'ckweb browser project');
     await page.fill('textarea[name="prices"]', '30天, 30, 2.50\n永久, 永久, 20');
-    await page.click('[data-testid="card-key-form-submit"]');
-    await page.waitForSelector('[data-testid="card-key-form-reveal"]');
-    const text = (await page.textContent('[data-testid="card-key-form-reveal"]')) ?? '';
+    await page.click('[data-testid="command-form-submit"]');
+    await page.waitForSelector('[data-testid="command-form-reveal"]');
+    const text = (await page.textContent('[data-testid="command-form-reveal"]')) ?? '';
     assert.match(text, /app_secret: \S{40,}/);
     assert.match(text, /BEGIN PUBLIC KEY/);
     await page.close();

@@ -53,19 +53,19 @@ describe('quota in a browser (production assets)', function () {
   /** Opens an action page, fills the form and submits; returns once the action redirected (success) or showed its refusal. */
   async function submit(page: Page, url: string, fields: Record<string, string>): Promise<string | null> {
     await page.goto(`${server.url}${url}`);
-    await page.locator('form[data-testid^="quota-form-"]').waitFor();
+    await page.locator('form[data-testid^="command-form-"]').waitFor();
     return fillAndSubmit(page, fields);
   }
 
   /** Fills the open form and submits; null once it redirected, else the refusal shown. */
   async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<string | null> {
-    const form = page.locator('form[data-testid^="quota-form-"]');
+    const form = page.locator('form[data-testid^="command-form-"]');
     for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
     const before = page.url();
-    await page.click('[data-testid="quota-form-submit"]');
+    await page.click('[data-testid="command-form-submit"]');
     return Promise.race([
       page.waitForURL((u) => u.toString() !== before).then(() => null),
-      page.locator('[data-testid="quota-form-error"]').waitFor().then(async () => page.locator('[data-testid="quota-form-error"]').innerText()),
+      page.locator('[data-testid="command-form-error"]').waitFor().then(async () => page.locator('[data-testid="command-form-error"]').innerText()),
     ]);
   }
 
@@ -85,7 +85,7 @@ describe('quota in a browser (production assets)', function () {
 
     const agent = await logIn(agentA);
     await agent.page.goto(`${server.url}/admin/resources/quota_transfers/actions/transfer`);
-    assert.match(await agent.page.locator('[data-testid="quota-form-account"]').innerText(), /600\.00/);
+    assert.match(await agent.page.locator('[data-testid="command-form-account"]').innerText(), /600\.00/);
     const unknown = await submit(agent.page, '/admin/resources/quota_transfers/actions/transfer', { recipientUsername: 'no_such_user', amount: '10' });
     assert.match(unknown ?? '', /接收方用户不存在/);
     assert.equal(await submit(agent.page, '/admin/resources/quota_transfers/actions/transfer', { recipientUsername: agentB.username, amount: '150' }), null);
@@ -143,13 +143,13 @@ describe('quota in a browser (production assets)', function () {
       const { page } = superAdmin;
       const openAndChoosePartial = async (): Promise<void> => {
         await page.goto(`${server.url}/admin/resources/quota_transfers/records/${held.transferId}/review`);
-        const form = page.locator('form[data-testid="quota-form-review"]');
+        const form = page.locator('form[data-testid="command-form-review"]');
         await form.waitFor();
-        assert.equal(await form.locator('[data-testid="quota-form-field-approvedAmount"]').count(), 0, 'no amount field for 放行');
-        await form.locator('[data-testid="quota-form-field-decision"]').click();
+        assert.equal(await form.locator('[data-testid="command-form-field-approvedAmount"]').count(), 0, 'no amount field for 放行');
+        await form.locator('[data-testid="command-form-field-decision"]').click();
         for (const label of ['放行', '拒绝', '部分处理']) await page.getByText(label, { exact: true }).first().waitFor();
         await page.getByText('部分处理', { exact: true }).click();
-        await form.locator('[data-testid="quota-form-field-approvedAmount"]').waitFor();
+        await form.locator('[data-testid="command-form-field-approvedAmount"]').waitFor();
       };
 
       await openAndChoosePartial();
