@@ -22,7 +22,6 @@ import { RULES, writableFields } from '../../server/policies/access.js';
 import { createProject } from '../../server/services/projects/createProject.js';
 import { createAnnouncement } from '../../server/services/notifications/index.js';
 import { createAdminUser, type Role } from '../../server/services/identity/createAdminUser.js';
-import { redis, redisKey } from '../../server/redis.js';
 import { truncateAll } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { demoPng } from '../support/images.js';
@@ -191,9 +190,6 @@ describe('every admin form offered by a rule lands for its roles and is refused 
     const superadmin = await mk('superadmin', 'super_admin');
     const agentadmin1 = await mk('agentadmin1', 'agent_admin');
     ctx.users = { superadmin, agentadmin1, agent1a: await mk('agent1a', 'agent', agentadmin1.id), agent1b: await mk('agent1b', 'agent', agentadmin1.id) };
-    // Ids restart after the truncate, but Redis is shared by the whole run: a sensitive-operation
-    // count or pause an earlier file left under the same id would refuse the email edits below.
-    await redis().del(...Object.values(ctx.users).flatMap((u) => [redisKey('sensitive-ops', 'count', u.id), redisKey('sensitive-ops', 'block', u.id)]));
     const actor = { id: superadmin.id, role: 'super_admin' as const, parentId: null };
     const { project } = await createProject({ name: 'formdemo', prices: [{ label: '30d', durationDays: 30, unitPrice: '1.50' }] }, actor);
     ctx.projectId = project.id;
