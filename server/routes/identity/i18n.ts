@@ -10,7 +10,8 @@ export { LANG_COOKIE };
 export function pageLang(req: Request, res: Response): Lang {
   const asked = typeof req.query.lang === 'string' ? req.query.lang : undefined;
   if (asked === 'en' || asked === 'zh-CN') {
-    res.cookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 * 1000 });
+    // Not httpOnly: it holds no secret, and the admin's language switch (in the page) must be able to change it.
+    res.cookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
     return asked;
   }
   const cookie = /(?:^|;\s*)seahorse_lang=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
