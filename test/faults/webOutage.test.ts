@@ -86,7 +86,7 @@ describe('faults: web process while Redis, then PostgreSQL, is down', function (
     return res;
   };
   const login = async (lang: 'zh-CN' | 'en') => {
-    const res = await postForm(`${url}/admin/login`, { email: username, password }, { 'accept-language': lang });
+    const res = await postForm(`${url}/admin/login`, { email: username, password }, { cookie: `seahorse_lang=${lang}` });
     statuses.add(res.status);
     return res;
   };
