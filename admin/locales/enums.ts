@@ -53,7 +53,7 @@ const perResource: Record<string, Tree> = {
   metering_services: enabled,
   banners: enabled,
   meta_user: { status: { 0: ['冻结', 'Frozen'], 1: ['正常', 'Active'] } },
-  quota_transfers: { kind: { transfer: ['转账', 'Transfer'], recharge: ['代理充值（待审核）', 'Agent recharge (held)'] } },
+  quota_transfers: { kind: { transfer: ['转账', 'Transfer'], recharge: ['代理充值', 'Agent recharge'] } },
   meta_promotion: { status: { 0: ['未激活', 'Inactive'], 1: ['进行中', 'Running'], 2: ['已结束', 'Ended'] } },
   security_events: {
     kind: {

@@ -9,6 +9,6 @@ export const quotaTransfersResource = () =>
     list: ['id', 'kind', 'fromUserId', 'toUserId', 'amount', 'status', 'holdReason', 'createdAt'],
     filter: ['kind', 'fromUserId', 'toUserId', 'status', 'createdAt'],
     money: ['amount', 'approvedAmount'],
-    enums: { status: ['completed', 'pending_review', 'rejected', 'partial'], kind: ['transfer', 'recharge'] },
+    enums: { status: ['completed', 'pending_review', 'rejected', 'partial'], kind: ['transfer', 'recharge'], holdReason: ['amount_threshold', 'burst'] },
     actions: { ...quotaTransferActions },
   });
