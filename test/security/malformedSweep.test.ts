@@ -24,8 +24,8 @@ import {
   type BodyCase,
   type JsonSchema,
 } from '../support/malformedInput.js';
-import { APIV3_KEY, Api } from '../support/miniApi.js';
-import { merchantKeys, WechatSimulator } from '../wechat-sim/sim.js';
+import { Api, startWechatSim } from '../support/miniApi.js';
+import type { WechatSimulator } from '../wechat-sim/sim.js';
 import { Session } from './support.js';
 
 /**
@@ -162,16 +162,9 @@ describe('security: a generated sweep of malformed input over every route and ad
   before(async () => {
     db();
     previous = config();
-    const merchant = merchantKeys();
-    sim = await new WechatSimulator({
-      appId: 'wx_test_appid',
-      appSecret: 'wx_test_secret',
-      mchId: '1900012345',
-      merchantPublicKey: merchant.publicKey,
-      merchantSerial: merchant.serial,
-      apiV3Key: APIV3_KEY,
-      timeScale: 0.0002,
-    }).start();
+    const started = await startWechatSim();
+    sim = started.sim;
+    const { merchant } = started;
     setConfig(
       loadConfig({
         ...process.env,

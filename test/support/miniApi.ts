@@ -16,9 +16,8 @@ export interface World {
   restore(): Promise<void>;
 }
 
-/** The real app, pointed at a fresh WeChat simulator (notifications retried every few ms). */
-export async function startWorld(overrides: Record<string, string> = {}): Promise<World> {
-  const previous: Config = config();
+/** A fresh WeChat simulator for the test merchant (notifications retried every few ms), and that merchant's keys. */
+export async function startWechatSim(): Promise<{ sim: WechatSimulator; merchant: ReturnType<typeof merchantKeys> }> {
   const merchant = merchantKeys();
   const sim = await new WechatSimulator({
     appId: 'wx_test_appid',
@@ -29,6 +28,13 @@ export async function startWorld(overrides: Record<string, string> = {}): Promis
     apiV3Key: APIV3_KEY,
     timeScale: 0.0002,
   }).start();
+  return { sim, merchant };
+}
+
+/** The real app, pointed at a fresh WeChat simulator. */
+export async function startWorld(overrides: Record<string, string> = {}): Promise<World> {
+  const previous: Config = config();
+  const { sim, merchant } = await startWechatSim();
   const server = await startTestServer();
   setConfig(
     loadConfig({
