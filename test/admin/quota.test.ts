@@ -4,29 +4,19 @@ import { OperationLog, QuotaTransfer, Withdrawal } from '../../server/models/ind
 import { updateSetting } from '../../server/services/systemConfig/systemConfig.js';
 import { AdminClient, isRefused, type ApiBody } from './client.js';
 import { startTestServer, type TestServer } from '../support/http.js';
-import { account, fund, makeUser, snapshot, type TestUser } from '../support/quota.js';
+import { account, fund, makeCast, snapshot, type TestUser } from '../support/quota.js';
 
 const PASSWORD = 'abcd1234';
 
 describe('quota actions through the AdminJS back office', function () {
   this.timeout(60_000);
   let srv: TestServer;
-  let root: TestUser;
-  let admin1: TestUser;
-  let admin2: TestUser;
-  let agentA: TestUser;
-  let agentB: TestUser;
-  let agentC: TestUser;
+  let root: TestUser, admin1: TestUser, admin2: TestUser, agentA: TestUser, agentB: TestUser, agentC: TestUser;
   let everyone: number[];
   const as: Record<string, AdminClient> = {};
 
   before(async () => {
-    root = await makeUser('qa_root', 'super_admin');
-    admin1 = await makeUser('qa_adm1', 'agent_admin');
-    admin2 = await makeUser('qa_adm2', 'agent_admin');
-    agentA = await makeUser('qa_agA', 'agent', admin1.id);
-    agentB = await makeUser('qa_agB', 'agent', admin1.id);
-    agentC = await makeUser('qa_agC', 'agent', admin2.id);
+    ({ root, admin1, admin2, agentA, agentB, agentC } = await makeCast('qa'));
     srv = await startTestServer({ mountAdmin });
     everyone = [root, admin1, admin2, agentA, agentB, agentC].map((u) => u.id);
     await fund(root, admin1, '5000.00');

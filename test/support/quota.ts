@@ -1,9 +1,20 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../../server/errors.js';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../server/db/index.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { rechargeUser } from '../../server/services/quota/rechargeUser.js';
 import { createAdminUser, type Role } from '../../server/services/identity/createAdminUser.js';
+
+/** Asserts that a command was refused with `reason` (a 4xx AppError), and its message when given. */
+export async function refused(promise: Promise<unknown>, reason: string, message?: RegExp): Promise<void> {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof AppError, `expected a refusal, got ${String(err)}`);
+  assert.equal(err.reason, reason);
+  if (message) assert.match(err.message, message);
+  assert.ok(err.status >= 400 && err.status < 500);
+}
 
 /** Usernames unique to this test run's suites: all suites share one database. */
 export const uniqueName = (base: string): string => `${base}_${randomBytes(3).toString('hex')}`.slice(0, 32);
@@ -24,6 +35,26 @@ export async function makeUser(base: string, role: Role, parentId: number | null
     emailVerified: true,
   });
   return { id: user.id, role, parentId, username };
+}
+
+/** The usual cast of the quota tests: a super admin; two agent admins; agents A and B under the first, C under the second. */
+export interface QuotaCast {
+  root: TestUser;
+  admin1: TestUser;
+  admin2: TestUser;
+  agentA: TestUser;
+  agentB: TestUser;
+  agentC: TestUser;
+}
+
+export async function makeCast(prefix: string): Promise<QuotaCast> {
+  const root = await makeUser(`${prefix}_root`, 'super_admin');
+  const admin1 = await makeUser(`${prefix}_adm1`, 'agent_admin');
+  const admin2 = await makeUser(`${prefix}_adm2`, 'agent_admin');
+  const agentA = await makeUser(`${prefix}_agA`, 'agent', admin1.id);
+  const agentB = await makeUser(`${prefix}_agB`, 'agent', admin1.id);
+  const agentC = await makeUser(`${prefix}_agC`, 'agent', admin2.id);
+  return { root, admin1, admin2, agentA, agentB, agentC };
 }
 
 export async function fund(superAdmin: Actor, target: { id: number }, amount: string): Promise<void> {

@@ -36,52 +36,50 @@ export function presentOutcome(code: string, o: VerifyOutcome, now = Date.now())
   };
 }
 
-function bad(res: Response, locals: SignedLocals, message: string) {
-  sendSigned(res, 400, { valid: false, reason: 'BAD_REQUEST', message, server_time: Date.now() }, locals.project, locals.nonce);
-}
+type Reply = (status: number, body: object) => void;
+
+/** A signed open-API route: the raw body, the signature check, then `work` with a reply that signs its answer. */
+const signedRoute = (work: (req: Request, locals: SignedLocals, reply: Reply) => Promise<void>) => [
+  express.raw({ type: () => true, limit: '16kb' }),
+  signedRequest(),
+  handle(async (req: Request, res: Response) => {
+    const locals = res.locals as SignedLocals;
+    await work(req, locals, (status, body) => sendSigned(res, status, body, locals.project, locals.nonce));
+  }),
+];
+
+const badRequest = (reply: Reply, message: string) => reply(400, { valid: false, reason: 'BAD_REQUEST', message, server_time: Date.now() });
 
 /** POST /open/v1/card-keys/verify and GET /open/v1/card-keys/:code. */
 export function cardKeysOpenRouter(): Router {
   const router = Router();
-  const raw = express.raw({ type: () => true, limit: '16kb' });
 
   router.post(
     '/v1/card-keys/verify',
-    raw,
-    signedRequest(),
-    handle(async (req: Request, res: Response) => {
-      const locals = res.locals as SignedLocals;
+    ...signedRoute(async (req, locals, reply) => {
       let json: unknown;
       try {
         json = JSON.parse(locals.body.toString('utf8') || '{}');
       } catch {
-        return bad(res, locals, '请求体不是合法的 JSON');
+        return badRequest(reply, '请求体不是合法的 JSON');
       }
       const parsed = verifyRequestBody.safeParse(json);
-      if (!parsed.success) return bad(res, locals, localizedIssues(parsed.error)['zh-CN']);
+      if (!parsed.success) return badRequest(reply, localizedIssues(parsed.error)['zh-CN']);
       const { data: body } = parsed;
-      const deviceId = body.device_id;
       const code = normalizeCode(body.card_key);
-      if (!code) {
-        return sendSigned(res, 200, presentOutcome(String(body.card_key ?? '').slice(0, 64), { valid: false, reason: 'NOT_FOUND', key: null, activated: false }), locals.project, locals.nonce);
-      }
-      const outcome = await verifyCardKey(locals.project, { code, deviceId, deviceInfo: body.device_info, ip: req.ip ?? null });
-      sendSigned(res, 200, presentOutcome(code, outcome), locals.project, locals.nonce);
+      if (!code) return reply(200, presentOutcome(String(body.card_key ?? '').slice(0, 64), { valid: false, reason: 'NOT_FOUND', key: null, activated: false }));
+      const outcome = await verifyCardKey(locals.project, { code, deviceId: body.device_id, deviceInfo: body.device_info, ip: req.ip ?? null });
+      reply(200, presentOutcome(code, outcome));
     }),
   );
 
   router.get(
     '/v1/card-keys/:code',
-    raw,
-    signedRequest(),
-    handle(async (req: Request, res: Response) => {
-      const locals = res.locals as SignedLocals;
+    ...signedRoute(async (req, locals, reply) => {
       const code = normalizeCode(req.params.code);
       const found = code ? await queryCardKey(locals.project, code) : null;
-      if (!found) {
-        return sendSigned(res, 404, { found: false, reason: 'NOT_FOUND', message: '卡密不存在', card_key: String(req.params.code).slice(0, 64), server_time: Date.now() }, locals.project, locals.nonce);
-      }
-      sendSigned(res, 200, { found: true, reason: 'OK', ...found, server_time: Date.now() }, locals.project, locals.nonce);
+      if (!found) return reply(404, { found: false, reason: 'NOT_FOUND', message: '卡密不存在', card_key: String(req.params.code).slice(0, 64), server_time: Date.now() });
+      reply(200, { found: true, reason: 'OK', ...found, server_time: Date.now() });
     }),
   );
   return router;

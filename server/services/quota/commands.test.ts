@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
-import { AppError } from '../../errors.js';
 import { AdminUser, OperationLog, QuotaLedgerEntry, QuotaTransfer, Withdrawal } from '../../models/index.js';
 import {
   cancelWithdrawal,
@@ -12,17 +11,7 @@ import {
   transferQuota,
 } from './index.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { account, events, fund, latestNotification, makeUser, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
-
-async function refused(promise: Promise<unknown>, reason: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-    assert.equal(err.reason, reason);
-    assert.match(err.message, message);
-    assert.ok(err.status >= 400 && err.status < 500);
-    return true;
-  });
-}
+import { account, events, fund, latestNotification, makeCast, makeUser, refused, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
 
 async function ledgerTypes(userId: number, since: number): Promise<string[]> {
   const rows = await db().query<{ type: string }>('SELECT type FROM quota_ledger WHERE user_id = :userId AND id > :since ORDER BY id', {
@@ -35,20 +24,10 @@ async function ledgerTypes(userId: number, since: number): Promise<string[]> {
 const lastLedgerId = async (): Promise<number> => ((await QuotaLedgerEntry.max('id')) as number | null) ?? 0;
 
 describe('quota commands', () => {
-  let root: TestUser;
-  let admin1: TestUser;
-  let admin2: TestUser;
-  let agentA: TestUser;
-  let agentB: TestUser;
-  let agentC: TestUser;
+  let root: TestUser, admin1: TestUser, admin2: TestUser, agentA: TestUser, agentB: TestUser, agentC: TestUser;
 
   before(async () => {
-    root = await makeUser('q_root', 'super_admin');
-    admin1 = await makeUser('q_adm1', 'agent_admin');
-    admin2 = await makeUser('q_adm2', 'agent_admin');
-    agentA = await makeUser('q_agA', 'agent', admin1.id);
-    agentB = await makeUser('q_agB', 'agent', admin1.id);
-    agentC = await makeUser('q_agC', 'agent', admin2.id);
+    ({ root, admin1, admin2, agentA, agentB, agentC } = await makeCast('q'));
     await fund(root, admin1, '10000.00');
     await fund(root, admin2, '1000.00');
   });

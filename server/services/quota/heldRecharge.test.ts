@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { isAppError } from '../../errors.js';
 import { QuotaTransfer } from '../../models/index.js';
-import { account, events, fund, makeUser, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
+import { account, events, fund, makeUser, refused, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
 import type { SystemConfigKey } from '../systemConfig/definitions.js';
 import { rechargeUser } from './rechargeUser.js';
@@ -19,11 +18,6 @@ describe('transaction anomalies: an agent admin recharge held for review', () =>
   const set = async (key: SystemConfigKey, value: number) => {
     changed.push(key);
     await updateSetting(key, value as never, root);
-  };
-  const refusedWith = async (promise: Promise<unknown>, reason: string) => {
-    const err = await promise.then(() => null, (e: unknown) => e);
-    assert.ok(isAppError(err), `refused: ${String(err)}`);
-    assert.equal(err.reason, reason);
   };
   const books = async (...users: TestUser[]) => {
     for (const u of users) {
@@ -59,8 +53,8 @@ describe('transaction anomalies: an agent admin recharge held for review', () =>
     assert.ok((await events(root.id)).includes('quota.transfer_review_required'));
 
     // Neither side may let it through; the super admin does.
-    await refusedWith(reviewTransfer({ actor: parent, transferId: row.id, decision: 'approve' }), 'QUOTA_FORBIDDEN');
-    await refusedWith(reviewTransfer({ actor: agent, transferId: row.id, decision: 'approve' }), 'QUOTA_FORBIDDEN');
+    await refused(reviewTransfer({ actor: parent, transferId: row.id, decision: 'approve' }), 'QUOTA_FORBIDDEN');
+    await refused(reviewTransfer({ actor: agent, transferId: row.id, decision: 'approve' }), 'QUOTA_FORBIDDEN');
     const released = await reviewTransfer({ actor: root, transferId: row.id, decision: 'approve' });
     assert.equal(released.status, 'completed');
     assert.deepEqual(await account(parent.id), { balance: '8900.00', frozen: '0.00' });
@@ -79,7 +73,7 @@ describe('transaction anomalies: an agent admin recharge held for review', () =>
     assert.deepEqual([a.held?.reason, b.held?.reason], ['burst', 'burst']);
     assert.deepEqual(await account(parent.id), { balance: '9670.00', frozen: '300.00' });
 
-    await refusedWith(reviewTransfer({ actor: root, transferId: a.held!.transferId, decision: 'reject' }), 'INVALID_INPUT');
+    await refused(reviewTransfer({ actor: root, transferId: a.held!.transferId, decision: 'reject' }), 'INVALID_INPUT');
     await reviewTransfer({ actor: root, transferId: a.held!.transferId, decision: 'reject', opinion: '请分批核实' });
     await reviewTransfer({ actor: root, transferId: b.held!.transferId, decision: 'partial', opinion: '先放行一部分', approvedAmount: '50' });
     assert.deepEqual(await account(parent.id), { balance: '9920.00', frozen: '0.00' });
@@ -108,7 +102,7 @@ describe('transaction anomalies: an agent admin recharge held for review', () =>
     await set('quota.transfer_review_threshold', 100);
     const agent = await makeUser('hr_agent', 'agent', parent.id);
     const before = await snapshot([parent.id, agent.id]);
-    await refusedWith(rechargeUser({ actor: parent, targetUserId: agent.id, amount: '20000' }), 'INSUFFICIENT_QUOTA');
+    await refused(rechargeUser({ actor: parent, targetUserId: agent.id, amount: '20000' }), 'INSUFFICIENT_QUOTA');
     assert.deepEqual(await snapshot([parent.id, agent.id]), before);
     assert.equal(await QuotaTransfer.count({ where: { fromUserId: parent.id } }), 0);
   });

@@ -6,17 +6,7 @@ import { AdminUser, OperationLog, QuotaTransfer } from '../../models/index.js';
 import { fromCents, reviewTransfer, toCents, transferQuota } from './index.js';
 import { reconcileQuota } from './reconcileQuota.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
-import { account, fund, latestNotification, makeUser, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
-
-async function refused(promise: Promise<unknown>, reason: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-    assert.equal(err.reason, reason);
-    assert.match(err.message, message);
-    assert.ok(err.status >= 400 && err.status < 500);
-    return true;
-  });
-}
+import { account, fund, latestNotification, makeCast, makeUser, refused, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
 
 /** The ledger rows of one transfer, in application order. */
 async function transferLedger(transferId: number): Promise<Array<{ user_id: number; type: string; balance_delta: string; frozen_delta: string }>> {
@@ -39,16 +29,10 @@ async function replaysToAccount(user: TestUser): Promise<void> {
  */
 describe('quota transfer review: partial approval (部分处理)', function () {
   this.timeout(60_000);
-  let root: TestUser;
-  let admin: TestUser;
-  let agentA: TestUser;
-  let agentB: TestUser;
+  let root: TestUser, admin: TestUser, agentA: TestUser, agentB: TestUser;
 
   before(async () => {
-    root = await makeUser('qp_root', 'super_admin');
-    admin = await makeUser('qp_adm', 'agent_admin');
-    agentA = await makeUser('qp_agA', 'agent', admin.id);
-    agentB = await makeUser('qp_agB', 'agent', admin.id);
+    ({ root, admin1: admin, agentA, agentB } = await makeCast('qp'));
     await fund(root, agentA, '100000.00');
     await updateSetting('quota.transfer_review_threshold', 100, root);
     await updateSetting('quota.transfer_burst_count', 1000, root);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { isAppError } from '../../errors.js';
 import { Withdrawal } from '../../models/index.js';
-import { account, events, fund, makeUser, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
+import { account, events, fund, makeUser, refused, replay, snapshot, type TestUser } from '../../../test/support/quota.js';
 import { updateSetting } from '../systemConfig/systemConfig.js';
 import type { SystemConfigKey } from '../systemConfig/definitions.js';
 import { requestWithdrawal } from './requestWithdrawal.js';
@@ -25,11 +24,6 @@ describe('transaction anomalies: withdrawals held for review', () => {
     return agent;
   };
   const withdraw = (agent: TestUser, amount: string) => requestWithdrawal({ actor: agent, amount, accountInfo: '工商银行 6222 张三' });
-  const refusedWith = async (promise: Promise<unknown>, reason: string) => {
-    const err = await promise.then(() => null, (e: unknown) => e);
-    assert.ok(isAppError(err), `refused: ${String(err)}`);
-    assert.equal(err.reason, reason);
-  };
 
   before(async () => {
     root = await makeUser('wh_root', 'super_admin');
@@ -57,7 +51,7 @@ describe('transaction anomalies: withdrawals held for review', () => {
     assert.ok((await events(root.id)).includes('quota.withdrawal_hold_review_required'));
     assert.ok((await events(parent.id)).includes('quota.withdrawal_held'));
     // The usual reviewer cannot pay it before the super admin has decided.
-    await refusedWith(reviewWithdrawal({ actor: parent, withdrawalId: held.withdrawalId, decision: 'approve', paymentReference: 'BANK-1' }), 'WITHDRAWAL_NOT_PENDING');
+    await refused(reviewWithdrawal({ actor: parent, withdrawalId: held.withdrawalId, decision: 'approve', paymentReference: 'BANK-1' }), 'WITHDRAWAL_NOT_PENDING');
   });
 
   it('above a share of the balance, or more than N in a day, is held', async () => {
@@ -98,12 +92,12 @@ describe('transaction anomalies: withdrawals held for review', () => {
     await reviewWithdrawal({ actor: parent, withdrawalId: a.withdrawalId, decision: 'approve', paymentReference: 'BANK-A' });
     assert.deepEqual(await account(agent.id), { balance: '400.00', frozen: '1600.00' });
 
-    await refusedWith(reviewHeldWithdrawal({ actor: root, withdrawalId: b.withdrawalId, decision: 'reject' }), 'INVALID_INPUT');
+    await refused(reviewHeldWithdrawal({ actor: root, withdrawalId: b.withdrawalId, decision: 'reject' }), 'INVALID_INPUT');
     const rejected = await reviewHeldWithdrawal({ actor: root, withdrawalId: b.withdrawalId, decision: 'reject', opinion: '收款账户与实名不符' });
     assert.equal(rejected.status, 'rejected');
     assert.deepEqual(await account(agent.id), { balance: '1100.00', frozen: '900.00' });
 
-    await refusedWith(reviewHeldWithdrawal({ actor: root, withdrawalId: c.withdrawalId, decision: 'partial', opinion: '部分', approvedAmount: '900' }), 'ABOVE_MAXIMUM');
+    await refused(reviewHeldWithdrawal({ actor: root, withdrawalId: c.withdrawalId, decision: 'partial', opinion: '部分', approvedAmount: '900' }), 'ABOVE_MAXIMUM');
     const partial = await reviewHeldWithdrawal({ actor: root, withdrawalId: c.withdrawalId, decision: 'partial', opinion: '先放行一部分', approvedAmount: '300.50' });
     assert.equal(partial.status, 'pending');
     assert.equal((await Withdrawal.findByPk(c.withdrawalId))!.approvedAmount, '300.50');
@@ -121,9 +115,9 @@ describe('transaction anomalies: withdrawals held for review', () => {
     const agent = await agentWith('1000.00');
     const held = await withdraw(agent, '500');
     const before = await snapshot([agent.id, parent.id]);
-    await refusedWith(reviewHeldWithdrawal({ actor: parent, withdrawalId: held.withdrawalId, decision: 'approve' }), 'QUOTA_FORBIDDEN');
-    await refusedWith(reviewHeldWithdrawal({ actor: agent, withdrawalId: held.withdrawalId, decision: 'approve' }), 'QUOTA_FORBIDDEN');
-    await refusedWith(reviewHeldWithdrawal({ actor: root, withdrawalId: held.withdrawalId, decision: 'maybe' }), 'INVALID_INPUT');
+    await refused(reviewHeldWithdrawal({ actor: parent, withdrawalId: held.withdrawalId, decision: 'approve' }), 'QUOTA_FORBIDDEN');
+    await refused(reviewHeldWithdrawal({ actor: agent, withdrawalId: held.withdrawalId, decision: 'approve' }), 'QUOTA_FORBIDDEN');
+    await refused(reviewHeldWithdrawal({ actor: root, withdrawalId: held.withdrawalId, decision: 'maybe' }), 'INVALID_INPUT');
     assert.deepEqual(await snapshot([agent.id, parent.id]), before);
 
     const outcomes = await Promise.allSettled([

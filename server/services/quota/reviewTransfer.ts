@@ -8,15 +8,7 @@ import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { fromCents, negate, normalize, parseAmount, toCents } from './amount.js';
 import { applyQuotaChanges, type QuotaChange } from './ledger.js';
-import {
-  type AccountUser,
-  type CommandMeta,
-  currentActor,
-  findUser,
-  lockAccounts,
-  runCommand,
-  scopedIdempotencyKey,
-} from './command.js';
+import { type AccountUser, type CommandMeta, currentActor, findUser, lockAccounts, runCommand, scopedIdempotencyKey } from './command.js';
 import { accountFrozen, INVALID_QUOTA_INPUT, partNotBelowAmount, transferNotFound, transferNotPending } from './refusals.js';
 import { completeTransfer, notifyTransferCompleted, transferMoves, transferReference } from './transferQuota.js';
 

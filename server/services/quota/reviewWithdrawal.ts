@@ -8,14 +8,7 @@ import { recordOperation } from '../audit/operationLog.js';
 import { notifyUsers } from '../notifications/notifyUsers.js';
 import { negate } from './amount.js';
 import { applyQuotaChanges } from './ledger.js';
-import {
-  type CommandMeta,
-  currentActor,
-  findUser,
-  lockAccounts,
-  runCommand,
-  scopedIdempotencyKey,
-} from './command.js';
+import { type CommandMeta, currentActor, findUser, lockAccounts, runCommand, scopedIdempotencyKey } from './command.js';
 import { INVALID_QUOTA_INPUT, withdrawalNotFound, withdrawalNotPending } from './refusals.js';
 import { stillFrozen, withdrawalReference, withdrawalResult, type WithdrawalResult } from './requestWithdrawal.js';
 
