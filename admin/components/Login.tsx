@@ -53,7 +53,14 @@ async function captchaRequiredFor(username: string): Promise<boolean | null> {
  */
 const Login: React.FC = () => {
   const { action, errorMessage: message } = ((window as unknown as { __APP_STATE__?: LoginState }).__APP_STATE__ ?? { action: '/admin/login' }) as LoginState;
-  const { translateComponent, translateMessage } = useTranslation();
+  const { translateComponent, translateMessage, i18n } = useTranslation();
+  // Before login nothing else says which language the reader wants: the other language is one click away.
+  const other = i18n.language === 'en' ? 'zh-CN' : 'en';
+  const switchLanguage = (event: React.MouseEvent) => {
+    event.preventDefault();
+    document.cookie = `seahorse_lang=${other}; path=/; max-age=31536000; samesite=lax`;
+    window.location.reload();
+  };
   const companyName = (window as unknown as { REDUX_STATE?: { branding?: { companyName?: string } } }).REDUX_STATE?.branding?.companyName;
   const [captcha, setCaptcha] = useState<{ id: string; svg: string } | null>(null);
   // Only a refused submit brings the username back; a fresh visit starts empty.
@@ -117,7 +124,13 @@ const Login: React.FC = () => {
             if (field instanceof HTMLInputElement) rememberUsername(field.value.trim());
           }}
         >
-          <H5 marginBottom="xxl">{companyName ?? translateComponent('Login.welcomeHeader')}</H5>
+          <Box flex marginBottom="xxl" style={{ justifyContent: 'space-between', alignItems: 'baseline' }}>
+            <H5>{companyName ?? translateComponent('Login.welcomeHeader')}</H5>
+            {/* The other language's own name, marked as written in it. */}
+            <a href={`?lang=${other}`} lang={other} onClick={switchLanguage} data-testid="login-language" data-own-language>
+              {other === 'en' ? 'English' : '简体中文'}
+            </a>
+          </Box>
           {message && <MessageBox my="lg" message={message.split(' ').length > 1 || /[^\x00-\x7f]/.test(message) ? message : translateMessage(message)} variant="danger" data-testid="login-message" />}
           <FormGroup>
             <Label required>{translateComponent('Login.properties.email')}</Label>
