@@ -29,6 +29,7 @@ export const backupActions: Record<string, DomainAction> = {
       fields: [],
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      if (request.method !== 'post') return {}; // opening the form asks first; only the submit starts a backup
       const actor = sessionActor(context);
       authorize(actor, 'backupNow', 'backups');
       const job = await createBackupJob.enqueue({ kind: 'manual', actorId: actor.id });

@@ -1,5 +1,4 @@
 import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type RecordJSON } from 'adminjs';
-import { actorFromSession } from '../../server/policies/access.js';
 import type { Actor } from '../../server/policies/actor.js';
 import { inLang, type Localized } from '../../server/i18n.js';
 import { adminLang, requestIp, sessionActor, type ResourceSpec } from '../resources/define.js';
@@ -13,12 +12,6 @@ export type Params = Record<string, unknown>;
 
 export const payloadOf = (request: ActionRequest): Params => (request.payload ?? {}) as Params;
 
-/** The record a record action runs on; AdminJS never runs one without it. */
-export function recordOf(context: ActionContext): { id: string; params: Params; json: RecordJSON } {
-  const record = context.record!;
-  return { id: String(record.id()), params: record.params as Params, json: record.toJSON(context.currentAdmin) };
-}
-
 /** The numeric id of the record a record action runs on. */
 export const idOf = (context: ActionContext): number => Number(context.record!.id());
 
@@ -26,13 +19,6 @@ export const paramsOf = (context: ActionContext): Params => (context.record?.par
 
 /** A record was loaded through the scoped adapter (so the row is in the admin's scope). */
 export const hasRecord = (context: ActionContext): boolean => Boolean(context.record);
-
-/** isAccessible: the logged-in admin and the record's params satisfy `check`. */
-export function when(context: ActionContext, check: (actor: Actor, params: Params) => boolean): boolean {
-  const actor = actorFromSession(context.currentAdmin);
-  const params = context.record?.params as Params | undefined;
-  return !!actor && !!params && check(actor, params);
-}
 
 /** isAccessible: the record's status is one of `statuses`. */
 export const statusIs = (context: ActionContext, ...statuses: string[]) => statuses.includes(String(paramsOf(context).status));
@@ -101,6 +87,9 @@ export interface ActionCall {
  */
 export function commandHandler(resourceId: string, command: (call: ActionCall) => Promise<string | Localized>, after: 'list' | 'reload' | 'show' = 'list') {
   return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    // Opening a form is a GET (the resource form asks what to show first): only a POST runs the command.
+    // (Record actions are also guarded in defineResource; resource actions need it here.)
+    if (request.method !== 'post') return {};
     const ids = context.records ? context.records.map((r) => String(r.id())) : context.record ? [String(context.record.id())] : [];
     const call: ActionCall = { actor: sessionActor(context), ip: requestIp(request), payload: payloadOf(request), id: ids[0] ?? '', ids, request, context };
     const message = await command(call);

@@ -97,6 +97,9 @@ describe('backups in the back office: list, 立即备份, download, restore requ
     await q.empty();
     for (const who of ['agentAdmin', 'agent'] as const) refused(await as[who].postJson(`${api}/backups/actions/backupNow`, {}));
     assert.equal(await q.count(), 0);
+    // Opening the form (the GET the page sends first) starts nothing.
+    await as.root.getJson(`${api}/backups/actions/backupNow`);
+    assert.equal(await q.count(), 0, 'a GET queued a backup');
     succeeded(await as.root.postJson(`${api}/backups/actions/backupNow`, {}), /已开始备份/);
     const [job] = await q.getWaiting();
     assert.equal(job!.name, 'backups.create');
