@@ -80,6 +80,7 @@ module.exports = {
         -- The totals ride in the index: a ranking's probes are index-only scans.
         PRIMARY KEY (agent_id, day) INCLUDE (total_generated, total_activated)
       );
+      CREATE INDEX daily_agent_key_totals_day_idx ON daily_agent_key_totals (day);
 
       INSERT INTO daily_agent_key_totals (agent_id, day, generated, activated, total_generated, total_activated)
       SELECT agent_id, day, g, a, sum(g) OVER w, sum(a) OVER w

@@ -5,7 +5,7 @@ import { adjustPoints } from '../../server/services/points/index.js';
 import { WechatError } from '../../server/wechat/errors.js';
 import { Components } from '../componentLoader.js';
 import type { DomainAction } from '../resources/define.js';
-import { commandHandler, hasRecord, recordOf, refuse, spoken } from './helpers.js';
+import { commandHandler, hasRecord, paramsOf, refuse, spoken } from './helpers.js';
 import { joinLocalized, say, type Localized } from '../../server/i18n.js';
 
 /**
@@ -52,7 +52,7 @@ export const orderAdminActions: Record<string, DomainAction> = {
     handler: commandHandler(
       'meta_order',
       async ({ actor, id, ip, context }) => {
-        const { params } = recordOf(context);
+        const params = paramsOf(context);
         if (!params.wxPrepayId) throw refuse(spoken(say('该订单尚未发起微信支付，微信没有这笔交易，无需查询', 'This order was never sent to WeChat Pay: WeChat has no such transaction to query'), context));
         const before = Number(params.paymentStatus);
         const after = await atWechat(() => adminQueryWechat({ orderId: id, actor, ip: ip ?? undefined }));

@@ -6,7 +6,7 @@ import { createProject, type PriceInput } from '../../server/services/projects/c
 import { rotateProjectSecret, setProjectStatus, updateProject } from '../../server/services/projects/manageProject.js';
 import { Components } from '../componentLoader.js';
 import { sessionActor, type DomainAction } from '../resources/define.js';
-import { commandHandler, idOf, payloadOf, selectField, spoken, type Params } from './helpers.js';
+import { commandHandler, done, idOf, payloadOf, reloaded, selectField, spoken, type Params } from './helpers.js';
 import { say, type Localized } from '../../server/i18n.js';
 
 /**
@@ -18,10 +18,9 @@ import { say, type Localized } from '../../server/i18n.js';
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : v == null ? '' : String(v));
 const optInt = (v: unknown) => (str(v) === '' ? undefined : Number(str(v)));
 
-async function recordResponse(context: ActionContext, resourceId: string, id: number, message: Localized): Promise<ActionResponse> {
-  const record = await context.resource.findOne(String(id), context);
-  return { redirectUrl: context.h.resourceUrl({ resourceId }), notice: { message: spoken(message, context), type: 'success' }, record: record!.toJSON(context.currentAdmin) };
-}
+/** The answer of a command on a record: the notice, the record as it is now, back to `resourceId`'s list. */
+const recordResponse = async (context: ActionContext, resourceId: string, id: number, message: Localized): Promise<ActionResponse> =>
+  done(context, message, resourceId, { record: await reloaded(context, String(id)) });
 
 /** One price per line: `label, days (or 永久/permanent), unit price`, e.g. `30天, 30, 2.50`. */
 function parsePriceLines(text: string): PriceInput[] {

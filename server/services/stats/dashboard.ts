@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db/index.js';
-import type { Actor } from '../../policies/actor.js';
+import { visibleUserIdsSql, type Actor } from '../../policies/actor.js';
 import { ALL_TREES, CURRENT_TREES_SQL } from './rollup.js';
 import { statsWindow, userScopeSql, type RangeKind, type StatsWindow } from './scope.js';
 
@@ -157,7 +157,7 @@ export async function treeScope(actor: Actor, w: StatsWindow): Promise<TreeScope
   if (w.agentId || actor.role === 'agent') return null;
   const id = Number(actor.id);
   const agentAdmin = actor.role === 'agent_admin';
-  const scope = agentAdmin ? `SELECT id FROM admin_users WHERE id = ${id} OR parent_id = ${id}` : `SELECT id FROM admin_users`;
+  const scope = visibleUserIdsSql(actor) ?? '(SELECT id FROM admin_users)';
   const saved = agentAdmin ? `SELECT user_id FROM stats_tree_members WHERE tree_id = ${id}` : `SELECT user_id FROM stats_tree_members`;
   const [r] = await select<{ plus: number[]; minus: number[]; gone: boolean; exact: boolean }>(
     `SELECT ARRAY(${scope} EXCEPT ${saved}) AS plus,

@@ -194,8 +194,11 @@ export async function syncTreeRollups(
   rankings: { today: string } | null = null,
 ): Promise<{ trees: number; rows: number }> {
   await db().query(`SELECT pg_advisory_xact_lock(${DAY_LOCK}, ${TREE_LOCK})`, { transaction });
+  // One read of the membership, used for both the comparison and the saved copy: a user moved
+  // between two separate reads would be saved as summed without their trees being summed again.
+  await db().query(`DROP TABLE IF EXISTS stats_tree_now; CREATE TEMP TABLE stats_tree_now ON COMMIT DROP AS ${CURRENT_TREES_SQL}`, { transaction });
   const changed = await db().query<{ tree_id: number }>(
-    `WITH now AS (${CURRENT_TREES_SQL})
+    `WITH now AS (SELECT user_id, tree_id, role FROM stats_tree_now)
      SELECT DISTINCT tree_id FROM (
        (SELECT user_id, tree_id, role FROM now EXCEPT SELECT user_id, tree_id, role FROM stats_tree_members)
        UNION ALL
@@ -205,7 +208,7 @@ export async function syncTreeRollups(
   );
   const trees = changed.map((c) => c.tree_id);
   if (trees.length) {
-    await db().query(`DELETE FROM stats_tree_members; INSERT INTO stats_tree_members (user_id, tree_id, role) ${CURRENT_TREES_SQL}`, { transaction });
+    await db().query(`DELETE FROM stats_tree_members; INSERT INTO stats_tree_members (user_id, tree_id, role) SELECT user_id, tree_id, role FROM stats_tree_now`, { transaction });
     for (const [table, sql] of TREE_ROLLUPS) {
       await db().query(`DELETE FROM ${table} WHERE tree_id IN (:trees)`, { replacements: { trees }, transaction });
       await db().query(sql.replace('$WHERE', 'm.tree_id IN (:trees)'), { replacements: { trees }, transaction });
