@@ -1,7 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { handle } from '../../http/envelope.js';
 import type { MiniUser } from '../../models/index.js';
-import { miniUserActor, type MiniUserActor } from '../../policies/actor.js';
 import { tokenInvalid, userFromToken } from '../../services/miniUsers/index.js';
 import type { MiniUserAuth } from './v1/apiKeys.js';
 
@@ -26,7 +25,6 @@ export function miniUserOf(req: Request): MiniUser {
 }
 
 /** The authenticated mini-program user as the actor the policies know (role `mini_user`). */
-export const miniActorOf = (req: Request): MiniUserActor => miniUserActor(miniUserOf(req).id);
 
 /** The same authentication, in the shape the API-key routes take. */
 export const miniAuth: MiniUserAuth = { authenticate: requireMiniUser, userIdOf: (req) => miniUserOf(req).id };

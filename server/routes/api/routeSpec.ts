@@ -2,7 +2,8 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { handle, validate } from '../../http/envelope.js';
 import { authorize } from '../../policies/index.js';
-import { miniActorOf, requireMiniUser } from './miniAuth.js';
+import { miniUserActor } from '../../policies/actor.js';
+import { miniAuth, requireMiniUser } from './miniAuth.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -36,6 +37,18 @@ export interface RouteSpec {
   handler?: (req: Request, res: Response) => Promise<unknown>;
 }
 
+/** Middleware: the mini-program user of the request must be allowed `verb` on `resource` (server/policies), or the request is refused. */
+export const policyCheck =
+  (userIdOf: (req: Request) => string | number, verb: string, resource: string, record?: (req: Request) => unknown): RequestHandler =>
+  (req, _res, next) => {
+    try {
+      authorize(miniUserActor(userIdOf(req)), verb, resource, record?.(req));
+    } catch (err) {
+      return next(err);
+    }
+    next();
+  };
+
 export function mountRoutes(router: Router, routes: RouteSpec[]): void {
   for (const r of routes) {
     if (!r.handler) continue;
@@ -43,14 +56,7 @@ export function mountRoutes(router: Router, routes: RouteSpec[]): void {
     if (r.auth) {
       const policy = r.policy;
       if (!policy) throw new Error(`${r.method.toUpperCase()} ${r.path}: an authenticated route names its policy`);
-      chain.push(requireMiniUser, (req, _res, next) => {
-        try {
-          authorize(miniActorOf(req), policy.verb, policy.resource, policy.record?.(req));
-        } catch (err) {
-          return next(err);
-        }
-        next();
-      });
+      chain.push(requireMiniUser, policyCheck(miniAuth.userIdOf, policy.verb, policy.resource, policy.record));
     }
     chain.push(...(r.before ?? []));
     if (r.params || r.query || r.body) chain.push(validate({ params: r.params, query: r.query, body: r.body }));

@@ -1,7 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { handle, ok, validate } from '../../../http/envelope.js';
-import { miniUserActor } from '../../../policies/actor.js';
-import { authorize } from '../../../policies/index.js';
+import { policyCheck } from '../routeSpec.js';
 import { listActiveApis } from '../../../services/apiKeys/catalog.js';
 import { deleteApiKeys, setApiKeysEnabled, updateApiKey } from '../../../services/apiKeys/changeApiKeys.js';
 import { createApiKey } from '../../../services/apiKeys/createApiKey.js';
@@ -36,14 +35,7 @@ export function apiKeysRouter(auth: MiniUserAuth): Router {
   const router = Router();
   const actorOf = (req: Request): KeyActor => ({ kind: 'mini_user', userId: auth.userIdOf(req), ip: req.ip ?? null });
   /** The mini_user actor must be allowed `verb` on API keys (server/policies/apiKeys.ts); the rows are then the actor's own. */
-  const allowed = (verb: string): RequestHandler => (req, _res, next) => {
-    try {
-      authorize(miniUserActor(auth.userIdOf(req)), verb, 'meta_auth_key');
-    } catch (err) {
-      return next(err);
-    }
-    next();
-  };
+  const allowed = (verb: string): RequestHandler => policyCheck(auth.userIdOf, verb, 'meta_auth_key');
   router.use('/v1/api-keys', auth.authenticate);
 
   router.get(
