@@ -24,7 +24,5 @@ export function miniUserOf(req: Request): MiniUser {
   return user;
 }
 
-/** The authenticated mini-program user as the actor the policies know (role `mini_user`). */
-
 /** The same authentication, in the shape the API-key routes take. */
 export const miniAuth: MiniUserAuth = { authenticate: requireMiniUser, userIdOf: (req) => miniUserOf(req).id };
