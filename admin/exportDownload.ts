@@ -9,6 +9,9 @@ import { EXPORT_MIME, exportDownload } from '../server/services/cardKeys/exportC
 /** Where a finished card-key export is downloaded (inside the admin session). */
 export const EXPORT_DOWNLOAD_PATH = '/admin/exports/card-keys/:exportId';
 
+/** Where a finished export of `exportId` is downloaded. */
+export const exportDownloadUrl = (exportId: string): string => EXPORT_DOWNLOAD_PATH.replace(':exportId', encodeURIComponent(exportId));
+
 /**
  * Streams the requester's own finished export from disk (never through memory or JSON), as an
  * attachment of the right type. Anyone else's export id, a missing or expired one: 404.

@@ -9,6 +9,7 @@ import { generateCardKeys } from '../../server/services/cardKeys/generateCardKey
 import { disableBatch, extendBatch, revokeUnusedKeys, setCardKeysEnabled, unbindCardKey } from '../../server/services/cardKeys/lifecycle.js';
 import { inLang, say } from '../../server/i18n.js';
 import { Components } from '../componentLoader.js';
+import { exportDownloadUrl } from '../exportDownload.js';
 import { servedLang } from '../language.js';
 import { requestIp, sessionActor, type DomainAction } from '../resources/define.js';
 import { commandHandler, idOf, payloadOf, selectField, spoken, statusIs, type Params } from './helpers.js';
@@ -62,7 +63,8 @@ function filterFromPayload(payload: Params): Record<string, string> {
 async function exportStatusOrFile(actor: Actor, query: Params): Promise<ActionResponse> {
   const exportId = String(query.exportId ?? '');
   const status = await getExportStatus(actor, exportId);
-  return { exportStatus: { status: status.status, rows: status.rows, error: status.error } };
+  const downloadUrl = status.status === 'done' ? exportDownloadUrl(exportId) : undefined;
+  return { exportStatus: { status: status.status, rows: status.rows, error: status.error, downloadUrl } };
 }
 
 const formatField = selectField('format', '格式', { xlsx: 'Excel (XLSX)', csv: 'CSV' });

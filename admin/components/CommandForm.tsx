@@ -12,7 +12,7 @@ interface ActionAnswer extends BaseAnswer {
   reveal?: { title: string; lines: string[] };
   /** An export was queued: poll `pollResource`'s export action until it is done. */
   exportJob?: { id: string; pollResource: string };
-  exportStatus?: { status: string; rows: number; error?: string };
+  exportStatus?: { status: string; rows: number; error?: string; downloadUrl?: string };
 }
 
 const api = new ApiClient();
@@ -51,7 +51,7 @@ const CommandForm: React.FC<ActionProps> = (props) => {
   const { submit: send, error, setError, busy } = useActionSubmit(props);
   const [account, setAccount] = useState<ActionAnswer['account'] | null>(null);
   const [reveal, setReveal] = useState<ActionAnswer['reveal'] | null>(null);
-  const [job, setJob] = useState<{ id: string; pollResource: string; status: string; rows: number } | null>(null);
+  const [job, setJob] = useState<{ id: string; pollResource: string; status: string; rows: number; downloadUrl?: string } | null>(null);
   // Sent once per form: a double click or a retried request runs the command once.
   const [idempotencyKey] = useState(() => `adm-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
 
@@ -83,7 +83,7 @@ const CommandForm: React.FC<ActionProps> = (props) => {
     const timer = setTimeout(async () => {
       const r = await api.resourceAction({ resourceId: job.pollResource, actionName: 'export', method: 'get', params: { exportId: job.id } } as never);
       const s = (r.data as ActionAnswer).exportStatus;
-      if (s) setJob({ ...job, status: s.status, rows: s.rows });
+      if (s) setJob({ ...job, status: s.status, rows: s.rows, downloadUrl: s.downloadUrl });
       if (s?.error) setError(s.error);
     }, 1000);
     return () => clearTimeout(timer);
@@ -97,9 +97,9 @@ const CommandForm: React.FC<ActionProps> = (props) => {
 
   // The file streams from the server as an attachment (admin/exportDownload.ts), inside the session.
   const download = () => {
-    if (!job) return;
+    if (!job?.downloadUrl) return;
     const a = document.createElement('a');
-    a.href = `/admin/exports/card-keys/${encodeURIComponent(job.id)}`;
+    a.href = job.downloadUrl;
     a.download = '';
     a.click();
   };
